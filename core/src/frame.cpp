@@ -1,0 +1,108 @@
+#include "asebytes/frame.hpp"
+
+namespace asebytes {
+namespace {
+
+std::int64_t as_dim(std::size_t n) { return static_cast<std::int64_t>(n); }
+
+template <class T>
+std::vector<T> array_of(const Value& v, const char* key, std::size_t width) {
+    if (!v.is_array()) throw TypeError(std::string(key) + " must be an array, not " + v.type_name());
+    const NdArray& a = v.as_array();
+    const bool ok = width == 0 ? a.ndim() == 1 : (a.ndim() == 2 && a.shape()[1] == as_dim(width));
+    if (!ok && !(a.size() == 0))
+        throw TypeError(std::string(key) + " has the wrong shape for " +
+                        (width == 0 ? "(N,)" : "(N," + std::to_string(width) + ")"));
+    return a.to_vector<T>();
+}
+
+}  // namespace
+
+Row Frame::to_row() const {
+    Row row;
+    row["cell"] = NdArray::from<double>({3, 3}, std::vector<double>(cell.begin(), cell.end()));
+    row["pbc"] = NdArray::from<bool>(std::vector<bool>(pbc.begin(), pbc.end()));
+    row["arrays.numbers"] = NdArray::from<std::int64_t>(numbers);
+    row["arrays.positions"] = NdArray::from<double>({as_dim(positions.size() / 3), 3}, positions);
+    for (const auto& [k, v] : arrays) row["arrays." + k] = v;
+    for (const auto& [k, v] : info) row["info." + k] = v;
+    for (const auto& [k, v] : calc) row["calc." + k] = v;
+    if (constraints) row["constraints"] = *constraints;
+    for (const auto& [k, v] : other) row[k] = v;
+    return row;
+}
+
+Frame Frame::from_row(const Row& row) {
+    Frame f;
+    auto starts = [](const std::string& k, const char* p, std::size_t n) { return k.compare(0, n, p) == 0; };
+    for (const auto& [key, v] : row) {
+        if (key == "arrays.numbers") {
+            f.numbers = array_of<std::int64_t>(v, "arrays.numbers", 0);
+        } else if (key == "arrays.positions") {
+            f.positions = array_of<double>(v, "arrays.positions", 3);
+        } else if (key == "cell") {
+            const auto c = array_of<double>(v, "cell", 3);
+            if (c.size() != 9) throw TypeError("cell must have shape (3,3)");
+            std::copy(c.begin(), c.end(), f.cell.begin());
+        } else if (key == "pbc") {
+            const auto p = v.is_array() ? v.as_array().to_vector<bool>() : std::vector<bool>{};
+            if (p.size() != 3) throw TypeError("pbc must be three booleans");
+            std::copy(p.begin(), p.end(), f.pbc.begin());
+        } else if (key == "constraints") {
+            f.constraints = v;
+        } else if (starts(key, "arrays.", 7)) {
+            f.arrays[key.substr(7)] = v;
+        } else if (starts(key, "calc.", 5)) {
+            f.calc[key.substr(5)] = v;
+        } else if (starts(key, "info.", 5)) {
+            f.info[key.substr(5)] = v;
+        } else {
+            f.other[key] = v;
+        }
+    }
+    if (!row.count("arrays.positions")) f.positions.assign(3 * f.numbers.size(), 0.0);
+    if (f.positions.size() != 3 * f.numbers.size())
+        throw TypeError("arrays.positions has " + std::to_string(f.positions.size() / 3) +
+                        " atoms but arrays.numbers has " + std::to_string(f.numbers.size()));
+    return f;
+}
+
+std::optional<double> Frame::energy() const {
+    auto it = calc.find("energy");
+    if (it == calc.end()) return std::nullopt;
+    return it->second.as_double();
+}
+
+std::optional<std::vector<double>> Frame::forces() const {
+    auto it = calc.find("forces");
+    if (it == calc.end()) return std::nullopt;
+    return array_of<double>(it->second, "calc.forces", 3);
+}
+
+std::optional<std::array<double, 6>> Frame::stress() const {
+    auto it = calc.find("stress");
+    if (it == calc.end()) return std::nullopt;
+    const auto s = array_of<double>(it->second, "calc.stress", 0);
+    if (s.size() != 6) throw TypeError("calc.stress must have 6 Voigt components");
+    std::array<double, 6> out{};
+    std::copy(s.begin(), s.end(), out.begin());
+    return out;
+}
+
+void Frame::set_energy(double energy) { calc["energy"] = energy; }
+
+void Frame::set_forces(const std::vector<double>& forces) {
+    calc["forces"] = NdArray::from<double>({as_dim(forces.size() / 3), 3}, forces);
+}
+
+void Frame::set_stress(const std::array<double, 6>& voigt) {
+    calc["stress"] = NdArray::from<double>(std::vector<double>(voigt.begin(), voigt.end()));
+}
+
+bool operator==(const Frame& a, const Frame& b) {
+    return a.numbers == b.numbers && a.positions == b.positions &&
+           a.cell == b.cell && a.pbc == b.pbc && a.arrays == b.arrays && a.calc == b.calc &&
+           a.info == b.info && a.constraints == b.constraints && a.other == b.other;
+}
+
+}  // namespace asebytes

@@ -1,0 +1,111 @@
+#include "asebytes/registry.hpp"
+
+#include "asebytes/adapters.hpp"
+#include "asebytes/backends/memory.hpp"
+
+namespace asebytes {
+namespace {
+
+std::string scheme_of(const std::string& path) {
+    const auto pos = path.find("://");
+    return pos == std::string::npos ? std::string() : path.substr(0, pos);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string known_list() {
+    std::string out;
+    for (const auto& e : backends()) {
+        const auto& m = *e.metadata;
+        std::string forms = m.scheme.empty() ? "" : m.scheme + "://";
+        for (const auto& ext : m.extensions) forms += (forms.empty() ? "*" : ", *") + ext;
+        out += (out.empty() ? "" : "; ") + m.name + " (" + forms + ")";
+    }
+    return out;
+}
+
+}  // namespace
+
+// The one table of backends (chemfiles keeps its formats in one place, too).
+const std::vector<BackendEntry>& backends() {
+    static const std::vector<BackendEntry> table = {
+        MemoryBackend::entry(),
+    };
+    return table;
+}
+
+const BackendEntry& backend_for(const std::string& path) {
+    const std::string scheme = scheme_of(path);
+    std::string trimmed = path;
+    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+    for (const auto& e : backends()) {
+        if (!scheme.empty()) {
+            if (e.metadata->scheme == scheme) return e;
+            continue;
+        }
+        for (const auto& ext : e.metadata->extensions)
+            if (ends_with(trimmed, ext)) return e;
+    }
+    throw Error("no backend for '" + path + "': " +
+                (scheme.empty() ? "unknown file extension" : "unknown URI scheme '" + scheme + "'") +
+                ". Known: " + known_list());
+}
+
+std::shared_ptr<BlobReadBackend> open_blob_backend(const std::string& path, const OpenOptions& options) {
+    const BackendEntry& e = backend_for(path);
+    if (e.open_blob) return e.open_blob(path, options);
+    return adapt<Value, std::string>(e.open_object(path, options));
+}
+
+std::shared_ptr<ObjectReadBackend> open_object_backend(const std::string& path, const OpenOptions& options) {
+    const BackendEntry& e = backend_for(path);
+    if (e.open_object) return e.open_object(path, options);
+    return adapt<std::string, Value>(e.open_blob(path, options));
+}
+
+std::vector<std::string> list_groups(const std::string& path) { return backend_for(path).list_groups(path); }
+
+OptionReader::OptionReader(const OpenOptions& options, std::string backend)
+    : remaining_(options.options), backend_(std::move(backend)) {}
+
+std::string OptionReader::get(const std::string& name, const std::string& fallback) {
+    auto it = remaining_.find(name);
+    if (it == remaining_.end()) return fallback;
+    std::string v = it->second;
+    remaining_.erase(it);
+    return v;
+}
+
+std::size_t OptionReader::get_size(const std::string& name, std::size_t fallback) {
+    const std::string v = get(name, "");
+    if (v.empty()) return fallback;
+    std::size_t used = 0;
+    unsigned long long n = 0;
+    try {
+        n = std::stoull(v, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != v.size() || v[0] == '-')
+        throw Error(backend_ + " option '" + name + "' needs a non-negative integer, got '" + v + "'");
+    return static_cast<std::size_t>(n);
+}
+
+bool OptionReader::get_bool(const std::string& name, bool fallback) {
+    const std::string v = get(name, "");
+    if (v.empty()) return fallback;
+    if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+    if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+    throw Error(backend_ + " option '" + name + "' needs yes/no, got '" + v + "'");
+}
+
+void OptionReader::finish() const {
+    if (remaining_.empty()) return;
+    std::string names;
+    for (const auto& kv : remaining_) names += (names.empty() ? "'" : ", '") + kv.first + "'";
+    throw Error("unknown " + backend_ + " option(s): " + names);
+}
+
+}  // namespace asebytes

@@ -1,0 +1,19 @@
+// One line per backend: the whole contract suite then runs against it.
+#include <atomic>
+
+#include "contract.hpp"
+
+namespace asebytes::test {
+namespace {
+
+std::string memory_store(const fs::path&) {
+    static std::atomic<int> n{0};
+    return "memory://contract-" + std::to_string(n++);
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Memory, Contract, ::testing::Values(StoreSpec{"memory", memory_store}),
+                         [](const auto& i) { return i.param.name; });
+
+}  // namespace asebytes::test
