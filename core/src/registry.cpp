@@ -1,6 +1,7 @@
 #include "asebytes/registry.hpp"
 
 #include "asebytes/adapters.hpp"
+#include "asebytes/backends/lmdb.hpp"
 #include "asebytes/backends/memory.hpp"
 
 namespace asebytes {
@@ -31,6 +32,7 @@ std::string known_list() {
 // The one table of backends (chemfiles keeps its formats in one place, too).
 const std::vector<BackendEntry>& backends() {
     static const std::vector<BackendEntry> table = {
+        LmdbBlobBackend::entry(),
         MemoryBackend::entry(),
     };
     return table;

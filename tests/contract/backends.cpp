@@ -11,9 +11,17 @@ std::string memory_store(const fs::path&) {
     return "memory://contract-" + std::to_string(n++);
 }
 
+std::string suffix_store(const fs::path& dir, const std::string& ext) {
+    static std::atomic<int> n{0};
+    return (dir / ("store-" + std::to_string(n++) + ext)).string();
+}
+
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(Memory, Contract, ::testing::Values(StoreSpec{"memory", memory_store}),
+                         [](const auto& i) { return i.param.name; });
+INSTANTIATE_TEST_SUITE_P(Lmdb, Contract,
+                         ::testing::Values(StoreSpec{"lmdb", [](const fs::path& d) { return suffix_store(d, ".lmdb"); }}),
                          [](const auto& i) { return i.param.name; });
 
 }  // namespace asebytes::test
