@@ -93,6 +93,10 @@ public:
     RowView<Items> rows(const std::vector<std::int64_t>& positions) const {
         return {backend_, normalize_indices(positions, size())};
     }
+    /// rows({0, 5, -1}) picks positions (a braced list is not a Slice).
+    RowView<Items> rows(std::initializer_list<std::int64_t> positions) const {
+        return rows(std::vector<std::int64_t>(positions));
+    }
     /// One column over all rows, lazily (rows are counted when it is read).
     ColumnView<V> column(const std::string& key) const { return {backend_, Keys{key}, std::nullopt}; }
     ColumnView<V> columns(const Keys& keys) const { return {backend_, keys, std::nullopt}; }

@@ -89,6 +89,9 @@ public:
     ColumnView rows(const std::vector<std::int64_t>& positions) const {
         return {backend_, keys_, detail::select(resolved(), positions)};
     }
+    ColumnView rows(std::initializer_list<std::int64_t> positions) const {
+        return rows(std::vector<std::int64_t>(positions));
+    }
 
     /// The value at position `i` of a single-column view (nullopt where the row lacks it).
     std::optional<V> at(std::int64_t i) const {
@@ -262,6 +265,9 @@ public:
     RowView rows(const Slice& s) const { return {backend_, detail::select(indices_, s)}; }
     RowView rows(const std::vector<std::int64_t>& positions) const {
         return {backend_, detail::select(indices_, positions)};
+    }
+    RowView rows(std::initializer_list<std::int64_t> positions) const {
+        return rows(std::vector<std::int64_t>(positions));
     }
     ColumnView<V> column(const std::string& key) const { return {backend_, Keys{key}, indices_}; }
     ColumnView<V> columns(const Keys& keys) const { return {backend_, keys, indices_}; }

@@ -1,0 +1,58 @@
+// The README's usage snippet, compiled and run: documentation that cannot rot.
+#include <gtest/gtest.h>
+
+#include <asebytes/asebytes.hpp>
+
+#include "golden.hpp"
+
+using namespace asebytes;
+
+TEST(Readme, UsageSnippetRuns) {
+    asebytes::test::TempDir dir;
+    const std::string path = (dir / "train.lmdb").string();
+
+    // Three tiers, as in Python asebytes: AtomsIO (frames), ObjectIO (rows of values), BlobIO (bytes).
+    AtomsIO db(path);            // the backend comes from the extension (or a URI scheme)
+    Frame f;
+    f.numbers = {8, 1, 1};
+    f.positions = {0, 0, 0,  0.96, 0, 0,  -0.24, 0.93, 0};
+    f.set_energy(-14.2);
+    f.set_forces({0, 0, 0,  0.1, 0, 0,  -0.1, 0, 0});
+    f.info["config_type"] = "water";
+    db.extend(std::vector<Frame>(50, f));  // one transaction; returns the new length
+    std::optional<Frame> first = db[0];  // nullopt for a placeholder row (reserve())
+
+    ObjectIO rows(path);         // the same store as flat rows
+    Row r = *rows.get(-1, Keys{"calc.energy", "info.config_type"});
+
+    // Lazy views: nothing is read until they are iterated or materialised.
+    auto energies = db.column("calc.energy").to_list();        // std::vector<std::optional<Value>>
+    auto tail = db.rows(Slice(-100, std::nullopt));             // the last 100 frames
+    std::size_t atoms = 0;
+    for (const auto& frame : tail) atoms += frame->natoms();     // decoded 256 at a time
+    for (const auto& chunk : db.rows().chunked(1000)) atoms += chunk.size();  // vectors of frames
+    auto some = db.rows({0, 5, -1}).columns({"calc.energy", "info.step"}).to_dict();
+
+    // Write-back through views and the facade.
+    db.rows(Slice(0, 10)).update(Row{{"info.split", Value("train")}});
+    db.column("calc.energy").set(std::vector<Value>(db.size(), Value(0.0)));
+    db.update_calc(3, Row{{"energy", Value(-13.9)}});
+    db.rows(Slice(10, 20)).erase();      // contiguous rows; later rows move up
+    db.insert(0, f);
+    db.drop({"info.split"});
+
+    // Groups: independent collections side by side in one store.
+    OpenOptions test;
+    test.group = "test";
+    AtomsIO test_set(path, test);
+    auto groups = list_groups(path);  // {"default", "test"}
+
+    EXPECT_EQ(db.size(), 50u - 10u + 1u);
+    EXPECT_EQ(groups, (std::vector<std::string>{"default", "test"}));
+    EXPECT_EQ(r.at("info.config_type"), Value("water"));
+    EXPECT_EQ(energies.size(), 50u);
+    EXPECT_EQ(atoms, 50u * 3u + 50u);  // the last "100" are all 50 frames, then one chunk
+    EXPECT_EQ(some.at("calc.energy").size(), 3u);
+    (void)first;
+    (void)test_set;
+}
