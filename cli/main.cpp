@@ -1,0 +1,51 @@
+// Entry point of the `asebytes` tool: builds the command line and turns every failure into
+// "asebytes: error: <message>" and exit code 1.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "asebytes/error.hpp"
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char* kDescription =
+    "asebytes: inspect and convert asebytes stores (LMDB and the other registered backends), "
+    "compatible with Python asebytes 0.3.1.";
+
+constexpr const char* kExamples = R"(
+Examples:
+  asebytes info run.lmdb                 rows, groups, keys with dtype and shape
+  asebytes info run.lmdb --json          the same as JSON
+  asebytes info data.lmdb --group train  one group only
+  asebytes convert run.lmdb copy.lmdb    append every group of run.lmdb to copy.lmdb
+
+Run 'asebytes <command> --help' for the options of a command.)";
+
+int report_error(const char* message) {
+    fmt::print(stderr, "asebytes: error: {}\n", message);
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{kDescription, "asebytes"};
+    app.footer(kExamples);
+    app.set_version_flag("--version", ASEBYTES_VERSION);
+    app.require_subcommand(1);
+    asebytes::cli::add_info_command(app);
+    asebytes::cli::add_convert_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e); // --help, --version and usage errors keep CLI11's exit codes
+    } catch (const asebytes::Error& e) {
+        return report_error(e.what());
+    } catch (const std::exception& e) {
+        return report_error(e.what());
+    }
+    return 0;
+}
