@@ -74,7 +74,8 @@ void pack_value(Packer& pk, StringSink& sink, const Value& v) {
         case Value::Kind::Map:
             pk.pack_map(static_cast<std::uint32_t>(v.as_map().size()));
             for (const auto& [k, x] : v.as_map()) {
-                pack_str(pk, k);
+                if (k.binary) pack_bin(pk, k);
+                else pack_str(pk, k);
                 pack_value(pk, sink, x);
             }
             break;
@@ -160,9 +161,11 @@ Value to_value(const msgpack::object& o) {
             Map map;
             map.reserve(m.size);
             for (std::uint32_t i = 0; i < m.size; ++i) {
-                if (m.ptr[i].key.type != msgpack::type::STR)
-                    corrupt("dict with a non-string key (Python's msgpack cannot read it either)");
-                map.emplace_back(std::string(m.ptr[i].key.via.str.ptr, m.ptr[i].key.via.str.size),
+                const auto& key = m.ptr[i].key;
+                // Python's msgpack (strict_map_key) reads only str and bytes keys; so do we.
+                if (key.type != msgpack::type::STR && key.type != msgpack::type::BIN)
+                    corrupt("dict key that is neither str nor bytes (Python's msgpack refuses it too)");
+                map.emplace_back(MapKey(std::string(bytes_of(key)), key.type == msgpack::type::BIN),
                                  to_value(m.ptr[i].val));
             }
             return Value(std::move(map));

@@ -15,8 +15,18 @@ namespace asebytes {
 class Value;
 /// A Python list/tuple.
 using List = std::vector<Value>;
-/// A Python dict with str keys, in insertion order (msgpack keeps it).
-using Map = std::vector<std::pair<std::string, Value>>;
+
+/// A dict key: a Python str, or Python bytes when `binary` is set (msgpack allows both; Python
+/// asebytes reads both back, and encoding keeps the difference). It is a std::string, so it
+/// compares (by text only) and prints like one.
+struct MapKey : std::string {
+    bool binary = false;
+    MapKey() = default;
+    MapKey(std::string text, bool is_binary = false) : std::string(std::move(text)), binary(is_binary) {}
+    MapKey(const char* text) : std::string(text) {}
+};
+/// A Python dict, in insertion order (msgpack keeps it).
+using Map = std::vector<std::pair<MapKey, Value>>;
 /// Python bytes (msgpack bin).
 using Binary = std::vector<std::uint8_t>;
 

@@ -1,0 +1,438 @@
+// Interop with real Python asebytes 0.3.1 (never mocked): Python reads the LMDB stores we write
+// exactly, we read the stores Python writes exactly, and both write the same LMDB keys and values
+// for the same operations (spec/lmdb-layout.md). The Python side is tests/interop/*.py, run with
+// Debian's /usr/bin/python3 and asebytes from ASEBYTES_PYTHONPATH (default: the copy in
+// ../shared/third_party). Without them every test is skipped, saying what is missing, or fails
+// when ASEBYTES_REQUIRE_INTEROP=1 (CI).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "asebytes/asebytes.hpp"
+#include "golden.hpp"
+
+namespace asebytes::test {
+namespace {
+
+// ---- running Python --------------------------------------------------------------------------
+
+const char* const kPython = "/usr/bin/python3";
+// interop_common.py exits with this status when Python asebytes 0.3.1 cannot be imported.
+constexpr int kUnavailable = 77;
+
+struct PythonRun {
+    std::string command;
+    std::string output; // stdout and stderr, interleaved
+    bool ok = false;
+    bool unavailable = false;
+};
+
+std::string quoted(const std::string& s) {
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+fs::path asebytes_pythonpath() {
+    if (const char* p = std::getenv("ASEBYTES_PYTHONPATH"); p && *p) return p;
+    return fs::path(ASEBYTES_SOURCE_DIR) / ".." / "shared" / "third_party" / "asebytes-0.3.1";
+}
+
+bool interop_required() {
+    const char* v = std::getenv("ASEBYTES_REQUIRE_INTEROP");
+    return v && std::string(v) == "1";
+}
+
+// Why Python asebytes cannot be used, as far as files tell; empty when it may be.
+std::string missing_python() {
+    if (access(kPython, X_OK) != 0) return std::string(kPython) + " is not available";
+    const fs::path pkg = asebytes_pythonpath();
+    if (!fs::is_directory(pkg / "asebytes"))
+        return "no asebytes package in " + pkg.string() + " (set ASEBYTES_PYTHONPATH)";
+    return "";
+}
+
+PythonRun run_shell(const std::string& command) {
+    PythonRun run;
+    run.command = command;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    if (!pipe) {
+        run.output = "popen failed";
+        return run;
+    }
+    char buffer[4096];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        run.output.append(buffer, n);
+    const int status = pclose(pipe);
+    const bool exited = status != -1 && WIFEXITED(status);
+    run.ok = exited && WEXITSTATUS(status) == 0;
+    run.unavailable = exited && WEXITSTATUS(status) == kUnavailable;
+    return run;
+}
+
+/// Runs tests/interop/<script> with the given arguments. -B and PYTHONDONTWRITEBYTECODE: no
+/// __pycache__ in the source tree; -s: no user site-packages.
+PythonRun run_script(const std::string& script, const std::vector<std::string>& arguments) {
+    std::string command = "PYTHONPATH=" + quoted(asebytes_pythonpath().string()) +
+                          " PYTHONDONTWRITEBYTECODE=1 " + kPython + " -B -s " +
+                          quoted((fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / script).string());
+    for (const auto& a : arguments)
+        command += " " + quoted(a);
+    return run_shell(command);
+}
+
+::testing::AssertionResult succeeded(const PythonRun& run) {
+    if (run.ok) return ::testing::AssertionSuccess();
+    if (run.unavailable)
+        return ::testing::AssertionFailure()
+               << "ASEBYTES_REQUIRE_INTEROP=1 but Python asebytes 0.3.1 is unavailable: " << run.output;
+    return ::testing::AssertionFailure() << "Python failed: " << run.command << "\n" << run.output;
+}
+
+// Stops the test unless the Python run succeeded: skipped when Python asebytes is unavailable
+// (failed instead under ASEBYTES_REQUIRE_INTEROP=1), failed with the script's output otherwise.
+#define ASSERT_PYTHON_OK(run_expression)                                                                     \
+    do {                                                                                                     \
+        const PythonRun& python_run = (run_expression);                                                      \
+        if (python_run.unavailable && !interop_required())                                                   \
+            GTEST_SKIP() << "Python interop skipped: " << python_run.output;                                 \
+        ASSERT_TRUE(succeeded(python_run));                                                                  \
+    } while (false)
+
+class PythonTest : public ::testing::Test {
+protected:
+    // Cheap checks first; whether asebytes imports is known from the first script run.
+    void SetUp() override {
+        const std::string problem = missing_python();
+        if (problem.empty()) return;
+        if (interop_required()) FAIL() << "ASEBYTES_REQUIRE_INTEROP=1 but " << problem;
+        GTEST_SKIP() << "Python interop skipped: " << problem;
+    }
+
+    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+    static std::string golden(const std::string& name) { return (golden_dir() / name).string(); }
+
+    TempDir dir_;
+};
+
+// ---- stores and truth ------------------------------------------------------------------------
+
+ObjectIO open_group(const std::string& store, const std::string& group = "default") {
+    OpenOptions options;
+    options.group = group;
+    options.options = {{"sync", "false"}}; // speed only: the same data is written
+    return ObjectIO(store, options);
+}
+
+ObjectIO open_readonly(const std::string& store, const std::string& group = "default") {
+    OpenOptions options;
+    options.group = group;
+    options.readonly = true;
+    return ObjectIO(store, options);
+}
+
+std::vector<Frame> frames_of(const std::vector<Row>& rows) {
+    std::vector<Frame> frames;
+    for (const auto& r : rows)
+        frames.push_back(Frame::from_row(r));
+    return frames;
+}
+
+std::vector<Row> slice(const std::vector<Row>& rows, std::size_t begin, std::size_t end) {
+    return {rows.begin() + static_cast<std::ptrdiff_t>(begin),
+            rows.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+// A truth file of the interop scripts: like golden truth, and a null row is a placeholder.
+std::vector<std::optional<Row>> truth_with_placeholders(const fs::path& file) {
+    std::vector<std::optional<Row>> rows;
+    for (const auto& r : load_json(file)) {
+        if (r.is_null()) {
+            rows.emplace_back();
+            continue;
+        }
+        Row row;
+        for (const auto& [k, v] : r.items())
+            row[k] = truth_value(v);
+        rows.emplace_back(std::move(row));
+    }
+    return rows;
+}
+
+Keys keys_of(const Row& row) {
+    Keys keys;
+    for (const auto& kv : row)
+        keys.push_back(kv.first);
+    return keys;
+}
+
+void expect_rows(const ObjectIO& io, const std::vector<std::optional<Row>>& truth) {
+    ASSERT_EQ(io.size(), truth.size());
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        const auto row = io.get(static_cast<std::int64_t>(i));
+        ASSERT_EQ(row.has_value(), truth[i].has_value()) << "row " << i << " (no value = placeholder)";
+        if (!row) continue;
+        ASSERT_EQ(keys_of(*row), keys_of(*truth[i])) << "row " << i;
+        for (const auto& [k, v] : *truth[i])
+            EXPECT_EQ(row->at(k), v) << "row " << i << ", key " << k;
+    }
+}
+
+// make_golden.py's edited.lmdb: extend, insert, delete, update, set.
+void edit_like_make_golden(ObjectIO& db) {
+    std::vector<Row> rows;
+    for (int i = 0; i < 10; ++i)
+        rows.push_back({{"idx", i}, {"sq", static_cast<double>(i * i)}});
+    db.extend(rows);
+    db.insert(3, Row{{"idx", 100}, {"sq", -1.0}, {"extra", "inserted"}});
+    db.erase(6);
+    db.update(0, {{"sq", 0.5}, {"tag", "updated"}});
+    db.set(1, Row{{"idx", 11}, {"replaced", true}});
+}
+
+// ---- 1. Python reads what we write -------------------------------------------------------------
+
+class PythonReadsOurLmdb : public PythonTest {};
+
+TEST_F(PythonReadsOurLmdb, EthanolFramesExactly) {
+    AtomsIO(path("ethanol.lmdb")).extend(frames_of(truth_rows(golden_dir() / "ethanol.json")));
+    ASSERT_PYTHON_OK((run_script("check_store.py",
+                                 {path("ethanol.lmdb"), "--groups", "default", "--objects",
+                                  golden("ethanol.json"), "--atoms", golden("ethanol.lmdb.default.read.json"),
+                                  "--blobs", golden("ethanol.json")})));
+}
+
+TEST_F(PythonReadsOurLmdb, PeriodicFramesWithVariableAtomCountsExactly) {
+    AtomsIO(path("periodic.lmdb")).extend(frames_of(truth_rows(golden_dir() / "periodic.json")));
+    ASSERT_PYTHON_OK((run_script(
+        "check_store.py", {path("periodic.lmdb"), "--objects", golden("periodic.json"), "--atoms",
+                           golden("periodic.lmdb.default.read.json"), "--blobs", golden("periodic.json")})));
+}
+
+TEST_F(PythonReadsOurLmdb, ObjectRowsOfEveryValueTypeExactly) {
+    open_group(path("objects.lmdb")).extend(truth_rows(golden_dir() / "objects.json"));
+    ASSERT_PYTHON_OK((run_script("check_store.py", {path("objects.lmdb"), "--objects", golden("objects.json"),
+                                                    "--blobs", golden("objects.json")})));
+}
+
+TEST_F(PythonReadsOurLmdb, TrainAndTestGroupsOfOneStore) {
+    const auto periodic = truth_rows(golden_dir() / "periodic.json");
+    open_group(path("groups.lmdb"), "train").extend(slice(periodic, 0, 12));
+    open_group(path("groups.lmdb"), "test").extend(slice(periodic, 12, periodic.size()));
+    for (const std::string group : {"train", "test"}) {
+        const std::string truth = golden("groups.lmdb." + group + ".read.json");
+        ASSERT_PYTHON_OK((run_script("check_store.py", {path("groups.lmdb"), "--group", group, "--groups",
+                                                        "test,train", "--atoms", truth, "--blobs", truth})));
+    }
+}
+
+TEST_F(PythonReadsOurLmdb, StoreEditedWithInsertDeleteUpdateAndSet) {
+    {
+        auto db = open_group(path("edited.lmdb"));
+        edit_like_make_golden(db);
+    }
+    ASSERT_PYTHON_OK((run_script("check_store.py", {path("edited.lmdb"), "--objects", golden("edited.json"),
+                                                    "--blobs", golden("edited.json")})));
+}
+
+// Python edits a store we wrote, and we read its edits.
+TEST_F(PythonReadsOurLmdb, AndContinuesEditingItAndWeReadItsEdits) {
+    {
+        auto db = open_group(path("edited.lmdb"));
+        edit_like_make_golden(db);
+    }
+    const std::string truth = path("python-edited.json");
+    ASSERT_PYTHON_OK((run_script("python_edits.py", {path("edited.lmdb"), truth})));
+    expect_rows(open_readonly(path("edited.lmdb")), truth_with_placeholders(truth));
+}
+
+// ---- 2. we read what Python writes -------------------------------------------------------------
+
+// python_writes.py runs once for these tests; its stores are only read.
+class WeReadPythonLmdb : public PythonTest {
+protected:
+    struct Stores {
+        TempDir dir;
+        PythonRun run;
+    };
+    static const Stores& stores() {
+        static const std::unique_ptr<Stores> stores = [] {
+            auto s = std::make_unique<Stores>();
+            s->run = run_script("python_writes.py", {s->dir.path().string()});
+            return s;
+        }();
+        return *stores;
+    }
+    void SetUp() override {
+        PythonTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
+        ASSERT_PYTHON_OK(stores().run);
+    }
+    static std::string store(const std::string& name) { return (stores().dir / name).string(); }
+    static std::vector<std::optional<Row>> truth(const std::string& store, const std::string& group) {
+        return truth_with_placeholders(stores().dir / (store + "." + group + ".truth.json"));
+    }
+};
+
+TEST_F(WeReadPythonLmdb, ItsGroups) {
+    EXPECT_EQ(ObjectIO::list_groups(store("frames.lmdb")), (std::vector<std::string>{"default", "relaxed"}));
+    EXPECT_EQ(ObjectIO::list_groups(store("objects.lmdb")), (std::vector<std::string>{"default"}));
+}
+
+TEST_F(WeReadPythonLmdb, FrameRowsWithConstraintsUnicodeNumpyScalarsAndPlaceholdersExactly) {
+    for (const std::string group : {"default", "relaxed"}) {
+        SCOPED_TRACE("group " + group);
+        expect_rows(open_readonly(store("frames.lmdb"), group), truth("frames.lmdb", group));
+    }
+}
+
+TEST_F(WeReadPythonLmdb, FramesThroughAtomsIO) {
+    OpenOptions options;
+    options.readonly = true;
+    AtomsIO io(store("frames.lmdb"), options);
+    const auto rows = truth("frames.lmdb", "default");
+    ASSERT_EQ(io.size(), rows.size());
+    std::set<std::size_t> natoms;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto frame = io.get(static_cast<std::int64_t>(i));
+        ASSERT_EQ(frame.has_value(), rows[i].has_value()) << "row " << i;
+        if (!frame) continue;
+        EXPECT_EQ(*frame, Frame::from_row(*rows[i])) << "row " << i;
+        natoms.insert(frame->natoms());
+    }
+    EXPECT_EQ(natoms, (std::set<std::size_t>{3, 8, 9, 32}));
+    EXPECT_TRUE(io.get(0)->constraints.has_value());
+}
+
+TEST_F(WeReadPythonLmdb, ObjectValuesOfEveryKindExactly) {
+    expect_rows(open_readonly(store("objects.lmdb")), truth("objects.lmdb", "default"));
+}
+
+// Python writes {"meta": {b"raw": 1, b"more": [1, 2]}} and reads it back unchanged (msgpack
+// allows str and bytes map keys); our decoder must not refuse it.
+TEST_F(WeReadPythonLmdb, DictsWithBytesKeys) {
+    const auto io = open_readonly(store("bytes_keys.lmdb"));
+    std::optional<Row> row;
+    ASSERT_NO_THROW(row = io.get(0));
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->count("meta"), 1u);
+}
+
+// Our writer re-encodes every value Python wrote here, byte for byte.
+TEST_F(WeReadPythonLmdb, AndPythonReadsOurCopyOfItExactly) {
+    for (const std::string name : {"frames.lmdb", "objects.lmdb"}) {
+        auto copy = open_group(path("copy.lmdb"), name);
+        for (const auto& row : truth(name, "default")) {
+            if (row)
+                copy.append(*row);
+            else
+                copy.reserve(1);
+        }
+    }
+    for (const std::string name : {"frames.lmdb", "objects.lmdb"}) {
+        const std::string truth_file = (stores().dir / (name + ".default.truth.json")).string();
+        ASSERT_PYTHON_OK((run_script("check_store.py", {path("copy.lmdb"), "--group", name, "--objects",
+                                                        truth_file, "--blobs", truth_file})));
+    }
+}
+
+// ---- 3. the same keys and values as Python -----------------------------------------------------
+// Each test runs a scenario here and same_bytes.py runs its Python twin (same name), then compares
+// every LMDB (key, value) pair of every group.
+
+class SameBytesAsPython : public PythonTest {
+protected:
+    void expect_same_bytes(const std::string& scenario) {
+        ASSERT_PYTHON_OK((run_script("same_bytes.py", {scenario, path("ours.lmdb"), golden_dir().string()})));
+    }
+};
+
+TEST_F(SameBytesAsPython, ForTheEditSequenceOfMakeGolden) {
+    {
+        auto db = open_group(path("ours.lmdb"));
+        edit_like_make_golden(db);
+    }
+    expect_same_bytes("edited");
+}
+
+std::vector<Row> numbered(int first, int count, const Row& extra = {}) {
+    std::vector<Row> rows;
+    for (int i = first; i < first + count; ++i) {
+        Row r = extra;
+        r["i"] = i;
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+TEST_F(SameBytesAsPython, WhenBlocksSplitEmptyAndGrow) {
+    {
+        auto db = open_group(path("ours.lmdb"));
+        db.extend(numbered(0, 1024));
+        db.extend(numbered(1024, 5, {{"tail", true}})); // blocks [1024, 5]
+        db.insert(0, Row{{"i", -1}, {"s", "first"}});   // block 0 overflows: [512, 513, 5]
+        for (int k = 0; k < 513; ++k)
+            db.erase(512); // the middle block empties
+        db.insert(static_cast<std::int64_t>(db.size()), Row{{"i", -2}});
+        db.extend(numbered(5000, 1100));
+    }
+    expect_same_bytes("blocks");
+}
+
+TEST_F(SameBytesAsPython, ForPlaceholdersDropAndClear) {
+    {
+        auto db = open_group(path("ours.lmdb"));
+        db.extend({Row{{"a", 1}, {"b", "x"}}, Row{{"a", 2}, {"b", "y"}, {"c", List{1, 2}}}, Row{{"b", "z"}}});
+        db.drop({"b"});
+        db.set(6, Row{{"a", 6}});
+        db.reserve(2);
+        db.set(7, Row{{"a", 7.5}});
+        db.insert(1, std::nullopt);
+        db.set(0, std::nullopt);
+        db.update(1, {{"a", 1}});
+        db.update(2, {{"d", NdArray::from<std::int64_t>({0, 1})}, {"\u00e9", "non-ASCII key"}, {"Z", 0}});
+        auto cleared = open_group(path("ours.lmdb"), "cleared");
+        cleared.extend({Row{{"x", 1}}, Row{{"x", 2}}, Row{{"y", 3}}});
+        cleared.clear();
+        cleared.extend({Row{{"x", 4}}});
+    }
+    expect_same_bytes("placeholders");
+}
+
+TEST_F(SameBytesAsPython, ForBatchedWritesThroughViews) {
+    {
+        auto db = open_group(path("ours.lmdb"));
+        std::vector<Row> rows;
+        for (int i = 0; i < 2100; ++i)
+            rows.push_back({{"i", i}, {"s", std::to_string(i)}});
+        db.extend(rows);                    // blocks [1024, 1024, 52]
+        db.rows(Slice(1000, 2030)).erase(); // across three blocks; the middle one empties
+        db.rows(Slice(10, 15))
+            .set({Row{{"i", 0}}, Row{{"i", -1}}, Row{{"i", -2}}, Row{{"i", -3}}, Row{{"i", -4}}});
+        db.rows(Slice(20, 25)).update({{"flag", true}});
+        db.rows(Slice(30, 33)).column("col").set({30.0, 31.0, 32.0});
+        db.rows(Slice(40, 45)).drop({"s"});
+        db.rows(std::vector<std::int64_t>{50, 52}).update({{"odd", nullptr}});
+    }
+    expect_same_bytes("views");
+}
+
+TEST_F(SameBytesAsPython, ForTheGoldenRowsInFourGroups) {
+    const auto periodic = truth_rows(golden_dir() / "periodic.json");
+    open_group(path("ours.lmdb"), "ethanol").extend(truth_rows(golden_dir() / "ethanol.json"));
+    open_group(path("ours.lmdb"), "objects").extend(truth_rows(golden_dir() / "objects.json"));
+    open_group(path("ours.lmdb"), "train").extend(slice(periodic, 0, 12));
+    open_group(path("ours.lmdb"), "test").extend(slice(periodic, 12, periodic.size()));
+    expect_same_bytes("golden_groups");
+}
+
+} // namespace
+} // namespace asebytes::test
