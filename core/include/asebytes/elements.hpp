@@ -1,0 +1,19 @@
+#pragma once
+// Chemical elements: symbols, atomic numbers, standard masses (ASE's table).
+#include <string>
+
+namespace asebytes {
+
+/// Atomic number of a symbol ("Cu" -> 29), 0 when unknown.
+int atomic_number(const std::string& symbol);
+/// Symbol of an atomic number, "X" when unknown.
+const char* element_symbol(int z);
+
+struct MassGuess {
+    int number = 0;          ///< 0: no element within tolerance
+    int ambiguous_with = 0;  ///< another element within tolerance, if any
+};
+/// The element whose standard mass (ASE's table) is within `tolerance` amu of `mass_amu`.
+MassGuess guess_element(double mass_amu, double tolerance = 0.05);
+
+}  // namespace asebytes

@@ -1,0 +1,546 @@
+/* fix asebytes: see fix_asebytes.h and README.md. The fix stays thin: it reads LAMMPS's data on
+   output steps, converts units, and hands the rest to asebytes::mpi (FrameGatherer, then a
+   BufferedWriter on rank 0 that writes to any asebytes backend). */
+#include "fix_asebytes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "asebytes/backend.hpp"
+#include "asebytes/mpi/buffered_writer.hpp"
+#include "asebytes/mpi/frame_gatherer.hpp"
+#include "asebytes/registry.hpp"
+#include "ase_units.hpp"
+#include "atom.h"
+#include "comm.h"
+#include "compute.h"
+#include "domain.h"
+#include "asebytes/elements.hpp"
+#include "error.h"
+#include "fix_options.hpp"
+#include "force.h"
+#include "input.h"
+#include "modify.h"
+#include "update.h"
+#include "utils.h"
+#include "variable.h"
+
+using namespace LAMMPS_NS;
+using namespace FixConst;
+using asebytes::DType;
+using asebytes::NdArray;
+using asebytes::Row;
+using asebytes::Value;
+
+// Where an `array` or `info` value comes from, resolved in init() for each run.
+struct FixASEBytes::Source {
+    enum Kind { COMPUTE, FIX, VARIABLE, INT_CUSTOM, DOUBLE_CUSTOM } kind = COMPUTE;
+    std::string key, id;  // flat key; compute/fix/variable/property name
+    int index = -1;       // compute, fix, variable or custom-property index
+    int column = 0;       // 1-based column or vector element, 0 for all of it
+    int width = 0;        // per-atom: 0 for (N,), else columns; per-frame: 0 scalar, else length
+};
+
+// This rank's atoms of the group, packed for the gatherer; kept from frame to frame.
+struct FixASEBytes::LocalColumns {
+    std::vector<std::int64_t> ids, numbers;
+    std::vector<std::vector<double>> doubles;      // positions, forces, ... in column order
+    std::vector<std::vector<std::int64_t>> ints;   // i_name arrays
+    std::vector<const void *> pointers;            // one per gatherer column
+};
+
+Fix *FixASEBytes::create(LAMMPS *lmp, int narg, char **arg)
+{
+  return new FixASEBytes(lmp, narg, arg);  // LAMMPS owns fixes and deletes them itself
+}
+
+FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
+    Fix(lmp, narg, arg), local_(std::make_unique<LocalColumns>())
+{
+  std::vector<std::string> args(arg + 3, arg + narg);
+  try {
+    opt_ = std::make_unique<asebytes::lammps::FixOptions>(
+        asebytes::lammps::FixOptions::parse(args, atom->ntypes));
+  } catch (const std::exception &e) {
+    error->all(FLERR, std::string("fix asebytes: ") + e.what());
+  }
+  nevery = opt_->every;
+
+  const std::string style = update->unit_style;
+  if (opt_->ase_units) {
+    auto u = asebytes::lammps::AseUnits::for_style(style);
+    if (!u)
+      error->all(FLERR, "fix asebytes: units " + style +
+                            " has no conversion to ASE units: add 'units native' to store LAMMPS's own units");
+    units_ = std::make_unique<asebytes::lammps::AseUnits>(*u);
+  } else {
+    units_ = std::make_unique<asebytes::lammps::AseUnits>(asebytes::lammps::AseUnits::native());
+  }
+  if (opt_->charges && !atom->q_flag)
+    fail_all("keyword 'charges yes' needs an atom style with charges (q)");
+
+  // Computes the fix owns: the virial pressure (or total, with kinetic part) and per-atom energy.
+  if (opt_->stress) {
+    id_press_ = std::string(id) + "_asebytes_press";
+    modify->add_compute(id_press_ + " all pressure " + (opt_->kinetic_stress ? "thermo_temp" : "NULL virial"));
+  }
+  if (opt_->peratom_energy) {
+    id_peatom_ = std::string(id) + "_asebytes_peatom";
+    modify->add_compute(id_peatom_ + " all pe/atom");
+  }
+
+  // Rank 0 opens the store; everybody learns whether that worked, so the error is collective.
+  std::string failure;
+  if (comm->me == 0) {
+    try {
+      open_store();
+    } catch (const std::exception &e) {
+      failure = e.what();
+    }
+  }
+  int len = static_cast<int>(failure.size());
+  MPI_Bcast(&len, 1, MPI_INT, 0, world);
+  failure.resize(static_cast<std::size_t>(len));
+  MPI_Bcast(failure.data(), len, MPI_CHAR, 0, world);
+  if (!failure.empty()) error->all(FLERR, "fix asebytes: " + failure);
+  MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
+}
+
+FixASEBytes::~FixASEBytes()
+{
+  if (writer_) {
+    try {
+      writer_->close();
+    } catch (const std::exception &e) {
+      if (screen) fprintf(screen, "WARNING: fix asebytes: closing %s failed: %s\n", store_.c_str(), e.what());
+    }
+  }
+  if (!id_press_.empty() && modify->find_compute(id_press_) >= 0) modify->delete_compute(id_press_);
+  if (!id_peatom_.empty() && modify->find_compute(id_peatom_) >= 0) modify->delete_compute(id_peatom_);
+}
+
+int FixASEBytes::setmask()
+{
+  return END_OF_STEP;
+}
+
+// A bare path becomes an LMDB store (the embedded default), with the extension Python expects.
+static std::string store_path(const std::string &store)
+{
+  if (store.find("://") != std::string::npos) return store;
+  try {
+    asebytes::backend_for(store);
+    return store;
+  } catch (const asebytes::Error &) {
+    const auto slash = store.find_last_of('/');
+    const std::string name = slash == std::string::npos ? store : store.substr(slash + 1);
+    if (name.find('.') == std::string::npos) return store + ".lmdb";
+    throw;
+  }
+}
+
+void FixASEBytes::open_store()
+{
+  store_ = store_path(opt_->store);
+  asebytes::OpenOptions o;
+  o.group = opt_->store_group;
+  o.options = opt_->backend_options;
+  auto backend = std::dynamic_pointer_cast<asebytes::ObjectReadWriteBackend>(asebytes::open_object_backend(store_, o));
+  if (!backend) throw asebytes::Error(store_ + " cannot be written");
+  const std::size_t n = backend->size();
+  if (n > 0) {
+    if (opt_->overwrite) {
+      backend->clear();
+    } else if (opt_->append) {
+      auto last = backend->get_column("info.step", {n - 1}).front();
+      if (last) last_step_ = last->as_int();
+    } else {
+      throw asebytes::Error(backend->location() + " already holds " + std::to_string(n) +
+                            " frames: use 'append yes' to add to them or 'overwrite yes' to replace them");
+    }
+  }
+  asebytes::mpi::WriterLimits limits;
+  limits.max_frames = opt_->buffer_frames;
+  limits.max_bytes = opt_->buffer_bytes;
+  limits.batch_frames = std::max<std::size_t>(1, std::min<std::size_t>(limits.max_frames, 64));
+  writer_ = std::make_unique<asebytes::mpi::BufferedWriter>(backend, limits);
+}
+
+void FixASEBytes::fail_all(const std::string &message)
+{
+  error->all(FLERR, "fix asebytes: " + message);
+}
+
+void FixASEBytes::init()
+{
+  if (opt_->energy) {
+    const int ipe = modify->find_compute(opt_->pe_compute);
+    if (ipe < 0) fail_all("energy compute '" + opt_->pe_compute + "' does not exist");
+    if (!modify->compute[ipe]->peflag)
+      fail_all("compute '" + opt_->pe_compute + "' (style " + modify->compute[ipe]->style +
+               ") does not compute a potential energy");
+  }
+  if (!opt_->if_variable.empty()) {
+    ivar_if_ = input->variable->find(opt_->if_variable.c_str());
+    if (ivar_if_ < 0) fail_all("keyword 'if': variable '" + opt_->if_variable + "' does not exist");
+    if (!input->variable->equalstyle(ivar_if_))
+      fail_all("keyword 'if': variable '" + opt_->if_variable + "' is not equal-style");
+  }
+  resolve_species();
+  array_sources_.clear();
+  info_sources_.clear();
+  for (const auto &a : opt_->arrays) {
+    array_sources_.push_back(resolve(a.source, true));
+    array_sources_.back().key = "arrays." + a.key;
+  }
+  for (const auto &i : opt_->infos) {
+    info_sources_.push_back(resolve(i.source, false));
+    info_sources_.back().key = "info." + i.key;
+  }
+  build_gatherer();
+}
+
+// type -> atomic number, from `elements` or from the per-type masses.
+void FixASEBytes::resolve_species()
+{
+  type_to_z_.assign(atom->ntypes + 1, 0);
+  if (!opt_->elements.empty()) {
+    for (int t = 1; t <= atom->ntypes; ++t)
+      type_to_z_[t] = asebytes::atomic_number(opt_->elements[t - 1]);
+    return;
+  }
+  const auto amu = asebytes::lammps::AseUnits::for_style(update->unit_style);
+  if (!amu) fail_all("units " + std::string(update->unit_style) + ": give the species with 'elements E1 E2 ...'");
+  if (!atom->mass || atom->rmass_flag)
+    fail_all("per-atom masses: give the species with 'elements E1 E2 ...'");
+  for (int t = 1; t <= atom->ntypes; ++t) {
+    if (!atom->mass_setflag[t]) fail_all("atom type " + std::to_string(t) + " has no mass: use 'elements'");
+    const double m = atom->mass[t] * amu->mass;
+    const auto guess = asebytes::guess_element(m);
+    if (!guess.number)
+      fail_all("atom type " + std::to_string(t) + " has mass " + std::to_string(m) +
+               " amu, which is no element's: give the species with 'elements E1 E2 ...'");
+    if (guess.ambiguous_with)
+      fail_all("atom type " + std::to_string(t) + " has mass " + std::to_string(m) + " amu: " +
+               asebytes::element_symbol(guess.number) + " or " +
+               asebytes::element_symbol(guess.ambiguous_with) + "? Give the species with 'elements'");
+    type_to_z_[t] = guess.number;
+  }
+}
+
+FixASEBytes::Source FixASEBytes::resolve(const std::string &text, bool per_atom)
+{
+  Source s;
+  const auto open = text.find('[');
+  s.id = text.substr(2, open == std::string::npos ? std::string::npos : open - 2);
+  if (open != std::string::npos) s.column = std::stoi(text.substr(open + 1));
+  const std::string what = (per_atom ? "keyword 'array' " : "keyword 'info' ") + text + ": ";
+  switch (text[0]) {
+    case 'c': {
+      s.kind = Source::COMPUTE;
+      s.index = modify->find_compute(s.id);
+      if (s.index < 0) fail_all(what + "compute '" + s.id + "' does not exist");
+      Compute *c = modify->compute[s.index];
+      if (per_atom) {
+        if (!c->peratom_flag) fail_all(what + "compute '" + s.id + "' has no per-atom values");
+        if (s.column > 0 && s.column > c->size_peratom_cols)
+          fail_all(what + "compute '" + s.id + "' has " + std::to_string(c->size_peratom_cols) + " columns");
+        if (s.column == 0) s.width = c->size_peratom_cols;
+      } else if (s.column > 0) {
+        if (!c->vector_flag || s.column > c->size_vector)
+          fail_all(what + "compute '" + s.id + "' has no global vector element " + std::to_string(s.column));
+      } else if (!c->scalar_flag) {
+        if (!c->vector_flag) fail_all(what + "compute '" + s.id + "' has no global scalar or vector");
+        s.width = c->size_vector;
+      }
+      break;
+    }
+    case 'f': {
+      s.kind = Source::FIX;
+      s.index = modify->find_fix(s.id);
+      if (s.index < 0) fail_all(what + "fix '" + s.id + "' does not exist");
+      Fix *f = modify->fix[s.index];
+      if (per_atom) {
+        if (!f->peratom_flag) fail_all(what + "fix '" + s.id + "' has no per-atom values");
+        if (s.column > 0 && s.column > f->size_peratom_cols)
+          fail_all(what + "fix '" + s.id + "' has " + std::to_string(f->size_peratom_cols) + " columns");
+        if (s.column == 0) s.width = f->size_peratom_cols;
+        if (nevery % f->peratom_freq) fail_all(what + "fix '" + s.id + "' is not ready every " + std::to_string(nevery) + " steps");
+      } else {
+        if (s.column > 0 ? (!f->vector_flag || s.column > f->size_vector) : !f->scalar_flag)
+          fail_all(what + "fix '" + s.id + "' has no such global value");
+        if (nevery % f->global_freq) fail_all(what + "fix '" + s.id + "' is not ready every " + std::to_string(nevery) + " steps");
+      }
+      break;
+    }
+    case 'v': {
+      s.kind = Source::VARIABLE;
+      s.index = input->variable->find(s.id.c_str());
+      if (s.index < 0) fail_all(what + "variable '" + s.id + "' does not exist");
+      if (per_atom ? !input->variable->atomstyle(s.index) : !input->variable->equalstyle(s.index))
+        fail_all(what + "variable '" + s.id + "' is not " + (per_atom ? "atom" : "equal") + "-style");
+      break;
+    }
+    default: {  // i_name, d_name
+      int flag = 0, cols = 0;
+      s.index = atom->find_custom(s.id.c_str(), flag, cols);
+      const bool want_int = text[0] == 'i';
+      if (s.index < 0 || flag != (want_int ? 0 : 1) || cols != 0)
+        fail_all(what + "no per-atom " + (want_int ? "integer" : "floating-point") + " vector '" + s.id + "'");
+      s.kind = want_int ? Source::INT_CUSTOM : Source::DOUBLE_CUSTOM;
+    }
+  }
+  return s;
+}
+
+void FixASEBytes::build_gatherer()
+{
+  std::vector<asebytes::mpi::Column> cols{{"arrays.numbers", DType::Int64, 0}, {"arrays.positions", DType::Float64, 3}};
+  if (opt_->forces) cols.push_back({"calc.forces", DType::Float64, 3});
+  if (opt_->velocities) {
+    cols.push_back({"arrays.momenta", DType::Float64, 3});
+    cols.push_back({"arrays.masses", DType::Float64, 0});
+  }
+  if (opt_->peratom_energy) cols.push_back({"calc.energies", DType::Float64, 0});
+  if (opt_->charges) cols.push_back({"arrays.initial_charges", DType::Float64, 0});
+  for (const auto &s : array_sources_)
+    cols.push_back({s.key, s.kind == Source::INT_CUSTOM ? DType::Int64 : DType::Float64,
+                    static_cast<std::size_t>(s.width)});
+  std::size_t ndoubles = 0;
+  for (const auto &c : cols) ndoubles += c.dtype == DType::Float64;
+  local_->doubles.resize(ndoubles);
+  local_->ints.resize(cols.size() - ndoubles - 1);  // all Int64 columns but numbers
+  gatherer_ = std::make_unique<asebytes::mpi::FrameGatherer>(world, cols, 0);
+}
+
+void FixASEBytes::setup(int)
+{
+  write_frame();
+}
+
+void FixASEBytes::end_of_step()
+{
+  write_frame();
+}
+
+void FixASEBytes::schedule_next()
+{
+  modify->addstep_compute((update->ntimestep / nevery) * nevery + nevery);
+}
+
+static Compute *invoked_peratom(Compute *c)
+{
+  if (!(c->invoked_flag & Compute::INVOKED_PERATOM)) {
+    c->compute_peratom();
+    c->invoked_flag |= Compute::INVOKED_PERATOM;
+  }
+  return c;
+}
+
+void FixASEBytes::pack_local()
+{
+  const int nlocal = atom->nlocal;
+  const int *mask = atom->mask;
+  std::vector<int> mine;
+  mine.reserve(nlocal);
+  for (int i = 0; i < nlocal; ++i)
+    if (mask[i] & groupbit) mine.push_back(i);
+  const std::size_t n = mine.size();
+  auto &L = *local_;
+  L.pointers.clear();
+  L.ids.resize(n);
+  L.numbers.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    L.ids[k] = atom->tag[mine[k]];
+    L.numbers[k] = type_to_z_[atom->type[mine[k]]];
+  }
+  L.pointers.push_back(L.numbers.data());
+  std::size_t nd = 0, ni = 0;
+  auto next_double = [&](std::size_t width) -> std::vector<double> & {
+    auto &v = L.doubles[nd++];
+    v.resize(n * std::max<std::size_t>(width, 1));
+    L.pointers.push_back(v.data());
+    return v;
+  };
+  const double dist = units_->distance;
+  {
+    auto &pos = next_double(3);
+    for (std::size_t k = 0; k < n; ++k)
+      for (int d = 0; d < 3; ++d) pos[3 * k + d] = (atom->x[mine[k]][d] - domain->boxlo[d]) * dist;
+  }
+  if (opt_->forces) {
+    auto &f = next_double(3);
+    for (std::size_t k = 0; k < n; ++k)
+      for (int d = 0; d < 3; ++d) f[3 * k + d] = atom->f[mine[k]][d] * units_->force();
+  }
+  if (opt_->velocities) {
+    auto &p = next_double(3);
+    std::vector<double> &m = L.doubles[nd];
+    m.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const int i = mine[k];
+      m[k] = (atom->rmass_flag ? atom->rmass[i] : atom->mass[atom->type[i]]) * units_->mass;
+      for (int d = 0; d < 3; ++d) p[3 * k + d] = m[k] * atom->v[i][d] * units_->velocity();
+    }
+    L.pointers.push_back(m.data());
+    ++nd;
+  }
+  if (opt_->peratom_energy) {
+    auto &e = next_double(0);
+    const double *pe = invoked_peratom(modify->compute[modify->find_compute(id_peatom_)])->vector_atom;
+    for (std::size_t k = 0; k < n; ++k) e[k] = pe[mine[k]] * units_->energy;
+  }
+  if (opt_->charges) {
+    auto &q = next_double(0);
+    for (std::size_t k = 0; k < n; ++k) q[k] = atom->q[mine[k]] * units_->charge;
+  }
+  for (const auto &s : array_sources_) {
+    if (s.kind == Source::INT_CUSTOM) {
+      auto &v = L.ints[ni++];
+      v.resize(n);
+      for (std::size_t k = 0; k < n; ++k) v[k] = atom->ivector[s.index][mine[k]];
+      L.pointers.push_back(v.data());
+      continue;
+    }
+    auto &v = next_double(static_cast<std::size_t>(s.width));
+    const std::size_t w = std::max(s.width, 1);
+    const double *vec = nullptr;
+    double *const *arr = nullptr;
+    std::vector<double> atom_values;
+    if (s.kind == Source::COMPUTE) {
+      Compute *c = invoked_peratom(modify->compute[s.index]);
+      if (c->size_peratom_cols == 0) vec = c->vector_atom;
+      else arr = c->array_atom;
+    } else if (s.kind == Source::FIX) {
+      Fix *f = modify->fix[s.index];
+      if (f->size_peratom_cols == 0) vec = f->vector_atom;
+      else arr = f->array_atom;
+    } else if (s.kind == Source::VARIABLE) {
+      atom_values.resize(static_cast<std::size_t>(std::max(nlocal, 1)));
+      input->variable->compute_atom(s.index, igroup, atom_values.data(), 1, 0);
+      vec = atom_values.data();
+    } else {
+      vec = atom->dvector[s.index];
+    }
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t c = 0; c < w; ++c)
+        v[w * k + c] = vec ? vec[mine[k]] : arr[mine[k]][s.column > 0 ? s.column - 1 : static_cast<int>(c)];
+  }
+}
+
+// Per-frame values: computed on every rank (computes are collective), kept on rank 0.
+void FixASEBytes::add_globals(Row &row)
+{
+  const double dist = units_->distance;
+  const double cell[9] = {domain->xprd, 0, 0, domain->xy, domain->yprd, 0, domain->xz, domain->yz, domain->zprd};
+  std::vector<double> c(cell, cell + 9);
+  for (auto &x : c) x *= dist;
+  row["cell"] = NdArray::from<double>({3, 3}, c);
+  row["pbc"] = NdArray::from<bool>({domain->xperiodic != 0, domain->yperiodic != 0, domain->zperiodic != 0});
+  if (opt_->energy) {
+    Compute *pe = modify->compute[modify->find_compute(opt_->pe_compute)];
+    if (!(pe->invoked_flag & Compute::INVOKED_SCALAR)) {
+      pe->compute_scalar();
+      pe->invoked_flag |= Compute::INVOKED_SCALAR;
+    }
+    row["calc.energy"] = pe->scalar * units_->energy;
+  }
+  if (opt_->stress) {
+    Compute *p = modify->compute[modify->find_compute(id_press_)];
+    if (!(p->invoked_flag & Compute::INVOKED_VECTOR)) {
+      p->compute_vector();
+      p->invoked_flag |= Compute::INVOKED_VECTOR;
+    }
+    // LAMMPS: pxx pyy pzz pxy pxz pyz in pressure units; ASE: -(virial/V), xx yy zz yz xz xy.
+    const double k = -units_->pressure() / force->nktv2p;
+    const double *v = p->vector;
+    row["calc.stress"] = NdArray::from<double>({k * v[0], k * v[1], k * v[2], k * v[5], k * v[4], k * v[3]});
+  }
+  const bigint step = update->ntimestep;
+  row["info.step"] = static_cast<long long>(step);
+  const double time = update->atime + static_cast<double>(step - update->atimestep) * update->dt;
+  row["info.time"] = opt_->ase_units ? time * units_->time_ps() : time;
+  for (const auto &s : info_sources_) {
+    if (s.kind == Source::VARIABLE) {
+      row[s.key] = input->variable->compute_equal(s.index);
+    } else if (s.kind == Source::COMPUTE) {
+      Compute *c = modify->compute[s.index];
+      if (s.column == 0 && c->scalar_flag) {
+        if (!(c->invoked_flag & Compute::INVOKED_SCALAR)) {
+          c->compute_scalar();
+          c->invoked_flag |= Compute::INVOKED_SCALAR;
+        }
+        row[s.key] = c->scalar;
+        continue;
+      }
+      if (!(c->invoked_flag & Compute::INVOKED_VECTOR)) {
+        c->compute_vector();
+        c->invoked_flag |= Compute::INVOKED_VECTOR;
+      }
+      if (s.column > 0) row[s.key] = c->vector[s.column - 1];
+      else row[s.key] = NdArray::from<double>(std::vector<double>(c->vector, c->vector + c->size_vector));
+    } else {
+      Fix *f = modify->fix[s.index];
+      row[s.key] = s.column > 0 ? f->compute_vector(s.column - 1) : f->compute_scalar();
+    }
+  }
+}
+
+void FixASEBytes::write_frame()
+{
+  const bigint step = update->ntimestep;
+  if (step <= last_step_) return;  // written before: a second run's setup, or a restart overlap
+  if (ivar_if_ >= 0 && input->variable->compute_equal(ivar_if_) == 0.0) {
+    schedule_next();
+    return;
+  }
+  modify->clearstep_compute();
+  Row row;
+  add_globals(row);
+  pack_local();
+  try {
+    gatherer_->gather(local_->ids.size(), local_->ids.data(), local_->pointers, row);
+  } catch (const std::exception &e) {
+    error->one(FLERR, std::string("fix asebytes: ") + e.what());
+  }
+  if (comm->me == 0) {
+    try {
+      writer_->write(std::move(row));
+      if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
+        writer_->flush();
+        last_flush_ = step;
+      }
+    } catch (const std::exception &e) {
+      error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
+    }
+  }
+  last_step_ = step;
+  ++frames_this_run_;
+  schedule_next();
+}
+
+std::string FixASEBytes::stats_line() const
+{
+  const auto s = writer_->stats();
+  char buf[512];
+  snprintf(buf, sizeof buf,
+           "fix asebytes %s: %lld frames this run, %llu in all (%.2f MB) to %s; "
+           "MD waited %.3f s for the writer, writer busy %.3f s in %llu transactions\n",
+           id, frames_this_run_, static_cast<unsigned long long>(s.frames), s.bytes / 1e6, store_.c_str(),
+           s.blocked_seconds, s.writing_seconds, static_cast<unsigned long long>(s.batches));
+  return buf;
+}
+
+void FixASEBytes::post_run()
+{
+  if (comm->me == 0) {
+    try {
+      writer_->flush();  // every frame of the run is durable when the run returns
+    } catch (const std::exception &e) {
+      error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
+    }
+    utils::logmesg(lmp, stats_line());
+  }
+  frames_this_run_ = 0;
+}

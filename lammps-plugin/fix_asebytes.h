@@ -1,0 +1,72 @@
+/* fix asebytes: stream training frames (species, positions, cell, pbc, energy, forces, stress,
+   and more) from a LAMMPS run into an asebytes store, in ASE units, while the run goes on.
+   See README.md in this folder for the documentation page. */
+#ifndef LMP_FIX_ASEBYTES_H
+#define LMP_FIX_ASEBYTES_H
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "asebytes/value.hpp"
+#include "fix.h"
+
+namespace asebytes {
+namespace mpi {
+class FrameGatherer;
+class BufferedWriter;
+}  // namespace mpi
+namespace lammps {
+struct FixOptions;
+struct AseUnits;
+}  // namespace lammps
+}  // namespace asebytes
+
+namespace LAMMPS_NS {
+
+class FixASEBytes : public Fix {
+public:
+    FixASEBytes(class LAMMPS *, int, char **);
+    ~FixASEBytes() override;
+    int setmask() override;
+    void init() override;
+    void setup(int) override;
+    void end_of_step() override;
+    void post_run() override;
+
+    /// The creator LAMMPS's fix_map and plugin loader expect.
+    static Fix *create(LAMMPS *lmp, int narg, char **arg);
+
+private:
+    struct Source;  // where a per-atom or per-frame extra value comes from
+    struct LocalColumns;
+
+    void open_store();
+    void resolve_species();
+    Source resolve(const std::string &source, bool per_atom);
+    void build_gatherer();
+    void write_frame();
+    void pack_local();
+    void add_globals(asebytes::Row &row);
+    void schedule_next();
+    void fail_all(const std::string &message);
+    std::string stats_line() const;
+
+    std::unique_ptr<asebytes::lammps::FixOptions> opt_;
+    std::unique_ptr<asebytes::lammps::AseUnits> units_;
+    std::string store_;  // the path actually opened
+    std::string id_press_, id_peatom_;
+    std::vector<long long> type_to_z_;
+    std::vector<Source> array_sources_, info_sources_;
+    std::unique_ptr<LocalColumns> local_;
+    std::unique_ptr<asebytes::mpi::FrameGatherer> gatherer_;
+    std::unique_ptr<asebytes::mpi::BufferedWriter> writer_;  // rank 0 only
+    bigint last_step_ = -1;   // last step written or found in the store (append)
+    bigint last_flush_ = -1;
+    long long frames_this_run_ = 0;
+    int ivar_if_ = -1;
+};
+
+}  // namespace LAMMPS_NS
+
+#endif
