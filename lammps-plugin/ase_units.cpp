@@ -15,18 +15,24 @@ constexpr double kStatCoulomb = 1.0 / 2997924580.0;  // C
 
 }  // namespace
 
-std::optional<AseUnits> AseUnits::for_style(const std::string& style) {
-    // energy, distance, time (fs), mass (amu), charge (e): see the LAMMPS `units` page.
-    if (style == "metal") return AseUnits{1.0, 1.0, 1e3, 1.0, 1.0};
-    if (style == "real") return AseUnits{kKcalPerMol, 1.0, 1.0, 1.0, 1.0};
-    if (style == "si") return AseUnits{kJoule, 1e10, 1e15, 1.0 / kAmuKg, 1.0 / kElectronC};
-    if (style == "cgs") return AseUnits{1e-7 * kJoule, 1e8, 1e15, 1e-3 / kAmuKg, kStatCoulomb / kElectronC};
-    if (style == "electron") return AseUnits{kHartree, kBohr, 1.0, 1.0, 1.0};
-    if (style == "micro") return AseUnits{1e-15 * kJoule, 1e4, 1e9, 1e-15 / kAmuKg, 1e-12 / kElectronC};
-    if (style == "nano") return AseUnits{1e-21 * kJoule, 10.0, 1e6, 1e-21 / kAmuKg, 1.0};
-    return std::nullopt;
+namespace {
+
+// energy, distance, time (fs), mass (amu), charge (e): see the LAMMPS `units` page.
+AseUnits make(double energy, double distance, double time_fs, double mass, double charge) {
+    return AseUnits{energy, distance, time_fs, mass, charge, distance / (time_fs * kAseFs)};
 }
 
-double AseUnits::velocity() const { return distance / (time_fs * kAseFs); }
+}  // namespace
+
+std::optional<AseUnits> AseUnits::for_style(const std::string& style) {
+    if (style == "metal") return make(1.0, 1.0, 1e3, 1.0, 1.0);
+    if (style == "real") return make(kKcalPerMol, 1.0, 1.0, 1.0, 1.0);
+    if (style == "si") return make(kJoule, 1e10, 1e15, 1.0 / kAmuKg, 1.0 / kElectronC);
+    if (style == "cgs") return make(1e-7 * kJoule, 1e8, 1e15, 1e-3 / kAmuKg, kStatCoulomb / kElectronC);
+    if (style == "electron") return make(kHartree, kBohr, 1.0, 1.0, 1.0);
+    if (style == "micro") return make(1e-15 * kJoule, 1e4, 1e9, 1e-15 / kAmuKg, 1e-12 / kElectronC);
+    if (style == "nano") return make(1e-21 * kJoule, 10.0, 1e6, 1e-21 / kAmuKg, 1.0);
+    return std::nullopt;
+}
 
 }  // namespace asebytes::lammps

@@ -13,6 +13,7 @@ struct AseUnits {
     double time_fs = 1;   ///< native time -> fs
     double mass = 1;      ///< native mass -> amu
     double charge = 1;    ///< native charge -> e
+    double velocity = 1;  ///< native velocity -> Angstrom per ASE time unit (Angstrom*sqrt(amu/eV))
 
     /// Factors for a LAMMPS unit style; nullopt for lj (and unknown styles).
     static std::optional<AseUnits> for_style(const std::string& style);
@@ -22,8 +23,6 @@ struct AseUnits {
     double force() const { return energy / distance; }
     /// energy / volume: pressure and stress.
     double pressure() const { return energy / (distance * distance * distance); }
-    /// native velocity -> Angstrom per ASE time unit (ase.units.fs = 0.0982... ASE time units).
-    double velocity() const;
     /// native time -> ps, how info.time is stored.
     double time_ps() const { return time_fs * 1e-3; }
 };

@@ -324,9 +324,21 @@ void FixASEBytes::end_of_step()
   write_frame();
 }
 
+// Asks the computes to be ready on the next output step: the ones invoked now (also through
+// variables), and ours by name, which a skipped step did not invoke.
 void FixASEBytes::schedule_next()
 {
-  modify->addstep_compute((update->ntimestep / nevery) * nevery + nevery);
+  const bigint next = (update->ntimestep / nevery) * nevery + nevery;
+  modify->addstep_compute(next);
+  std::vector<std::string> ids{id_press_, id_peatom_};
+  if (opt_->energy) ids.push_back(opt_->pe_compute);
+  for (const auto *sources : {&array_sources_, &info_sources_})
+    for (const auto &s : *sources)
+      if (s.kind == Source::COMPUTE) ids.push_back(s.id);
+  for (const auto &cid : ids) {
+    const int i = cid.empty() ? -1 : modify->find_compute(cid);
+    if (i >= 0 && modify->compute[i]->timeflag) modify->compute[i]->addstep(next);
+  }
 }
 
 static Compute *invoked_peratom(Compute *c)
@@ -381,7 +393,7 @@ void FixASEBytes::pack_local()
     for (std::size_t k = 0; k < n; ++k) {
       const int i = mine[k];
       m[k] = (atom->rmass_flag ? atom->rmass[i] : atom->mass[atom->type[i]]) * units_->mass;
-      for (int d = 0; d < 3; ++d) p[3 * k + d] = m[k] * atom->v[i][d] * units_->velocity();
+      for (int d = 0; d < 3; ++d) p[3 * k + d] = m[k] * atom->v[i][d] * units_->velocity;
     }
     L.pointers.push_back(m.data());
     ++nd;
@@ -490,8 +502,8 @@ void FixASEBytes::add_globals(Row &row)
 void FixASEBytes::write_frame()
 {
   const bigint step = update->ntimestep;
-  if (step <= last_step_) return;  // written before: a second run's setup, or a restart overlap
-  if (ivar_if_ >= 0 && input->variable->compute_equal(ivar_if_) == 0.0) {
+  // Written before (a second run's setup, a restart overlap), or not selected by 'if'.
+  if (step <= last_step_ || (ivar_if_ >= 0 && input->variable->compute_equal(ivar_if_) == 0.0)) {
     schedule_next();
     return;
   }

@@ -16,112 +16,15 @@
 
 #include "asebytes/asebytes.hpp"
 #include "golden.hpp"
+#include "python.hpp"
 
 namespace asebytes::test {
 namespace {
 
-// ---- running Python --------------------------------------------------------------------------
-
-const char* const kPython = "/usr/bin/python3";
-// interop_common.py exits with this status when Python asebytes 0.3.1 cannot be imported.
-constexpr int kUnavailable = 77;
-
-struct PythonRun {
-    std::string command;
-    std::string output; // stdout and stderr, interleaved
-    bool ok = false;
-    bool unavailable = false;
-};
-
-std::string quoted(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-fs::path asebytes_pythonpath() {
-    if (const char* p = std::getenv("ASEBYTES_PYTHONPATH"); p && *p) return p;
-    return fs::path(ASEBYTES_SOURCE_DIR) / ".." / "shared" / "third_party" / "asebytes-0.3.1";
-}
-
-bool interop_required() {
-    const char* v = std::getenv("ASEBYTES_REQUIRE_INTEROP");
-    return v && std::string(v) == "1";
-}
-
-// Why Python asebytes cannot be used, as far as files tell; empty when it may be.
-std::string missing_python() {
-    if (access(kPython, X_OK) != 0) return std::string(kPython) + " is not available";
-    const fs::path pkg = asebytes_pythonpath();
-    if (!fs::is_directory(pkg / "asebytes"))
-        return "no asebytes package in " + pkg.string() + " (set ASEBYTES_PYTHONPATH)";
-    return "";
-}
-
-PythonRun run_shell(const std::string& command) {
-    PythonRun run;
-    run.command = command;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    if (!pipe) {
-        run.output = "popen failed";
-        return run;
-    }
-    char buffer[4096];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        run.output.append(buffer, n);
-    const int status = pclose(pipe);
-    const bool exited = status != -1 && WIFEXITED(status);
-    run.ok = exited && WEXITSTATUS(status) == 0;
-    run.unavailable = exited && WEXITSTATUS(status) == kUnavailable;
-    return run;
-}
-
-/// Runs tests/interop/<script> with the given arguments. -B and PYTHONDONTWRITEBYTECODE: no
-/// __pycache__ in the source tree; -s: no user site-packages.
+/// Runs tests/interop/<script> with the given arguments.
 PythonRun run_script(const std::string& script, const std::vector<std::string>& arguments) {
-    std::string command = "PYTHONPATH=" + quoted(asebytes_pythonpath().string()) +
-                          " PYTHONDONTWRITEBYTECODE=1 " + kPython + " -B -s " +
-                          quoted((fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / script).string());
-    for (const auto& a : arguments)
-        command += " " + quoted(a);
-    return run_shell(command);
+    return run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / script, arguments);
 }
-
-::testing::AssertionResult succeeded(const PythonRun& run) {
-    if (run.ok) return ::testing::AssertionSuccess();
-    if (run.unavailable)
-        return ::testing::AssertionFailure()
-               << "ASEBYTES_REQUIRE_INTEROP=1 but Python asebytes 0.3.1 is unavailable: " << run.output;
-    return ::testing::AssertionFailure() << "Python failed: " << run.command << "\n" << run.output;
-}
-
-// Stops the test unless the Python run succeeded: skipped when Python asebytes is unavailable
-// (failed instead under ASEBYTES_REQUIRE_INTEROP=1), failed with the script's output otherwise.
-#define ASSERT_PYTHON_OK(run_expression)                                                                     \
-    do {                                                                                                     \
-        const PythonRun& python_run = (run_expression);                                                      \
-        if (python_run.unavailable && !interop_required())                                                   \
-            GTEST_SKIP() << "Python interop skipped: " << python_run.output;                                 \
-        ASSERT_TRUE(succeeded(python_run));                                                                  \
-    } while (false)
-
-class PythonTest : public ::testing::Test {
-protected:
-    // Cheap checks first; whether asebytes imports is known from the first script run.
-    void SetUp() override {
-        const std::string problem = missing_python();
-        if (problem.empty()) return;
-        if (interop_required()) FAIL() << "ASEBYTES_REQUIRE_INTEROP=1 but " << problem;
-        GTEST_SKIP() << "Python interop skipped: " << problem;
-    }
-
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-    static std::string golden(const std::string& name) { return (golden_dir() / name).string(); }
-
-    TempDir dir_;
-};
 
 // ---- stores and truth ------------------------------------------------------------------------
 
