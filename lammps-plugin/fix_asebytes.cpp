@@ -44,6 +44,7 @@ struct FixASEBytes::Source {
 
 // This rank's atoms of the group, packed for the gatherer; kept from frame to frame.
 struct FixASEBytes::LocalColumns {
+    std::vector<int> mine;                          // local indices of the group's atoms
     std::vector<std::int64_t> ids, numbers;
     std::vector<std::vector<double>> doubles;      // positions, forces, ... in column order
     std::vector<std::vector<std::int64_t>> ints;   // i_name arrays
@@ -229,6 +230,25 @@ void FixASEBytes::resolve_species()
   }
 }
 
+// What is wrong with a compute's or fix's output for `array` (per_atom) or `info`, or "" (both
+// name their outputs alike); sets the width of a whole per-atom array or global vector.
+template <class T>
+static std::string output_problem(const T &o, bool per_atom, int column, int &width)
+{
+  if (per_atom) {
+    if (!o.peratom_flag) return "has no per-atom values";
+    if (column > o.size_peratom_cols) return "has " + std::to_string(o.size_peratom_cols) + " columns";
+    if (column == 0) width = o.size_peratom_cols;
+    return "";
+  }
+  if (column > 0)
+    return o.vector_flag && column <= o.size_vector ? "" : "has no global vector element " + std::to_string(column);
+  if (o.scalar_flag) return "";
+  if (!o.vector_flag) return "has no global scalar or vector";
+  width = o.size_vector;
+  return "";
+}
+
 FixASEBytes::Source FixASEBytes::resolve(const std::string &text, bool per_atom)
 {
   Source s;
@@ -241,37 +261,19 @@ FixASEBytes::Source FixASEBytes::resolve(const std::string &text, bool per_atom)
       s.kind = Source::COMPUTE;
       s.index = modify->find_compute(s.id);
       if (s.index < 0) fail_all(what + "compute '" + s.id + "' does not exist");
-      Compute *c = modify->compute[s.index];
-      if (per_atom) {
-        if (!c->peratom_flag) fail_all(what + "compute '" + s.id + "' has no per-atom values");
-        if (s.column > 0 && s.column > c->size_peratom_cols)
-          fail_all(what + "compute '" + s.id + "' has " + std::to_string(c->size_peratom_cols) + " columns");
-        if (s.column == 0) s.width = c->size_peratom_cols;
-      } else if (s.column > 0) {
-        if (!c->vector_flag || s.column > c->size_vector)
-          fail_all(what + "compute '" + s.id + "' has no global vector element " + std::to_string(s.column));
-      } else if (!c->scalar_flag) {
-        if (!c->vector_flag) fail_all(what + "compute '" + s.id + "' has no global scalar or vector");
-        s.width = c->size_vector;
-      }
+      const std::string problem = output_problem(*modify->compute[s.index], per_atom, s.column, s.width);
+      if (!problem.empty()) fail_all(what + "compute '" + s.id + "' " + problem);
       break;
     }
     case 'f': {
       s.kind = Source::FIX;
       s.index = modify->find_fix(s.id);
       if (s.index < 0) fail_all(what + "fix '" + s.id + "' does not exist");
-      Fix *f = modify->fix[s.index];
-      if (per_atom) {
-        if (!f->peratom_flag) fail_all(what + "fix '" + s.id + "' has no per-atom values");
-        if (s.column > 0 && s.column > f->size_peratom_cols)
-          fail_all(what + "fix '" + s.id + "' has " + std::to_string(f->size_peratom_cols) + " columns");
-        if (s.column == 0) s.width = f->size_peratom_cols;
-        if (nevery % f->peratom_freq) fail_all(what + "fix '" + s.id + "' is not ready every " + std::to_string(nevery) + " steps");
-      } else {
-        if (s.column > 0 ? (!f->vector_flag || s.column > f->size_vector) : !f->scalar_flag)
-          fail_all(what + "fix '" + s.id + "' has no such global value");
-        if (nevery % f->global_freq) fail_all(what + "fix '" + s.id + "' is not ready every " + std::to_string(nevery) + " steps");
-      }
+      const Fix &f = *modify->fix[s.index];
+      const std::string problem = output_problem(f, per_atom, s.column, s.width);
+      if (!problem.empty()) fail_all(what + "fix '" + s.id + "' " + problem);
+      if (nevery % (per_atom ? f.peratom_freq : f.global_freq))
+        fail_all(what + "fix '" + s.id + "' is not ready every " + std::to_string(nevery) + " steps");
       break;
     }
     case 'v': {
@@ -354,12 +356,12 @@ void FixASEBytes::pack_local()
 {
   const int nlocal = atom->nlocal;
   const int *mask = atom->mask;
-  std::vector<int> mine;
-  mine.reserve(nlocal);
+  auto &L = *local_;
+  std::vector<int> &mine = L.mine;
+  mine.clear();
   for (int i = 0; i < nlocal; ++i)
     if (mask[i] & groupbit) mine.push_back(i);
   const std::size_t n = mine.size();
-  auto &L = *local_;
   L.pointers.clear();
   L.ids.resize(n);
   L.numbers.resize(n);
@@ -494,7 +496,15 @@ void FixASEBytes::add_globals(Row &row)
       else row[s.key] = NdArray::from<double>(std::vector<double>(c->vector, c->vector + c->size_vector));
     } else {
       Fix *f = modify->fix[s.index];
-      row[s.key] = s.column > 0 ? f->compute_vector(s.column - 1) : f->compute_scalar();
+      if (s.column > 0) {
+        row[s.key] = f->compute_vector(s.column - 1);
+      } else if (s.width == 0) {
+        row[s.key] = f->compute_scalar();
+      } else {
+        std::vector<double> v(static_cast<std::size_t>(s.width));
+        for (int i = 0; i < s.width; ++i) v[static_cast<std::size_t>(i)] = f->compute_vector(i);
+        row[s.key] = NdArray::from<double>(v);
+      }
     }
   }
 }

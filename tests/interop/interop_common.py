@@ -12,6 +12,7 @@ and the C++ test skips (or fails, under ASEBYTES_REQUIRE_INTEROP=1) instead of p
 import base64
 import json
 import sys
+from pathlib import Path
 
 UNAVAILABLE = 77
 
@@ -32,19 +33,9 @@ if getattr(asebytes, "__version__", None) != "0.3.1":
     sys.exit(UNAVAILABLE)
 
 
-def jsonable(v):
-    """Typed JSON of a value: dtype and shape for arrays, the Python type for the rest."""
-    if isinstance(v, np.ndarray):
-        return {"ndarray": v.dtype.str, "shape": list(v.shape), "value": v.tolist()}
-    if isinstance(v, np.generic):
-        return {"npscalar": v.dtype.str, "value": v.item()}
-    if isinstance(v, dict):
-        return {"map": {k: jsonable(x) for k, x in v.items()}}
-    if isinstance(v, (list, tuple)):
-        return {"list": [jsonable(x) for x in v]}
-    if isinstance(v, bool) or v is None or isinstance(v, (int, float, str)):
-        return {"py": type(v).__name__, "value": v}
-    raise TypeError(type(v))
+# The typed truth format is make_golden.py's own (tests/data/golden), so both speak the same JSON.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data" / "golden"))
+from make_golden import jsonable  # noqa: E402
 
 
 def packb(v):

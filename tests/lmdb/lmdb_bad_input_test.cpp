@@ -1,6 +1,8 @@
 // Bad input gets a clear error naming the path, never a crash, and changes nothing on disk.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "asebytes/asebytes.hpp"
@@ -115,6 +117,19 @@ TEST(LmdbBadInput, UnknownOptionsAndBadValuesAreNamed) {
     o.options.clear();
     o.options["map_size"] = "lots";
     expect_error<Error>([&] { ObjectIO io((dir / "a.lmdb").string(), o); }, {"map_size", "lots"});
+}
+
+TEST(LmdbReadOnly, OpensAStoreOnAReadOnlyPath) {
+    if (geteuid() == 0) GTEST_SKIP() << "root writes through read-only permissions: run as a user to test this";
+    TempDir dir;
+    const auto store = copy_golden("ethanol.lmdb", dir);
+    fs::permissions(store / "default", fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                    fs::perm_options::remove);
+    OpenOptions ro;
+    ro.readonly = true;
+    ObjectIO io(store.string(), ro);  // no lock file can be made: LMDB runs without one
+    EXPECT_EQ(io.size(), 20u);
+    EXPECT_FALSE(fs::exists(store / "default" / "lock.mdb"));
 }
 
 }  // namespace

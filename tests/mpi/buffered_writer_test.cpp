@@ -21,6 +21,7 @@ namespace asebytes::mpi {
 namespace {
 
 using test::TempDir;
+namespace fs = std::filesystem;
 
 Row frame(int i, std::size_t atoms = 8) {
     std::vector<double> pos(3 * atoms, static_cast<double>(i));
@@ -159,14 +160,18 @@ TEST(BufferedWriter, FlushedFramesSurviveSigkill) {
                     w.write(frame(i, 64));
                     if (i % 7 == 6) {
                         w.flush();
-                        std::ofstream(log, std::ios::trunc) << i + 1 << std::endl;
+                        std::ofstream(log + ".tmp", std::ios::trunc) << i + 1 << std::endl;
+                        fs::rename(log + ".tmp", log);  // atomic: the parent never sees half a count
                     }
                 }
             } catch (...) {
                 _exit(3);
             }
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 200));
+        // Kill at a random moment after the first flush (a loaded machine may take a while to start).
+        for (int waited = 0; !fs::exists(log) && waited < 10000; waited += 5)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 200));
         kill(child, SIGKILL);
         int status = 0;
         waitpid(child, &status, 0);
@@ -175,7 +180,7 @@ TEST(BufferedWriter, FlushedFramesSurviveSigkill) {
         std::ifstream(log) >> flushed;
         ObjectIO io(store);
         EXPECT_GE(io.size(), flushed) << "round " << round;
-        EXPECT_GT(flushed, 0u) << "round " << round << ": nothing was flushed before the kill";
+        EXPECT_GT(flushed, 0u) << "round " << round << ": the writer never flushed";
         const auto values = io.column("info.i").to_list();
         for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(*values[i], Value(static_cast<int>(i)));
     }
