@@ -113,9 +113,10 @@ public:
         for (const auto& k : keys_) out[k].reserve(idx.size());
         for (auto& row : backend_->get_many(idx, keys_)) {
             for (const auto& k : keys_) {
-                auto it = row ? row->find(k) : typename RowType::iterator{};
-                out[k].push_back(row && it != row->end() ? std::optional<V>(std::move(it->second))
-                                                         : std::nullopt);
+                std::optional<V> v;
+                if (row)
+                    if (auto it = row->find(k); it != row->end()) v = std::move(it->second);
+                out[k].push_back(std::move(v));
             }
         }
         return out;
