@@ -91,5 +91,27 @@ TEST(LmdbConcurrency, AReaderInAnotherProcessSeesOnlyWholeCommittedBatches) {
     EXPECT_GT(observations, 1);
 }
 
+TEST(LmdbConcurrency, TwoStoresOnOneDirectoryInOneProcessShareTheEnvironment) {
+    // LMDB forbids opening an environment twice in a process; backends on one directory share it.
+    TempDir dir;
+    const auto path = (dir / "shared.lmdb").string();
+    OpenOptions small;
+    small.options["map_size"] = "65536";
+    auto writer = std::make_unique<ObjectIO>(path, small);
+    OpenOptions ro;
+    ro.readonly = true;
+    writer->extend({Row{{"i", Value(0)}}});
+    ObjectIO reader(path, ro);
+    writer->extend({Row{{"i", Value(1)}}});
+    EXPECT_EQ(reader.size(), 2u);
+    ObjectIO second_writer(path);
+    std::vector<Row> big(20, Row{{"data", NdArray::from<double>(std::vector<double>(4096, 1.0))}});
+    second_writer.extend(big);  // 640 KiB: the shared 64 KiB map grows while the reader is open
+    writer.reset();  // closing one backend leaves the others working
+    EXPECT_EQ(reader.size(), 22u);
+    EXPECT_EQ(reader.get(1)->at("i"), Value(1));
+    EXPECT_THROW(reader.extend({Row{}}), ReadOnlyError);
+}
+
 }  // namespace
 }  // namespace asebytes::test

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -104,14 +106,54 @@ struct Index {
     }
 };
 
+// One LMDB environment, shared by every backend object open on the same directory: LMDB forbids
+// opening an environment twice in one process (closing either copy drops the other's locks).
+struct SharedEnv {
+    lmdb::Env env;
+    MDB_dbi dbi = 0;   // the unnamed main database: a plain number, nothing to release
+    std::mutex mutex;  // one operation at a time on this environment, whoever asks
+    bool readonly = false;  // opened with MDB_RDONLY (the files are not writable)
+};
+
+class EnvRegistry {
+public:
+    static EnvRegistry& instance() {
+        static EnvRegistry r;
+        return r;
+    }
+    std::shared_ptr<SharedEnv> acquire(const std::string& dir, bool readonly, const std::string& where,
+                                       const std::function<void(SharedEnv&)>& open) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto e = envs_[key(dir)].lock()) {
+            if (e->readonly && !readonly) throw ReadOnlyError(where + ": the store's files are read-only");
+            return e;
+        }
+        auto e = std::make_shared<SharedEnv>();
+        open(*e);
+        envs_[key(dir)] = e;
+        return e;
+    }
+    /// After the directory is deleted, a new open must make a new environment.
+    void forget(const std::string& dir) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        envs_.erase(key(dir));
+    }
+
+private:
+    static std::string key(const std::string& dir) {
+        std::error_code ec;
+        return fs::weakly_canonical(dir, ec).string();
+    }
+    std::mutex mutex_;
+    std::map<std::string, std::weak_ptr<SharedEnv>> envs_;
+};
+
 }  // namespace
 
 struct LmdbBlobBackend::Impl {
     std::string path, group, dir, where;
     LmdbSettings settings;
-    lmdb::Env env;
-    MDB_dbi dbi = 0;  // the unnamed main database: a plain number, nothing to release
-    std::mutex mutex;
+    std::shared_ptr<SharedEnv> shared;
     Index index;
     bool index_valid = false;
     std::size_t index_txn = 0;  // snapshot the cached index describes
@@ -136,19 +178,37 @@ struct LmdbBlobBackend::Impl {
             fs::create_directories(dir, ec);
             if (ec) throw BackendError(where + ": cannot create " + dir + ": " + ec.message());
         }
-        int rc = open_env(settings.readonly ? MDB_RDONLY : 0);
-        if (settings.readonly && (rc == EACCES || rc == EROFS)) rc = open_env(MDB_RDONLY | MDB_NOLOCK);
-        lmdb::check(rc, where, "mdb_env_open");
-        check_not_truncated();
-        lmdb::Txn txn(env, false);
-        lmdb::check(mdb_dbi_open(txn.get(), nullptr, 0, &dbi), where, "mdb_dbi_open");
+        shared = EnvRegistry::instance().acquire(dir, settings.readonly, where, [this](SharedEnv& e) { open_env(e); });
+        lmdb::Txn txn(env(), false);
         load_index(txn);  // a foreign or corrupt store fails here, before anything is written
         index_txn = txn.id();
         index_valid = true;
         lmdb::check(txn.commit(), where, "mdb_txn_commit");
     }
 
-    int open_env(unsigned extra_flags) {
+    const lmdb::Env& env() const { return shared->env; }
+    MDB_dbi dbi() const { return shared->dbi; }
+    std::mutex& mutex() const { return shared->mutex; }
+
+    // Opened for writing whenever the files allow, even for a read-only backend (which refuses
+    // writes itself), so that a writer in the same process can share the environment; LMDB
+    // writes nothing when it opens an existing environment. A read-only directory gets MDB_RDONLY,
+    // without a lock file if none can be made.
+    void open_env(SharedEnv& e) const {
+        int rc = try_open_env(e.env, 0);
+        if (settings.readonly && (rc == EACCES || rc == EROFS)) {
+            e.readonly = true;
+            rc = try_open_env(e.env, MDB_RDONLY);
+            if (rc == EACCES || rc == EROFS) rc = try_open_env(e.env, MDB_RDONLY | MDB_NOLOCK);
+        }
+        lmdb::check(rc, where, "mdb_env_open");
+        check_not_truncated(e.env);
+        lmdb::Txn txn(e.env, false);
+        lmdb::check(mdb_dbi_open(txn.get(), nullptr, 0, &e.dbi), where, "mdb_dbi_open");
+        lmdb::check(txn.commit(), where, "mdb_txn_commit");
+    }
+
+    int try_open_env(lmdb::Env& env, unsigned extra_flags) const {
         env = lmdb::Env(where);
         lmdb::check(mdb_env_set_mapsize(env.get(), settings.map_size), where, "mdb_env_set_mapsize");
         // MDB_NOTLS: read transactions are not tied to a thread (the MPI writer has its own).
@@ -160,7 +220,7 @@ struct LmdbBlobBackend::Impl {
     }
 
     // A data.mdb cut short would make LMDB touch pages past the end of the file (SIGBUS).
-    void check_not_truncated() {
+    void check_not_truncated(const lmdb::Env& env) const {
         MDB_envinfo info;
         MDB_stat stat;
         lmdb::check(mdb_env_info(env.get(), &info), where, "mdb_env_info");
@@ -177,7 +237,7 @@ struct LmdbBlobBackend::Impl {
 
     std::optional<std::string_view> get(const lmdb::Txn& txn, std::string_view key) const {
         MDB_val k = lmdb::as_val(key), v;
-        const int rc = mdb_get(txn.get(), dbi, &k, &v);
+        const int rc = mdb_get(txn.get(), dbi(), &k, &v);
         if (rc == MDB_NOTFOUND) return std::nullopt;
         lmdb::check(rc, where, "mdb_get");
         return lmdb::as_view(v);
@@ -189,7 +249,7 @@ struct LmdbBlobBackend::Impl {
         const auto count = get(txn, kCount);
         if (!count) {
             MDB_stat stat;
-            lmdb::check(mdb_stat(txn.get(), dbi, &stat), where, "mdb_stat");
+            lmdb::check(mdb_stat(txn.get(), dbi(), &stat), where, "mdb_stat");
             if (stat.ms_entries > 0)
                 throw CorruptDataError(where + ": not an asebytes store: " + std::to_string(stat.ms_entries) +
                                        " keys but no " + kCount);
@@ -258,7 +318,7 @@ struct LmdbBlobBackend::Impl {
     template <class F>
     auto read(F&& body) {
         usable();
-        lmdb::Txn txn(env, false);
+        lmdb::Txn txn(env(), false);
         return body(txn, read_index(txn));
     }
 
@@ -268,7 +328,7 @@ struct LmdbBlobBackend::Impl {
         if (settings.readonly) throw ReadOnlyError(where + " is open read-only");
         for (;;) {
             try {
-                lmdb::Txn txn(env, true);
+                lmdb::Txn txn(env(), true);
                 Index& idx = write_index(txn);
                 const std::size_t id = txn.id();
                 if constexpr (std::is_void_v<decltype(body(txn, idx))>) {
@@ -300,22 +360,22 @@ struct LmdbBlobBackend::Impl {
     void grow_map() {
         index_valid = false;
         MDB_envinfo info;
-        lmdb::check(mdb_env_info(env.get(), &info), where, "mdb_env_info");
-        lmdb::check(mdb_env_set_mapsize(env.get(), info.me_mapsize * 2), where, "mdb_env_set_mapsize");
+        lmdb::check(mdb_env_info(env().get(), &info), where, "mdb_env_info");
+        lmdb::check(mdb_env_set_mapsize(env().get(), info.me_mapsize * 2), where, "mdb_env_set_mapsize");
     }
 
     // ---- primitive writes ------------------------------------------------------------------
 
     void put(const lmdb::Txn& txn, std::string_view key, std::string_view value) {
         MDB_val k = lmdb::as_val(key), v = lmdb::as_val(value);
-        const int rc = mdb_put(txn.get(), dbi, &k, &v, 0);
+        const int rc = mdb_put(txn.get(), dbi(), &k, &v, 0);
         if (rc == MDB_MAP_FULL) throw MapFull{};
         lmdb::check(rc, where, "mdb_put");
     }
 
     void del(const lmdb::Txn& txn, std::string_view key) {
         MDB_val k = lmdb::as_val(key);
-        const int rc = mdb_del(txn.get(), dbi, &k, nullptr);
+        const int rc = mdb_del(txn.get(), dbi(), &k, nullptr);
         if (rc != MDB_NOTFOUND) lmdb::check(rc, where, "mdb_del");
     }
 
@@ -335,7 +395,7 @@ struct LmdbBlobBackend::Impl {
     void delete_row_data(const lmdb::Txn& txn, std::uint64_t sort_key) {
         std::vector<std::string> fields;
         {
-            lmdb::Cursor cursor(txn, dbi);
+            lmdb::Cursor cursor(txn, dbi());
             scan_row(cursor, sort_key, [&](std::string_view field, std::string_view) { fields.emplace_back(field); });
         }
         const std::string prefix = row_prefix(sort_key);
@@ -514,20 +574,20 @@ std::string LmdbBlobBackend::location() const { return impl_->where; }
 
 std::size_t LmdbBlobBackend::map_size() const {
     MDB_envinfo info;
-    lmdb::check(mdb_env_info(impl_->env.get(), &info), impl_->where, "mdb_env_info");
+    lmdb::check(mdb_env_info(impl_->env().get(), &info), impl_->where, "mdb_env_info");
     return info.me_mapsize;
 }
 
 std::size_t LmdbBlobBackend::size() {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     return impl_->read([](const lmdb::Txn&, const Index& idx) { return idx.count; });
 }
 
 void LmdbBlobBackend::visit_rows(const Indices& indices, const std::optional<Keys>& keys, LmdbRowVisitor& visitor) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.read([&](const lmdb::Txn& txn, const Index& idx) {
-        lmdb::Cursor cursor(txn, im.dbi);
+        lmdb::Cursor cursor(txn, im.dbi());
         std::vector<std::pair<std::string_view, std::string_view>> fields;
         std::string key;
         for (std::size_t pos = 0; pos < indices.size(); ++pos) {
@@ -555,7 +615,7 @@ void LmdbBlobBackend::visit_rows(const Indices& indices, const std::optional<Key
 
 void LmdbBlobBackend::visit_column(const std::string& key, const Indices& indices,
                                    const std::function<void(std::size_t, std::optional<std::string_view>)>& visit) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.read([&](const lmdb::Txn& txn, const Index& idx) {
         std::string k;
@@ -601,12 +661,12 @@ std::vector<std::optional<std::string>> LmdbBlobBackend::get_column(const std::s
 }
 
 Keys LmdbBlobBackend::keys(std::size_t index) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     return im.read([&](const lmdb::Txn& txn, const Index& idx) {
         im.check_range(idx, index, index + 1);
         Keys out;
-        lmdb::Cursor cursor(txn, im.dbi);
+        lmdb::Cursor cursor(txn, im.dbi());
         im.scan_row(cursor, idx.sort_key(index), [&](std::string_view f, std::string_view) { out.emplace_back(f); });
         return out;
     });
@@ -617,7 +677,7 @@ void LmdbBlobBackend::set(std::size_t index, const MaybeRow& row) {
 }
 
 void LmdbBlobBackend::set_many(std::size_t start, const std::vector<MaybeRow>& rows) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.write([&](const lmdb::Txn& txn, Index& idx) {
         for (std::size_t i = 0; i < rows.size(); ++i) im.set_row(txn, idx, start + i, rows[i]);
@@ -625,7 +685,7 @@ void LmdbBlobBackend::set_many(std::size_t start, const std::vector<MaybeRow>& r
 }
 
 void LmdbBlobBackend::insert(std::size_t index, const MaybeRow& row) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.write([&](const lmdb::Txn& txn, Index& idx) {
         const std::size_t old_nblocks = idx.blocks.size();
@@ -652,7 +712,7 @@ void LmdbBlobBackend::insert(std::size_t index, const MaybeRow& row) {
 }
 
 std::size_t LmdbBlobBackend::extend(const std::vector<MaybeRow>& rows) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     if (rows.empty()) return im.read([](const lmdb::Txn&, const Index& idx) { return idx.count; });
     return im.write([&](const lmdb::Txn& txn, Index& idx) { return im.append_rows(txn, idx, rows); });
@@ -661,7 +721,7 @@ std::size_t LmdbBlobBackend::extend(const std::vector<MaybeRow>& rows) {
 void LmdbBlobBackend::erase(std::size_t index) { erase_range(index, index + 1); }
 
 void LmdbBlobBackend::erase_range(std::size_t start, std::size_t stop) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     if (start >= stop) return;
     im.write([&](const lmdb::Txn& txn, Index& idx) {
@@ -690,7 +750,7 @@ void LmdbBlobBackend::update(std::size_t index, const RowType& fields) {
 }
 
 void LmdbBlobBackend::update_many(std::size_t start, const std::vector<RowType>& rows) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     if (std::all_of(rows.begin(), rows.end(), [](const RowType& r) { return r.empty(); })) {
         im.read([&](const lmdb::Txn&, const Index& idx) { im.check_range(idx, start, start + rows.size()); });
@@ -704,7 +764,7 @@ void LmdbBlobBackend::update_many(std::size_t start, const std::vector<RowType>&
 }
 
 void LmdbBlobBackend::set_column(const std::string& key, std::size_t start, const std::vector<std::string>& values) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     if (values.empty()) return;
     im.write([&](const lmdb::Txn& txn, Index& idx) {
@@ -717,7 +777,7 @@ void LmdbBlobBackend::set_column(const std::string& key, std::size_t start, cons
 }
 
 void LmdbBlobBackend::drop_keys(const Keys& keys, const std::optional<Indices>& indices) {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.write([&](const lmdb::Txn& txn, Index& idx) {
         const std::size_t n = indices ? indices->size() : idx.count;
@@ -737,21 +797,21 @@ void LmdbBlobBackend::clear() {
 }
 
 void LmdbBlobBackend::remove() {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.usable();
     if (im.settings.readonly) throw ReadOnlyError(im.where + " is open read-only");
-    im.env = lmdb::Env();
     im.removed = true;
+    EnvRegistry::instance().forget(im.dir);
     std::error_code ec;
     fs::remove_all(im.dir, ec);
     if (ec) throw BackendError(im.where + ": cannot remove " + im.dir + ": " + ec.message());
 }
 
 void LmdbBlobBackend::flush() {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    std::lock_guard<std::mutex> lock(impl_->mutex());
     impl_->usable();
-    lmdb::check(mdb_env_sync(impl_->env.get(), 1), impl_->where, "mdb_env_sync");
+    lmdb::check(mdb_env_sync(impl_->env().get(), 1), impl_->where, "mdb_env_sync");
 }
 
 // ---- object tier ---------------------------------------------------------------------------
