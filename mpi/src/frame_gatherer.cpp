@@ -82,25 +82,55 @@ void FrameGatherer::gather(std::size_t n_local, const std::int64_t* ids, const s
     unpack(out);
 }
 
-// dest_[g] = global row of the g-th atom in rank order, i.e. the rank of its id.
+// dest_[g] = global row of the g-th atom in rank order, i.e. the rank of its id among all ids.
 void FrameGatherer::order_by_id() {
-    by_id_.clear();
-    std::uint32_t g = 0;
+    std::size_t total = 0;
+    for (int r = 0; r < size_; ++r) total += static_cast<std::size_t>(counts_[r]);
+    ids_.resize(total);
+    std::size_t g = 0;
     for (int r = 0; r < size_; ++r) {
-        const char* ids = recv_.data() + displs_[r];
-        for (int i = 0; i < counts_[r]; ++i, ++g) {
-            std::int64_t id;
-            std::memcpy(&id, ids + sizeof(std::int64_t) * static_cast<std::size_t>(i), sizeof id);
-            by_id_.emplace_back(id, g);
-        }
+        const auto n = static_cast<std::size_t>(counts_[r]);
+        if (n) std::memcpy(ids_.data() + g, recv_.data() + displs_[r], n * sizeof(std::int64_t));
+        g += n;
     }
+    dest_.resize(total);
+    if (total == 0) return;
+    const auto [lo, hi] = std::minmax_element(ids_.begin(), ids_.end());
+    const auto range = static_cast<std::uint64_t>(*hi - *lo) + 1;
+    // MD codes number atoms 1..N with few gaps: a table indexed by id orders them in O(N).
+    // Sparse ids fall back to sorting.
+    if (range <= 4 * static_cast<std::uint64_t>(total) + 1024) {
+        order_by_table(static_cast<std::size_t>(range), *lo);
+    } else {
+        order_by_sort();
+    }
+}
+
+void FrameGatherer::order_by_table(std::size_t range, std::int64_t lowest) {
+    constexpr std::uint32_t kEmpty = UINT32_MAX;
+    slot_.assign(range, kEmpty);
+    for (std::size_t g = 0; g < ids_.size(); ++g) {
+        std::uint32_t& s = slot_[static_cast<std::size_t>(ids_[g] - lowest)];
+        if (s != kEmpty) duplicate_id(ids_[g]);
+        s = static_cast<std::uint32_t>(g);
+    }
+    std::uint32_t row = 0;
+    for (const auto s : slot_)
+        if (s != kEmpty) dest_[s] = row++;
+}
+
+void FrameGatherer::order_by_sort() {
+    by_id_.clear();
+    for (std::size_t g = 0; g < ids_.size(); ++g) by_id_.emplace_back(ids_[g], static_cast<std::uint32_t>(g));
     std::sort(by_id_.begin(), by_id_.end());
-    dest_.resize(by_id_.size());
     for (std::size_t row = 0; row < by_id_.size(); ++row) {
-        if (row && by_id_[row].first == by_id_[row - 1].first)
-            throw Error("FrameGatherer: atom id " + std::to_string(by_id_[row].first) + " is held by two ranks or twice");
+        if (row && by_id_[row].first == by_id_[row - 1].first) duplicate_id(by_id_[row].first);
         dest_[by_id_[row].second] = static_cast<std::uint32_t>(row);
     }
+}
+
+void FrameGatherer::duplicate_id(std::int64_t id) const {
+    throw Error("FrameGatherer: atom id " + std::to_string(id) + " is held by two ranks or twice");
 }
 
 void FrameGatherer::unpack(Row& out) {

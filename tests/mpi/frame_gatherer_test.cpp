@@ -103,6 +103,13 @@ TEST(FrameGatherer, RandomDistributionsWithGapsEqualTheSerialFrame) {
     }
 }
 
+TEST(FrameGatherer, SparseAndNegativeIdsAreOrderedToo) {
+    FrameGatherer g(MPI_COMM_WORLD, kColumns);
+    auto ids = ids_with_gaps(500, 31);
+    for (auto& id : ids) id = id * 100003 - 7000000;  // far apart and some negative: the sorting path
+    expect_gathered(g, ids, my_share(ids, 32));
+}
+
 TEST(FrameGatherer, RanksWithoutAtomsAndTheLastRankAloneWork) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
     const auto ids = ids_with_gaps(64, 7);
@@ -120,14 +127,17 @@ TEST(FrameGatherer, AnyRootRankGathers) {
 
 TEST(FrameGatherer, ARepeatedAtomIdIsAnErrorOnTheRoot) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
-    Atoms mine;
-    mine.add(5);  // every rank holds atom 5 (and rank 0 twice)
-    if (world_rank() == 0) mine.add(5);
-    Row out;
-    if (g.is_root()) {
-        EXPECT_THROW(g.gather(mine.ids.size(), mine.ids.data(), mine.data(), out), Error);
-    } else {
-        EXPECT_NO_THROW(g.gather(mine.ids.size(), mine.ids.data(), mine.data(), out));
+    for (std::int64_t far : {std::int64_t{6}, std::int64_t{1} << 40}) {  // dense (table) and sparse (sort) ids
+        Atoms mine;
+        mine.add(5);  // every rank holds atom 5 (and rank 0 twice)
+        if (world_rank() == 0) mine.add(5);
+        mine.add(far + world_rank());
+        Row out;
+        if (g.is_root()) {
+            EXPECT_THROW(g.gather(mine.ids.size(), mine.ids.data(), mine.data(), out), Error);
+        } else {
+            EXPECT_NO_THROW(g.gather(mine.ids.size(), mine.ids.data(), mine.data(), out));
+        }
     }
 }
 

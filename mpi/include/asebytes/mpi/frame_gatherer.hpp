@@ -50,6 +50,9 @@ private:
     std::size_t bytes_per_atom() const;
     void pack(std::size_t n_local, const std::int64_t* ids, const std::vector<const void*>& data);
     void order_by_id();
+    void order_by_table(std::size_t range, std::int64_t lowest);
+    void order_by_sort();
+    [[noreturn]] void duplicate_id(std::int64_t id) const;
     void unpack(Row& out);
 
     MPI_Comm comm_;
@@ -59,7 +62,9 @@ private:
     // Reused from frame to frame: no allocation per step once sizes settle.
     std::vector<char> send_, recv_;
     std::vector<int> counts_, byte_counts_, displs_;
-    std::vector<std::pair<std::int64_t, std::uint32_t>> by_id_;
+    std::vector<std::int64_t> ids_;                             // all ids, rank order
+    std::vector<std::uint32_t> slot_;                           // id - lowest -> rank-order index
+    std::vector<std::pair<std::int64_t, std::uint32_t>> by_id_;  // for sparse ids
     std::vector<std::uint32_t> dest_;  // concatenated atom -> global row
 };
 
