@@ -10,6 +10,8 @@
 #include "asebytes/metadata.hpp"
 #include "asebytes/ndarray.hpp"
 #include "asebytes/registry.hpp"
+#include "asebytes/select.hpp"
 #include "asebytes/slice.hpp"
+#include "asebytes/split.hpp"
 #include "asebytes/value.hpp"
 #include "asebytes/views.hpp"
