@@ -20,7 +20,7 @@ struct SplitPart {
 };
 
 /// "train=0.8,valid=0.1,test=0.1" (fractions, summing to at most 1) or "train=1000,test=200"
-/// (counts). Error naming the part when a name is repeated or a value is bad.
+/// (counts): a value with a decimal point or below 1 is a fraction, a whole number a count. Error naming the part when a name is repeated or a value is bad.
 std::vector<SplitPart> parse_split(const std::string& text);
 
 struct SplitOptions {
