@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "asebytes/deepmd.hpp"
 #include "asebytes/registry.hpp"
 #include "asebytes/select.hpp"
 #include "asebytes/split.hpp"
@@ -36,10 +37,12 @@ struct ExtractOptions {
     std::vector<std::string> options;
 };
 
+// What a part's path ends in: a file extension, or nothing for deepmd's directory of systems.
 std::string extension_of(const std::string& format) {
     if (format == "extxyz") return ".xyz";
     if (format == "lmdb") return ".lmdb";
-    throw Error("unknown --format '" + format + "': extxyz or lmdb");
+    if (format == "deepmd") return "";
+    throw Error("unknown --format '" + format + "': extxyz, lmdb or deepmd");
 }
 
 // The selected rows: stride, filters (reading only their keys), duplicates dropped.
@@ -63,6 +66,15 @@ std::vector<std::string> output_paths(const ExtractOptions& opts, const std::vec
         paths.push_back(path);
     }
     return paths;
+}
+
+std::size_t write_deepmd_part(ObjectReadBackend& input, const Indices& rows, const std::string& path) {
+    std::size_t frames = 0;
+    for (const auto& system : write_deepmd(input, rows, path)) {
+        fmt::print("    {:<16} {:>8} frames of {} atoms\n", system.name, system.frames, system.natoms);
+        frames += system.frames;
+    }
+    return frames;
 }
 
 std::size_t write_part(ObjectReadBackend& input, const Indices& rows, const std::string& path,
@@ -100,7 +112,9 @@ void run_extract(const ExtractOptions& opts) {
     split_options.group_by = opts.group_by;
     const auto split = split_rows(*input, selected, parts, split_options);
     for (std::size_t k = 0; k < split.size(); ++k) {
-        const std::size_t written = write_part(*input, split[k].second, paths[k], backend_options);
+        const std::size_t written = opts.format == "deepmd"
+                                        ? write_deepmd_part(*input, split[k].second, paths[k])
+                                        : write_part(*input, split[k].second, paths[k], backend_options);
         fmt::print("  {:<10} {:>8} rows -> {}\n", split[k].first, written, paths[k]);
     }
 }
@@ -108,7 +122,9 @@ void run_extract(const ExtractOptions& opts) {
 constexpr const char* kExtractExamples = R"(
 Rows pass when they are on the --stride, pass every --filter and (with --unique) are the first of
 their value. The selection is then cut into the --split parts (shuffled with --seed; consecutive
-blocks without), each written to OUT_DIR/<part>.xyz or .lmdb. A value with a decimal point is a
+blocks without), each written to OUT_DIR/<part>.xyz or .lmdb, or with --format deepmd to the
+directory OUT_DIR/<part>/ in DeePMD-kit's npy layout (one system per composition, shared
+type_map.raw, set.000/{coord,box,energy,force,virial}.npy; virial = -stress * volume, in eV). A value with a decimal point is a
 fraction (0.8, 1.0), a whole number a count (1000). Fractions that add up to 1 use every
 selected row; counts take exactly that many.
 
@@ -120,7 +136,8 @@ Examples:
   asebytes extract run.lmdb --split train=0.8,valid=0.1,test=0.1 --seed 42 --out-dir data
   asebytes extract run.lmdb --filter max_force=:10 --filter energy_per_atom=-5:0 --stride 10 --out-dir data
   asebytes extract md.xyz --split train=1000,test=100 --seed 1 --group-by info.trajectory --format lmdb --out-dir sets
-  asebytes extract run.lmdb --unique info.step --option energy_key=REF_energy --option forces_key=REF_forces --out-dir mace)";
+  asebytes extract run.lmdb --unique info.step --option energy_key=REF_energy --option forces_key=REF_forces --out-dir mace
+  asebytes extract run.lmdb --split train=0.9,valid=0.1 --seed 7 --format deepmd --out-dir dp)";
 
 } // namespace
 
@@ -138,7 +155,7 @@ void add_extract_command(CLI::App& app) {
     cmd->add_option("--unique", opts->unique, "Drop rows repeating a value of this key (e.g. info.step)");
     cmd->add_option("--group-by", opts->group_by, "Keep rows with the same value of this key in one part");
     cmd->add_option("-o,--out-dir", opts->out_dir, "Directory for the parts")->capture_default_str();
-    cmd->add_option("--format", opts->format, "Output format: extxyz or lmdb")->capture_default_str();
+    cmd->add_option("--format", opts->format, "Output format: extxyz, lmdb or deepmd")->capture_default_str();
     cmd->add_option("--option", opts->options, "Output backend option NAME=VALUE (repeatable)");
     cmd->footer(kExtractExamples);
     cmd->callback([opts] { run_extract(*opts); });

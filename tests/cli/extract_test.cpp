@@ -92,6 +92,22 @@ TEST(CliExtract, BadSplitsFiltersAndFormatsAreOneClearError) {
     }
 }
 
+TEST(CliExtract, DeepmdFormatWritesOneDirectoryPerPartWithItsSystems) {
+    const TempDir dir;
+    const std::string out =
+        cli_output({"extract", golden("ethanol.xyz"), "--split", "train=0.5,test=0.5", "--seed", "1",
+                    "--format", "deepmd", "--out-dir", dir.path().string()});
+    for (const char* part : {"train", "test"}) {
+        const fs::path system = dir / part / "C2H6O";
+        EXPECT_TRUE(fs::exists(dir / part / "type_map.raw")) << out;
+        EXPECT_TRUE(fs::exists(system / "type.raw")) << out;
+        EXPECT_TRUE(fs::exists(system / "nopbc")) << out;
+        for (const char* array : {"coord.npy", "box.npy", "energy.npy", "force.npy", "virial.npy"})
+            EXPECT_TRUE(fs::exists(system / "set.000" / array)) << part << " " << array;
+    }
+    EXPECT_NE(out.find("C2H6O"), std::string::npos) << out;
+}
+
 TEST(CliExtract, RefusesToOverwriteAnExistingPart) {
     const TempDir dir;
     const std::vector<std::string> args = {"extract", golden("ethanol.xyz"), "--out-dir",

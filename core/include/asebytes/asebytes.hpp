@@ -3,6 +3,7 @@
 #include "asebytes/adapters.hpp"
 #include "asebytes/backend.hpp"
 #include "asebytes/codec.hpp"
+#include "asebytes/deepmd.hpp"
 #include "asebytes/elements.hpp"
 #include "asebytes/error.hpp"
 #include "asebytes/frame.hpp"
