@@ -118,7 +118,8 @@ void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t 
     NpyWriter energy((dir / "energy.npy").string(), {frames});
     NpyWriter force((dir / "force.npy").string(), {frames, n3});
     std::optional<NpyWriter> virial;
-    if (system.all_have_stress)
+    // A stress without a periodic cell (volume 0) gives no virial.
+    if (system.all_have_stress && system.any_periodic)
         virial.emplace((dir / "virial.npy").string(), std::vector<std::size_t>{frames, 9});
     for (std::size_t at = start; at < stop; at += chunk) {
         const Indices part = slice_of(system.rows, at, std::min(stop, at + chunk));

@@ -102,8 +102,10 @@ TEST(CliExtract, DeepmdFormatWritesOneDirectoryPerPartWithItsSystems) {
         EXPECT_TRUE(fs::exists(dir / part / "type_map.raw")) << out;
         EXPECT_TRUE(fs::exists(system / "type.raw")) << out;
         EXPECT_TRUE(fs::exists(system / "nopbc")) << out;
-        for (const char* array : {"coord.npy", "box.npy", "energy.npy", "force.npy", "virial.npy"})
+        for (const char* array : {"coord.npy", "box.npy", "energy.npy", "force.npy"})
             EXPECT_TRUE(fs::exists(system / "set.000" / array)) << part << " " << array;
+        EXPECT_FALSE(fs::exists(system / "set.000" / "virial.npy"))
+            << "a molecule without a cell has no virial";
     }
     EXPECT_NE(out.find("C2H6O"), std::string::npos) << out;
 }

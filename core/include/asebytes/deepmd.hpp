@@ -3,7 +3,8 @@
 //   DIR/type_map.raw                      element symbols, shared by every system
 //   DIR/<system>/type.raw, type_map.raw   one system per composition (same atoms, same order)
 //   DIR/<system>/set.NNN/coord.npy (frames, 3N), box.npy (frames, 9), energy.npy (frames,),
-//                       force.npy (frames, 3N), virial.npy (frames, 9) when every frame has a stress
+//                       force.npy (frames, 3N), virial.npy (frames, 9) when every frame has a
+//                       stress and the system is periodic
 //   DIR/<system>/nopbc                    when no frame of the system is periodic
 // Units as DeePMD expects: Angstrom, eV, eV/Angstrom; virial = -stress * volume (eV), from ASE's
 // stress sign convention.
