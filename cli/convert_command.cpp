@@ -62,6 +62,21 @@ std::shared_ptr<ReadWriteBackend<V>> open_writer(const std::string& path, const 
     return writer;
 }
 
+// --keys: a key that no row of the first chunk holds is taken for a misspelling, before anything
+// is written (the copy would otherwise hold empty rows).
+template <class Rows>
+void require_keys_present(const ConvertOptions& opts, const std::string& group, const Keys& keys,
+                          const Rows& rows) {
+    for (const auto& key : keys) {
+        const bool present =
+            std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r && r->count(key); });
+        if (!present)
+            throw Error("'" + opts.input + "' [" + group + "] has no key '" + key +
+                        "' in its first rows: check the " + "spelling ('asebytes info " + opts.input +
+                        "' lists the keys)");
+    }
+}
+
 // V is the tier the rows travel in: std::string (encoded bytes) or Value.
 template <class V> GroupResult copy_group(const ConvertOptions& opts, const std::string& group) {
     auto in = open_backend<V>(opts.input, OpenOptions{group, true, parse_backend_options(opts.in_options)});
@@ -76,6 +91,7 @@ template <class V> GroupResult copy_group(const ConvertOptions& opts, const std:
         const Indices chunk(picked.begin() + static_cast<std::ptrdiff_t>(start),
                             picked.begin() + static_cast<std::ptrdiff_t>(stop));
         const auto rows = in->get_many(chunk, keys);
+        if (start == 0 && keys) require_keys_present(opts, group, *keys, rows);
         result.placeholders += static_cast<std::size_t>(
             std::count_if(rows.begin(), rows.end(), [](const auto& r) { return !r.has_value(); }));
         result.rows_after = out->extend(rows);

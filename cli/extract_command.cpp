@@ -54,7 +54,17 @@ Indices select_rows(const ExtractOptions& opts, const std::shared_ptr<ObjectRead
     if (opts.unique) selector.drop_duplicates(*opts.unique);
     Progress progress("selecting", input->size());
     selector.on_progress([&progress](std::size_t done, std::size_t) { progress.update(done); });
-    return selector.run();
+    Keys never_seen;
+    Indices selected = selector.run(&never_seen);
+    progress.finish();
+    if (!never_seen.empty() && input->size() > 0) {
+        std::string names;
+        for (const auto& k : never_seen)
+            names += (names.empty() ? "'" : ", '") + k + "'";
+        throw Error("no row of '" + opts.input + "' has " + names + ": check the spelling ('asebytes info " +
+                    opts.input + "' lists the keys)");
+    }
+    return selected;
 }
 
 std::vector<std::string> output_paths(const ExtractOptions& opts, const std::vector<SplitPart>& parts) {
@@ -97,7 +107,6 @@ void run_extract(const ExtractOptions& opts) {
     const auto backend_options = parse_backend_options(opts.options);
     for (const auto& f : opts.filters)
         parse_filter(f); // bad filters fail before any reading
-    fs::create_directories(opts.out_dir);
     const auto paths = output_paths(opts, parts);
 
     OpenOptions in_options;
@@ -105,6 +114,7 @@ void run_extract(const ExtractOptions& opts) {
     in_options.readonly = true;
     auto input = open_object_backend(opts.input, in_options);
     const Indices selected = select_rows(opts, input);
+    fs::create_directories(opts.out_dir); // only once the selection stands
     fmt::print("{}: {} of {} rows selected\n", opts.input, selected.size(), input->size());
 
     SplitOptions split_options;

@@ -237,7 +237,7 @@ Selector& Selector::on_progress(Progress progress) {
     return *this;
 }
 
-Indices Selector::run() const {
+Indices Selector::run(Keys* never_seen) const {
     Indices candidates = slice_.resolve(source_->size());
     std::sort(candidates.begin(), candidates.end());
     Keys keys;
@@ -246,10 +246,12 @@ Indices Selector::run() const {
             if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
     if (unique_key_ && std::find(keys.begin(), keys.end(), *unique_key_) == keys.end())
         keys.push_back(*unique_key_);
+    if (never_seen) never_seen->clear();
     if (keys.empty()) return candidates; // nothing to read
 
     Indices selected;
     std::unordered_set<std::string> seen;
+    std::set<std::string> missing(keys.begin(), keys.end());
     for (std::size_t start = 0; start < candidates.size(); start += chunk_) {
         const std::size_t stop = std::min(candidates.size(), start + chunk_);
         const Indices chunk(candidates.begin() + static_cast<std::ptrdiff_t>(start),
@@ -258,6 +260,8 @@ Indices Selector::run() const {
         for (std::size_t j = 0; j < chunk.size(); ++j) {
             if (!rows[j]) continue; // a placeholder holds no frame
             const Row& row = *rows[j];
+            for (const auto& [key, value] : row)
+                missing.erase(key);
             if (!std::all_of(filters_.begin(), filters_.end(),
                              [&](const RowFilter& f) { return f.test(row); }))
                 continue;
@@ -269,6 +273,7 @@ Indices Selector::run() const {
         }
         if (progress_) progress_(stop, candidates.size());
     }
+    if (never_seen) never_seen->assign(missing.begin(), missing.end());
     return selected;
 }
 

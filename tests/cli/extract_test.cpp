@@ -138,6 +138,24 @@ TEST(CliConvertOptions, StrideKeysAndBackendOptionsShapeTheCopy) {
                             {"calc.energy", truth[3].at("calc.energy")}}));
 }
 
+TEST(CliConvertOptions, AMisspeltKeyIsOneClearErrorAndWritesNothing) {
+    const TempDir dir;
+    const std::string out = (dir / "x.lmdb").string();
+    const CliResult r = run_cli({"convert", golden("ethanol.xyz"), out, "--keys", "calc.energy,calc.enrgy"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("no key 'calc.enrgy'"), std::string::npos) << r.err;
+    EXPECT_EQ(ObjectIO(out).size(), 0u);
+}
+
+TEST(CliExtract, AFilterOnAKeyNoRowHasIsOneClearError) {
+    const TempDir dir;
+    const CliResult r = run_cli(
+        {"extract", golden("ethanol.xyz"), "--filter", "info.stepp=10", "--out-dir", dir.path().string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("no row of"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("'info.stepp'"), std::string::npos) << r.err;
+}
+
 TEST(CliConvertOptions, BadBackendOptionIsOneClearError) {
     const TempDir dir;
     const CliResult r =

@@ -71,8 +71,9 @@ public:
     Selector& chunk_size(std::size_t rows);
     Selector& on_progress(Progress progress);
 
-    /// The selected row indices, ascending.
-    Indices run() const;
+    /// The selected row indices, ascending. `never_seen`, when given, receives the keys the
+    /// filters name that no examined row holds (usually a misspelt key).
+    Indices run(Keys* never_seen = nullptr) const;
 
 private:
     std::shared_ptr<ObjectReadBackend> source_;
