@@ -42,6 +42,23 @@ TEST(ExtxyzRead, RandomAccessBackwardsGivesTheSameRows) {
     EXPECT_EQ(*io.get(-1), truth.back());
 }
 
+TEST(ExtxyzRead, ReadingAFrameSeeksToItInsteadOfParsingFromTheStart) {
+    TempDir dir;
+    const auto path = dir / "three.xyz";
+    const std::string frame = "1\nProperties=species:S:1:pos:R:3 energy=1.5\nH 0.0 0.0 0.0\n";
+    { std::ofstream(path) << frame << frame << frame; }
+    OpenOptions readonly;
+    readonly.readonly = true;
+    ObjectIO io(path.string(), readonly);
+    {  // after the index is built, spoil frame 0 in place (same length)
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(frame.find("0.0")));
+        f << "x.x";
+    }
+    EXPECT_EQ(io.get(2)->at("calc.energy"), Value(1.5));
+    EXPECT_THROW(io.get(0), CorruptDataError);
+}
+
 TEST(ExtxyzRead, ColumnsFromTheCommentLineEqualTheFullRows) {
     const auto truth = truth_rows(golden_dir() / "ethanol.xyz.read.json");
     auto io = open_golden("ethanol.xyz");
