@@ -2,6 +2,8 @@
 // values our reader gives, and those are the values written (as ASE places them).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "asebytes/asebytes.hpp"
 #include "golden.hpp"
 #include "python.hpp"
@@ -80,6 +82,33 @@ TEST_F(ExtxyzAse, AseReadsInfoValuesOfEveryKindAsWeDo) {
     row["arrays.tags"] = Value(NdArray::from<std::int32_t>({1, 2, 3, 4}));
     row["arrays.mask"] = Value(NdArray::from<bool>(std::vector<bool>{true, false, true, false}));
     write(file, {row});
+    const auto ase = ase_reads(file);
+    ASSERT_PYTHON_OK(run_);
+    EXPECT_EQ(ase, we_read(file));
+}
+
+// Comment lines and columns ASE types in its own ways: int cells, partial pbc, quoted keys, int
+// energy, 3x3 stress and virial, dipole, free energy, Z beside species, per-atom results,
+// move_mask (FixAtoms), charge, an empty comment, upper-case symbols, JSON values.
+TEST_F(ExtxyzAse, AseAndWeReadUnusualFilesAlike) {
+    const std::string file = path("unusual.xyz");
+    {
+        std::ofstream out(file);
+        out << "2\n"
+               "Lattice=\"4 0 0 0 4 0 0 0 4\" "
+               "Properties=species:S:1:pos:R:3:Z:I:1:magmoms:R:1:energies:R:1:move_mask:L:1:charge:R:1 "
+               "pbc=\"T F T\" \"my key\"=5 energy=-1 stress=\"1 2 3 4 5 6 7 8 9\" dipole=\"0.1 0.2 0.3\" "
+               "free_energy=2.5 virial=\"1 0 0 0 1 0 0 0 1\" eq=\"a=b\" big=1e5 list=1,2,3 t=True\n"
+               "CU 0 0 0 29 0.5 -1.0 T 0.1\n"
+               "h 1 1 1 1 0.0 -2.0 F -0.1\n"
+               "1\n"
+               "\n"
+               "He 0 0 0\n"
+               "1\n"
+               "Properties=species:S:1:pos:R:3 s=\"_JSON [\\\"a\\\", \\\"b\\\"]\" f=\"_JSON [1.5, 2]\" "
+               "b=\"_JSON [true, false]\" nested=\"_JSON {\\\"x\\\": {\\\"y\\\": null}}\"\n"
+               "Ne 0 0 0\n";
+    }
     const auto ase = ase_reads(file);
     ASSERT_PYTHON_OK(run_);
     EXPECT_EQ(ase, we_read(file));
