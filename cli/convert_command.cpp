@@ -10,6 +10,8 @@
 #include <fmt/core.h>
 
 #include "asebytes/registry.hpp"
+#include "asebytes/slice.hpp"
+#include "backend_options.hpp"
 #include "commands.hpp"
 #include "index_range.hpp"
 #include "progress.hpp"
@@ -24,6 +26,10 @@ struct ConvertOptions {
     std::string output;
     std::optional<std::string> group;
     std::size_t chunk_rows = 1000;
+    std::size_t stride = 1;
+    std::vector<std::string> keys;        // empty: every key
+    std::vector<std::string> out_options; // NAME=VALUE for OUT's backend
+    std::vector<std::string> in_options;  // NAME=VALUE for IN's backend
 };
 
 struct GroupResult {
@@ -37,27 +43,55 @@ constexpr const char* kConvertExamples = R"(
 Without --group every group of IN is copied into the group of the same name in OUT. Rows are
 appended: an existing OUT group keeps its rows. Placeholder rows stay placeholders.
 
+--stride N copies every N-th row, --keys only the named keys. --option NAME=VALUE sets an option
+of OUT's backend (see 'asebytes formats'), --in-option one of IN's.
+
 Examples:
   asebytes convert run.lmdb copy.lmdb
-  asebytes convert data.lmdb train.lmdb --group train)";
+  asebytes convert data.lmdb train.lmdb --group train
+  asebytes convert run.lmdb every10.xyz --stride 10
+  asebytes convert run.lmdb light.lmdb --keys arrays.numbers,arrays.positions,cell,pbc,calc.energy
+  asebytes convert run.lmdb mace.xyz --option energy_key=REF_energy --option forces_key=REF_forces)";
 
 template <class V>
-std::shared_ptr<ReadWriteBackend<V>> open_writer(const std::string& path, const std::string& group) {
-    auto writer =
-        std::dynamic_pointer_cast<ReadWriteBackend<V>>(open_backend<V>(path, OpenOptions{group, false, {}}));
+std::shared_ptr<ReadWriteBackend<V>> open_writer(const std::string& path, const std::string& group,
+                                                 const std::vector<std::string>& options) {
+    auto writer = std::dynamic_pointer_cast<ReadWriteBackend<V>>(
+        open_backend<V>(path, OpenOptions{group, false, parse_backend_options(options)}));
     if (!writer) throw Error("'" + path + "' cannot be written: the backend opened it read-only");
     return writer;
 }
 
+// --keys: a key that no row of the first chunk holds is taken for a misspelling, before anything
+// is written (the copy would otherwise hold empty rows).
+template <class Rows>
+void require_keys_present(const ConvertOptions& opts, const std::string& group, const Keys& keys,
+                          const Rows& rows) {
+    for (const auto& key : keys) {
+        const bool present =
+            std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r && r->count(key); });
+        if (!present)
+            throw Error("'" + opts.input + "' [" + group + "] has no key '" + key +
+                        "' in its first rows: check the " + "spelling ('asebytes info " + opts.input +
+                        "' lists the keys)");
+    }
+}
+
 // V is the tier the rows travel in: std::string (encoded bytes) or Value.
 template <class V> GroupResult copy_group(const ConvertOptions& opts, const std::string& group) {
-    auto in = open_backend<V>(opts.input, OpenOptions{group, true, {}});
-    auto out = open_writer<V>(opts.output, group);
-    GroupResult result{group, in->size(), 0, out->size()};
+    auto in = open_backend<V>(opts.input, OpenOptions{group, true, parse_backend_options(opts.in_options)});
+    auto out = open_writer<V>(opts.output, group, opts.out_options);
+    const Indices picked =
+        Slice(std::nullopt, std::nullopt, static_cast<std::int64_t>(opts.stride)).resolve(in->size());
+    const std::optional<Keys> keys = opts.keys.empty() ? std::nullopt : std::optional<Keys>(opts.keys);
+    GroupResult result{group, picked.size(), 0, out->size()};
     Progress progress("converting group '" + group + "'", result.rows);
-    for (std::size_t start = 0; start < result.rows; start += opts.chunk_rows) {
-        const std::size_t stop = std::min(result.rows, start + opts.chunk_rows);
-        const auto rows = in->get_many(index_range(start, stop));
+    for (std::size_t start = 0; start < picked.size(); start += opts.chunk_rows) {
+        const std::size_t stop = std::min(picked.size(), start + opts.chunk_rows);
+        const Indices chunk(picked.begin() + static_cast<std::ptrdiff_t>(start),
+                            picked.begin() + static_cast<std::ptrdiff_t>(stop));
+        const auto rows = in->get_many(chunk, keys);
+        if (start == 0 && keys) require_keys_present(opts, group, *keys, rows);
         result.placeholders += static_cast<std::size_t>(
             std::count_if(rows.begin(), rows.end(), [](const auto& r) { return !r.has_value(); }));
         result.rows_after = out->extend(rows);
@@ -114,6 +148,10 @@ void add_convert_command(CLI::App& app) {
     cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per read and per write transaction")
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
+    cmd->add_option("--stride", opts->stride, "Copy every N-th row")->check(CLI::Range(1, 1000000000));
+    cmd->add_option("--keys", opts->keys, "Copy only these keys (comma-separated)")->delimiter(',');
+    cmd->add_option("--option", opts->out_options, "OUT backend option NAME=VALUE (repeatable)");
+    cmd->add_option("--in-option", opts->in_options, "IN backend option NAME=VALUE (repeatable)");
     cmd->footer(kConvertExamples);
     cmd->callback([opts] { run_convert(*opts); });
 }

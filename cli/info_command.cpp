@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "asebytes/elements.hpp"
 #include "asebytes/registry.hpp"
 #include "commands.hpp"
 #include "store_groups.hpp"
@@ -28,12 +29,15 @@ struct InfoOptions {
 
 constexpr const char* kInfoExamples = R"(
 Every group is described unless --group is given. A dimension that differs between rows (the
-atom count of variable-size frames) is shown as N.
+atom count of variable-size frames) is shown as N. For atomistic rows it also gives the species
+(atoms of each element), the range of atom counts, and min/mean/max of calc.energy, of the
+energy per atom and of each frame's largest force norm.
 
 Examples:
   asebytes info run.lmdb
   asebytes info data.lmdb --group train
-  asebytes info run.lmdb --json | jq '.group_info.default.keys["calc.energy"]')";
+  asebytes info run.lmdb --json | jq '.group_info.default.keys["calc.energy"]'
+  asebytes info train.xyz --json | jq '.group_info.default.frames.max_force')";
 
 std::string join(const std::set<std::string>& items) {
     std::string out;
@@ -73,6 +77,29 @@ void print_table(const std::vector<std::vector<std::string>>& table) {
     }
 }
 
+std::string species_text(const FrameStats& f) {
+    std::string out;
+    for (const auto& [z, n] : f.species)
+        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", element_symbol(z), n);
+    return out;
+}
+
+void print_spread(const char* label, const Spread& s, const char* unit) {
+    if (s.count == 0) return;
+    fmt::print("  {:<16} min {:.6g}  mean {:.6g}  max {:.6g} {} ({} rows)\n", label, s.min, s.mean(), s.max,
+               unit, s.count);
+}
+
+void print_frame_stats(const FrameStats& f) {
+    if (f.natoms.count == 0) return;
+    fmt::print("  atoms per frame  {} to {}\n", static_cast<std::size_t>(f.natoms.min),
+               static_cast<std::size_t>(f.natoms.max));
+    fmt::print("  species (atoms)  {}\n", species_text(f));
+    print_spread("energy", f.energy, "eV");
+    print_spread("energy per atom", f.energy_per_atom, "eV");
+    print_spread("max |force|", f.max_force, "eV/A");
+}
+
 void print_text(const InfoOptions& opts, const std::vector<std::string>& all_groups,
                 const std::vector<GroupSummary>& summaries) {
     fmt::print("store:   {}\n", opts.store);
@@ -83,6 +110,7 @@ void print_text(const InfoOptions& opts, const std::vector<std::string>& all_gro
     fmt::print("groups:  {}\n", names.empty() ? "(none)" : names);
     for (const auto& g : summaries) {
         fmt::print("\ngroup '{}': {} rows, {} placeholders\n", g.name, g.rows, g.placeholders);
+        print_frame_stats(g.frames);
         if (!g.keys.empty()) print_table(key_table(g));
     }
 }
@@ -103,11 +131,33 @@ Json key_json(const KeySummary& k) {
                 {"rows", k.rows}};
 }
 
+Json spread_json(const Spread& s) {
+    if (s.count == 0) return nullptr;
+    return Json{{"min", s.min}, {"max", s.max}, {"mean", s.mean()}, {"rows", s.count}};
+}
+
+Json frames_json(const FrameStats& f) {
+    Json species = Json::object();
+    for (const auto& [z, n] : f.species)
+        species[element_symbol(z)] = n;
+    Json natoms = f.natoms.count == 0 ? Json(nullptr)
+                                      : Json{{"min", static_cast<std::size_t>(f.natoms.min)},
+                                             {"max", static_cast<std::size_t>(f.natoms.max)}};
+    return Json{{"natoms", std::move(natoms)},
+                {"species", std::move(species)},
+                {"energy", spread_json(f.energy)},
+                {"energy_per_atom", spread_json(f.energy_per_atom)},
+                {"max_force", spread_json(f.max_force)}};
+}
+
 Json group_json(const GroupSummary& g) {
     Json keys = Json::object();
     for (const auto& [name, k] : g.keys)
         keys[name] = key_json(k);
-    return Json{{"rows", g.rows}, {"placeholders", g.placeholders}, {"keys", std::move(keys)}};
+    return Json{{"rows", g.rows},
+                {"placeholders", g.placeholders},
+                {"frames", frames_json(g.frames)},
+                {"keys", std::move(keys)}};
 }
 
 void print_json(const InfoOptions& opts, const std::vector<std::string>& all_groups,

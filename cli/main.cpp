@@ -8,12 +8,13 @@
 
 #include "asebytes/error.hpp"
 #include "commands.hpp"
+#include "progress.hpp"
 
 namespace {
 
 constexpr const char* kDescription =
-    "asebytes: inspect and convert asebytes stores (LMDB and the other registered backends), "
-    "compatible with Python asebytes 0.3.1.";
+    "asebytes: inspect, check, convert and extract training sets from asebytes stores (LMDB, "
+    "extended XYZ and the other registered backends), compatible with Python asebytes 0.3.1.";
 
 constexpr const char* kExamples = R"(
 Examples:
@@ -21,6 +22,12 @@ Examples:
   asebytes info run.lmdb --json          the same as JSON
   asebytes info data.lmdb --group train  one group only
   asebytes convert run.lmdb copy.lmdb    append every group of run.lmdb to copy.lmdb
+  asebytes convert run.lmdb run.xyz --stride 10
+  asebytes formats                       every backend and what it can do
+  asebytes head run.lmdb -n 5            the first rows, one line each
+  asebytes show run.lmdb -1              the last row in full
+  asebytes verify run.lmdb               decode every row; non-zero exit on the first bad one
+  asebytes extract run.lmdb --split train=0.8,valid=0.1,test=0.1 --seed 42 --out-dir data
 
 Run 'asebytes <command> --help' for the options of a command.)";
 
@@ -36,8 +43,19 @@ int main(int argc, char** argv) {
     app.footer(kExamples);
     app.set_version_flag("--version", ASEBYTES_VERSION);
     app.require_subcommand(1);
+    // Set as soon as it is parsed, before any command runs; subcommands made after fallthrough()
+    // pass it up, so it may come before or after the command.
+    app.add_flag_callback(
+           "-q,--quiet", [] { asebytes::cli::Progress::set_quiet(true); }, "No progress bars")
+        ->trigger_on_parse();
+    app.fallthrough();
     asebytes::cli::add_info_command(app);
     asebytes::cli::add_convert_command(app);
+    asebytes::cli::add_extract_command(app);
+    asebytes::cli::add_formats_command(app);
+    asebytes::cli::add_head_command(app);
+    asebytes::cli::add_show_command(app);
+    asebytes::cli::add_verify_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

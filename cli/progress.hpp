@@ -1,6 +1,6 @@
 #pragma once
-// A one-line "\r" progress counter on stderr, shown only when stderr is a terminal so that
-// logs and pipes stay clean.
+// A one-line "\r" progress bar on stderr, shown only when stderr is a terminal (so that logs and
+// pipes stay clean), not with --quiet, and only once the work has taken a second.
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -9,7 +9,7 @@ namespace asebytes::cli {
 
 class Progress {
 public:
-    /// A counter "<label>: done/total rows"; silent unless stderr is a terminal.
+    /// A bar "<label> [####    ] done/total rows"; silent unless stderr is a terminal.
     Progress(std::string label, std::size_t total);
     ~Progress();
     Progress(const Progress&) = delete;
@@ -19,12 +19,15 @@ public:
     void update(std::size_t done);
     /// Ends the line, if one was drawn.
     void finish();
+    /// No progress at all (--quiet), even on a terminal.
+    static void set_quiet(bool quiet);
 
 private:
     std::string label_;
     std::size_t total_;
     bool enabled_;
     bool drawn_ = false;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last_draw_;
 };
 

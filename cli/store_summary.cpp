@@ -48,6 +48,7 @@ void GroupSummary::add(const std::optional<Row>& row) {
     }
     for (const auto& [key, value] : *row)
         keys[key].add(value);
+    frames.add(*row);
 }
 
 GroupSummary summarize_group(ObjectReadBackend& backend, const std::string& name) {

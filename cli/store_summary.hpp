@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "asebytes/backend.hpp"
+#include "frame_stats.hpp"
 
 namespace asebytes::cli {
 
@@ -33,6 +34,7 @@ struct GroupSummary {
     std::size_t rows = 0;
     std::size_t placeholders = 0;
     std::map<std::string, KeySummary> keys;
+    FrameStats frames;
 
     /// Folds one row (nullopt: a placeholder) into the summary.
     void add(const std::optional<Row>& row);

@@ -1,6 +1,7 @@
 #include "asebytes/registry.hpp"
 
 #include "asebytes/adapters.hpp"
+#include "asebytes/backends/extxyz.hpp"
 #include "asebytes/backends/lmdb.hpp"
 #include "asebytes/backends/memory.hpp"
 
@@ -34,6 +35,7 @@ const std::vector<BackendEntry>& backends() {
     static const std::vector<BackendEntry> table = {
         LmdbBlobBackend::entry(),
         MemoryBackend::entry(),
+        ExtxyzBackend::entry(),
     };
     return table;
 }

@@ -32,5 +32,15 @@ TEST(CliHelp, UnknownOptionIsAUsageError) {
     EXPECT_NE(r.err.find("--no-such-option"), std::string::npos) << r.err;
 }
 
+TEST(CliHelp, EveryCommandsHelpShowsExamples) {
+    for (const char* command : {"formats", "info", "head", "show", "verify", "convert", "extract"}) {
+        const CliResult r = run_cli({command, "--help"});
+        EXPECT_EQ(r.exit_code, 0) << command;
+        EXPECT_NE(r.out.find("Examples:"), std::string::npos) << command << ":\n" << r.out;
+        EXPECT_NE(r.out.find(std::string("asebytes ") + command + " "), std::string::npos) << command << ":\n"
+                                                                                           << r.out;
+    }
+}
+
 } // namespace
 } // namespace asebytes::test

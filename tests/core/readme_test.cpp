@@ -56,3 +56,40 @@ TEST(Readme, UsageSnippetRuns) {
     (void)first;
     (void)test_set;
 }
+
+TEST(Readme, TrainingSetSnippetRuns) {
+    asebytes::test::TempDir dir;
+    const auto cwd = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    {
+        OpenOptions golden;  // md.lmdb: the golden periodic frames
+        golden.readonly = true;
+        std::vector<Row> frames;
+        for (const auto& r : ObjectIO((asebytes::test::golden_dir() / "periodic.xyz").string(), golden).rows())
+            frames.push_back(*r);
+        ObjectIO("md.lmdb").extend(frames);
+
+        OpenOptions readonly;
+        readonly.readonly = true;
+        auto store = open_object_backend("md.lmdb", readonly);
+        // Filters read only the keys they need, a chunk of rows at a time.
+        Indices rows = Selector(store)
+                           .positions(Slice(std::nullopt, std::nullopt, 10))  // every 10th frame
+                           .where(parse_filter("max_force=:10"))                // eV/Angstrom
+                           .where(filters::energy_per_atom({-5.0, 0.0}))
+                           .drop_duplicates("info.step")
+                           .run();
+        SplitOptions split;
+        split.seed = 42;                      // the same seed gives the same parts on every platform
+        split.group_by = "info.trajectory";   // optional: related frames stay in one part
+        for (const auto& [name, part] : split_rows(*store, rows, parse_split("train=0.8,valid=0.1,test=0.1"), split)) {
+            OpenOptions mace;
+            mace.options = {{"energy_key", "REF_energy"}, {"forces_key", "REF_forces"}, {"stress_key", "REF_stress"}};
+            auto out = std::dynamic_pointer_cast<ObjectReadWriteBackend>(open_object_backend(name + ".xyz", mace));
+            copy_rows(*store, part, *out);
+        }
+        EXPECT_EQ(rows, (Indices{0, 10}));
+        EXPECT_EQ(ObjectIO("train.xyz").size() + ObjectIO("valid.xyz").size() + ObjectIO("test.xyz").size(), 2u);
+    }
+    std::filesystem::current_path(cwd);
+}

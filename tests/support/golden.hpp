@@ -42,7 +42,7 @@ private:
     fs::path path_;
 };
 
-/// Copies golden store `name` into `dir` (writable) and returns the copy's path: LMDB writes a
+/// Copies golden store `name` (a directory or a file) into `dir` (writable) and returns the copy's path: LMDB writes a
 /// lock file beside the data, and the golden files must never change.
 fs::path copy_golden(const std::string& name, const TempDir& dir);
 

@@ -78,15 +78,17 @@ public:
     using typename ReadBackend<V>::RowType;
     using typename ReadBackend<V>::MaybeRow;
 
-    /// Replaces row `index`. An index at or past the end appends, filling any gap with
-    /// placeholder rows (as Python asebytes' LMDB backend does).
-    virtual void set(std::size_t index, const MaybeRow& row) = 0;
-    /// Inserts before `index` (clamped to size()).
-    virtual void insert(std::size_t index, const MaybeRow& row) = 0;
     /// Appends rows in one batch; returns the new number of rows.
     virtual std::size_t extend(const std::vector<MaybeRow>& rows) = 0;
+    // Edits in place: an append-only backend (metadata().edits_in_place false) leaves them to
+    // these defaults, which report "not supported by <backend>".
+    /// Replaces row `index`. An index at or past the end appends, filling any gap with
+    /// placeholder rows (as Python asebytes' LMDB backend does).
+    virtual void set(std::size_t, const MaybeRow&) { not_supported("set"); }
+    /// Inserts before `index` (clamped to size()).
+    virtual void insert(std::size_t, const MaybeRow&) { not_supported("insert"); }
     /// Removes row `index`; later rows move up.
-    virtual void erase(std::size_t index) = 0;
+    virtual void erase(std::size_t) { not_supported("erase"); }
 
     /// Removes rows [start, stop).
     virtual void erase_range(std::size_t start, std::size_t stop) {
@@ -130,12 +132,15 @@ public:
     /// Removes every row but keeps the container (group, file).
     virtual void clear() { erase_range(0, this->size()); }
     /// Removes the container itself (this group of the store).
-    virtual void remove() {
-        throw NotSupportedError("remove() is not supported by the " + this->metadata().name +
-                                " backend (" + this->location() + ")");
-    }
+    virtual void remove() { not_supported("remove"); }
     /// Makes everything written so far durable.
     virtual void flush() {}
+
+protected:
+    [[noreturn]] void not_supported(const char* operation) const {
+        throw NotSupportedError(std::string(operation) + "() is not supported by the " +
+                                this->metadata().name + " backend (" + this->location() + ")");
+    }
 };
 
 using BlobReadBackend = ReadBackend<std::string>;

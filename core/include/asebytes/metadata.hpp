@@ -16,6 +16,7 @@ struct BackendMetadata {
     std::string scheme;                   ///< URI scheme without "://", e.g. "memory"
     Tier native_tier = Tier::Object;
     bool writable = true;
+    bool edits_in_place = true;           ///< set/insert/erase/update; false: writes only append
     bool persistent = true;               ///< survives the process
     bool groups = true;                   ///< several collections side by side
     bool variable_atoms = true;           ///< rows may have different atom counts
