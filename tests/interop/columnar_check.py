@@ -3,6 +3,7 @@ reads its own golden file of the same rows.
 
 usage: columnar_check.py OURS PYTHONS_H5
        columnar_check.py --write-padded OUT.h5p FROM_PYTHONS_H5   (Python writes a padded store)
+       columnar_check.py --append STORE FROM_PYTHONS_H5 START STOP (Python appends those frames)
 
 Where we keep more than Python on purpose (core/include/asebytes/backends/columnar.hpp), the
 values must still be equal as numbers: int and bool info (Python: float64), and constraints
@@ -59,7 +60,15 @@ def write_padded(out, source):
     return 0
 
 
+def append(store, source, start, stop):
+    frames = [asebytes.ASEIO(source)[i] for i in range(start, stop)]
+    asebytes.ASEIO(store).extend(frames)
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--append":
+        sys.exit(append(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
     if sys.argv[1] == "--write-padded":
         sys.exit(write_padded(sys.argv[2], sys.argv[3]))
     sys.exit(compare(sys.argv[1], sys.argv[2]))

@@ -42,6 +42,21 @@ TEST_P(PythonReadsOurColumnar, AStoreEditedInTheMiddle) {
     ASSERT_PYTHON_OK(run_check({ours, reference}));
 }
 
+// Python appends to our file without our _present flags: its rows read as Python reads them, ours
+// keep theirs, and appending again after Python keeps both.
+TEST_P(PythonReadsOurColumnar, AndAppendsToItAndWeReadBothWritersRows) {
+    const std::string store = path("shared" + GetParam());
+    const auto ours = truth_rows(golden_dir() / "periodic.json");
+    const auto python = truth_rows(golden_dir() / "periodic.h5.default.read.json");
+    ObjectIO(store).extend(std::vector<Row>(ours.begin(), ours.begin() + 10));
+    ASSERT_PYTHON_OK(run_check({"--append", store, golden("periodic.h5"), "10", "15"}));
+    ObjectIO io(store);
+    io.extend(std::vector<Row>(ours.begin() + 15, ours.end()));
+    ASSERT_EQ(io.size(), 20u);
+    for (std::size_t i = 0; i < 20; ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), i >= 10 && i < 15 ? python[i] : ours[i]) << i;
+}
+
 INSTANTIATE_TEST_SUITE_P(Layouts, PythonReadsOurColumnar, ::testing::Values(".h5", ".h5p"),
                          [](const auto& i) { return i.param == ".h5" ? std::string("ragged") : std::string("padded"); });
 
