@@ -156,6 +156,9 @@ struct ColumnarBackend::Impl {
     };
     Batch plan(const std::vector<MaybeRow>& rows, std::int64_t first_row) const;
     std::size_t extend(const std::vector<MaybeRow>& rows);
+    std::size_t extend_collective(const std::vector<LocalFrame>& frames);
+    void write_local_column(Column& c, const std::vector<LocalFrame>& frames);
+    void refuse_when_collective(const char* operation) const;
     Column new_column(const std::string& key, const std::vector<MaybeRow>& rows,
                       const std::vector<std::optional<std::int64_t>>& natoms) const;
     void check_fits(const Column& c, const std::vector<MaybeRow>& rows, const std::vector<std::int64_t>& batch_atoms,
@@ -653,6 +656,142 @@ std::size_t ColumnarBackend::Impl::extend(const std::vector<MaybeRow>& rows) {
     return static_cast<std::size_t>(n);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Collective writes: every rank the same calls (HDF5 metadata is collective), its own atoms.
+
+void ColumnarBackend::Impl::refuse_when_collective(const char* operation) const {
+    if (settings.mpi_comm)
+        throw NotSupportedError(std::string(operation) + " is not supported on a store opened collectively (" + where() +
+                                "): only extend and extend_collective are");
+}
+
+std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFrame>& frames) {
+    if (!settings.mpi_comm) throw NotSupportedError(where() + ": extend_collective needs a store opened with an MPI communicator");
+    if (frames.empty()) return static_cast<std::size_t>(n);
+    std::vector<MaybeRow> globals, presence;
+    std::vector<std::int64_t> batch_atoms;
+    std::vector<std::optional<std::int64_t>> no_atoms(frames.size());
+    const std::string what = where() + ", extend_collective";
+    std::set<std::string> local_keys;
+    for (const auto& kv : frames.front().local) local_keys.insert(kv.first);
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const LocalFrame& f = frames[i];
+        globals.emplace_back(f.global);
+        presence.emplace_back(f.global);
+        batch_atoms.push_back(static_cast<std::int64_t>(f.total_atoms));
+        std::set<std::string> keys;
+        for (const auto& [k, v] : f.local) {
+            keys.insert(k);
+            (*presence.back())[k] = Value();
+            if (f.global.count(k)) throw KeyError(what + ": key '" + k + "' is both per-frame and per-atom");
+            if (!v.is_array() || v.as_array().ndim() == 0 ||
+                v.as_array().shape()[0] != static_cast<std::int64_t>(f.atom_rows.size()))
+                throw TypeError(what + ", frame " + std::to_string(i) + ", key '" + k + "': " + std::to_string(f.atom_rows.size()) +
+                                " local atoms need an array with that many rows");
+        }
+        if (keys != local_keys) throw KeyError(what + ": every frame needs the same per-atom keys");
+        for (auto r : f.atom_rows)
+            if (r >= f.total_atoms) throw IndexError(what + ": atom row " + std::to_string(r) + " of a frame of " +
+                                                     std::to_string(f.total_atoms) + " atoms");
+    }
+    // Columns: per-frame ones from the global values, per-atom ones from the local arrays.
+    std::vector<Column> added;
+    std::set<std::string> global_keys;
+    for (const auto& f : frames)
+        for (const auto& kv : f.global) global_keys.insert(kv.first);
+    for (const auto& k : global_keys) {
+        check_key(k);
+        if (by_name.count(k)) continue;
+        Column c = new_column(k, globals, no_atoms);
+        if (c.kind == CellKind::Json) throw NotSupportedError(what + ": key '" + k + "' holds text, which parallel HDF5 cannot write");
+        added.push_back(std::move(c));
+    }
+    for (const auto& k : local_keys) {
+        check_key(k);
+        const NdArray& a = frames.front().local.at(k).as_array();
+        if (!storable_dtypes().count(a.typestr())) throw TypeError(what + ": key '" + k + "' has dtype " + a.typestr());
+        Column c;
+        c.name = k;
+        c.per_atom = true;
+        c.kind = CellKind::Array;
+        c.dtype = a.typestr();
+        c.row_shape.assign(a.shape().begin() + 1, a.shape().end());
+        auto it = by_name.find(k);
+        const Column& known = it == by_name.end() ? c : columns[it->second];
+        if (!known.per_atom || known.dtype != c.dtype || known.row_shape != c.row_shape)
+            throw TypeError(what + ": key '" + k + "' does not match its stored per-atom column");
+        for (const auto& f : frames) {
+            const NdArray& b = f.local.at(k).as_array();
+            std::vector<std::int64_t> trailing(b.shape().begin() + 1, b.shape().end());
+            if (b.typestr() != c.dtype || trailing != c.row_shape)
+                throw TypeError(what + ": key '" + k + "' changes dtype or shape between frames");
+        }
+        if (it == by_name.end()) added.push_back(std::move(c));
+    }
+    for (const auto& c : columns)
+        if (!c.per_atom) check_fits(c, globals, batch_atoms, n);
+        else if (!local_keys.count(c.name)) throw KeyError(what + ": per-atom column '" + c.name + "' is missing from the frames");
+    for (const auto& c : columns)
+        if (!c.per_atom && c.kind == CellKind::Json) throw NotSupportedError(what + ": column '" + c.name + "' holds text");
+    for (const auto& c : added)
+        if (!c.per_atom) check_fits(c, globals, batch_atoms, n);
+    const std::int64_t widest = *std::max_element(batch_atoms.begin(), batch_atoms.end());
+    if (!ragged() && widest > max_atoms) grow_atom_axis(widest);
+    for (auto& c : added) {
+        by_name[c.name] = columns.size();
+        columns.push_back(std::move(c));
+    }
+    for (auto& c : columns) {
+        const bool fresh = !c.created;
+        if (c.per_atom) write_local_column(c, frames);
+        else write_column(c, globals, batch_atoms);
+        write_mask(c, presence, fresh);
+    }
+    write_frame_index(batch_atoms);
+    n += static_cast<std::int64_t>(frames.size());
+    write_attrs();
+    return static_cast<std::size_t>(n);
+}
+
+// Each rank's atoms go to their rows: ragged (offset of the frame + row), padded (frame, row).
+void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<LocalFrame>& frames) {
+    std::vector<std::vector<std::int64_t>> leading;
+    std::size_t local_rows = 0;
+    for (const auto& f : frames) local_rows += f.atom_rows.size();
+    std::vector<std::int64_t> block_shape = c.row_shape;
+    block_shape.insert(block_shape.begin(), static_cast<std::int64_t>(local_rows));
+    NdArray block = filled(c.dtype, block_shape);
+    std::int64_t frame_start = total_atoms(), copied = 0, batch_total = 0;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const LocalFrame& f = frames[i];
+        for (auto r : f.atom_rows) {
+            if (ragged()) leading.push_back({frame_start + static_cast<std::int64_t>(r)});
+            else leading.push_back({n + static_cast<std::int64_t>(i), static_cast<std::int64_t>(r)});
+        }
+        const NdArray& a = f.local.at(c.name).as_array();
+        std::memcpy(block.bytes() + copied, a.bytes(), a.nbytes());
+        copied += static_cast<std::int64_t>(a.nbytes());
+        frame_start += static_cast<std::int64_t>(f.total_atoms);
+        batch_total += static_cast<std::int64_t>(f.total_atoms);
+    }
+    std::vector<std::int64_t> extent = c.row_shape;
+    if (ragged()) {
+        extent.insert(extent.begin(), total_atoms() + batch_total);
+    } else {
+        extent.insert(extent.begin(), max_atoms);
+        extent.insert(extent.begin(), n + static_cast<std::int64_t>(frames.size()));
+    }
+    if (!c.created) {
+        std::vector<std::int64_t> row_shape(extent.begin() + 1, extent.end());
+        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
+        c.created = true;
+        c.padded_atoms = ragged() ? 0 : max_atoms;
+    }
+    store->resize(c.name, extent);
+    store->write_scattered(c.name, leading, block);
+    c.rows = extent[0];
+}
+
 void ColumnarBackend::Impl::truncate(std::int64_t k) {
     if (k >= n) return;
     const std::int64_t atom_rows = ragged() ? offsets[static_cast<std::size_t>(k)] : 0;
@@ -681,6 +820,7 @@ void ColumnarBackend::Impl::truncate(std::int64_t k) {
 // Rows k.. are read, edited, truncated away and appended again: slow for early k, but the only
 // way to keep the contiguous layout (upstream has no insert or delete at all).
 void ColumnarBackend::Impl::rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit) {
+    refuse_when_collective("editing rows in place");
     Indices tail_indices;
     for (std::int64_t i = k; i < n; ++i) tail_indices.push_back(static_cast<std::size_t>(i));
     std::vector<MaybeRow> tail = get_many(tail_indices, std::nullopt);
@@ -745,6 +885,11 @@ const BackendMetadata& ColumnarBackend::describe(ColumnarLayout layout) {
     return layout == ColumnarLayout::Ragged ? ragged : padded;
 }
 
+ColumnarSettings ColumnarBackend::settings_for(const std::string& path, const OpenOptions& options) {
+    const bool padded = path.size() >= 4 && path.compare(path.size() - 4, 4, ".h5p") == 0;
+    return settings_from(options, padded ? ColumnarLayout::Padded : ColumnarLayout::Ragged);
+}
+
 BackendEntry ColumnarBackend::ragged_entry() { return make_entry(ColumnarLayout::Ragged); }
 BackendEntry ColumnarBackend::padded_entry() { return make_entry(ColumnarLayout::Padded); }
 
@@ -759,6 +904,7 @@ ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& gro
     StoreSettings store;
     store.chunk_rows = settings.chunk_frames;
     store.gzip_level = settings.gzip_level;
+    store.mpi_comm = settings.mpi_comm;
     impl_->store = std::make_unique<Hdf5Store>(path, group, !settings.readonly, store);
     impl_->load();
 }
@@ -812,6 +958,11 @@ void ColumnarBackend::insert(std::size_t index, const MaybeRow& row) {
 std::size_t ColumnarBackend::extend(const std::vector<MaybeRow>& rows) {
     Lock lock(hdf5::library_mutex());
     return impl_->extend(rows);
+}
+
+std::size_t ColumnarBackend::extend_collective(const std::vector<LocalFrame>& frames) {
+    Lock lock(hdf5::library_mutex());
+    return impl_->extend_collective(frames);
 }
 
 void ColumnarBackend::erase(std::size_t index) {
@@ -877,6 +1028,7 @@ void ColumnarBackend::set_column(const std::string& key, std::size_t start, cons
 void ColumnarBackend::drop_keys(const Keys& keys, const std::optional<Indices>& indices) {
     Lock lock(hdf5::library_mutex());
     auto& im = *impl_;
+    im.refuse_when_collective("drop");
     if (indices) {
         if (indices->empty()) return;
         for (auto i : *indices) check_index(i);
@@ -909,12 +1061,14 @@ void ColumnarBackend::drop_keys(const Keys& keys, const std::optional<Indices>& 
 
 void ColumnarBackend::clear() {
     Lock lock(hdf5::library_mutex());
+    impl_->refuse_when_collective("clear");
     impl_->store->clear_group();
     impl_->load();
 }
 
 void ColumnarBackend::remove() {
     Lock lock(hdf5::library_mutex());
+    impl_->refuse_when_collective("remove");
     impl_->store->remove_group();
     impl_->columns.clear();
     impl_->by_name.clear();

@@ -26,6 +26,9 @@ struct ArrayInfo {
 struct StoreSettings {
     std::size_t chunk_rows = 64;        ///< chunk length along axis 0 (upstream chunk_frames)
     std::optional<int> gzip_level = 4;  ///< deflate level for numeric arrays; nullopt: none
+    /// An MPI_Comm*: the file is opened by every rank of it, metadata calls are collective, and
+    /// writes are collective (rank 0 writes whole rows; write_scattered writes every rank's own).
+    const void* mpi_comm = nullptr;
 };
 
 class ColumnarStore {
@@ -55,6 +58,10 @@ public:
     /// rows' trailing shape must equal the array's.
     virtual void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) = 0;
     virtual void write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) = 0;
+    /// Writes row k of `rows` at the cell whose first coordinates are leading[k] (the remaining
+    /// axes whole): each MPI rank its own cells, in one collective call (possibly with none).
+    virtual void write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
+                                 const NdArray& rows) = 0;
     virtual void remove_array(const std::string& name) = 0;
 
     virtual std::optional<std::int64_t> get_int_attr(const std::string& name) = 0;

@@ -1,7 +1,9 @@
 #include "hdf5_store.hpp"
 
+#include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -185,23 +187,8 @@ Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, bool wri
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     if (group.empty() || group.find('/') != std::string::npos || group == "." || group == "..")
         throw Error("invalid group name '" + group + "' for " + path + " (it must be one HDF5 name, without '/')");
-    const std::string key = canonical(path);
-    auto& files = open_files();
-    file_ = files[key].lock();
-    if (!file_) {
-        const bool exists = fs::exists(path);
-        if (!exists && !writable) throw Error("no such file: " + path);
-        file_ = std::make_shared<SharedFile>(path, writable);
-        file_->open(writable, !exists);
-        files[key] = file_;
-    } else if (writable && !file_->writable()) {
-        try {
-            file_->open(true, false);
-        } catch (...) {
-            file_->open(false, false);
-            throw;
-        }
-    }
+    if (settings_.mpi_comm) open_collective(writable);
+    else open_shared(writable);
     const std::string where = location();
     const htri_t exists = H5Lexists(file_id(), group_.c_str(), H5P_DEFAULT);
     if (exists > 0) {
@@ -217,6 +204,46 @@ Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, bool wri
         throw Error(where + ": no such group in the file (groups: " + (known.empty() ? "none" : known) + ")");
     }
     Group(H5Gcreate2(file_id(), group_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), where, "H5Gcreate2");
+}
+
+void Hdf5Store::open_shared(bool writable) {
+    const std::string key = canonical(path_);
+    auto& files = open_files();
+    file_ = files[key].lock();
+    if (!file_) {
+        const bool exists = fs::exists(path_);
+        if (!exists && !writable) throw Error("no such file: " + path_);
+        file_ = std::make_shared<SharedFile>(path_, writable);
+        file_->open(writable, !exists);
+        files[key] = file_;
+    } else if (writable && !file_->writable()) {
+        try {
+            file_->open(true, false);
+        } catch (...) {
+            file_->open(false, false);
+            throw;
+        }
+    }
+}
+
+// Every rank of the communicator opens the file with the MPI-IO driver. Rank 0 decides whether
+// it exists, so that all ranks either create or open it (both are collective).
+void Hdf5Store::open_collective(bool writable) {
+    MPI_Comm comm = *static_cast<const MPI_Comm*>(settings_.mpi_comm);
+    MPI_Comm_rank(comm, &rank_);
+    int exists = rank_ == 0 && fs::exists(path_) ? 1 : 0;
+    MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
+    if (!exists && !writable) throw Error("no such file: " + path_);
+    PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), path_, "H5Pcreate");
+    check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), path_, "H5Pset_fapl_mpio");
+    if (exists)
+        own_file_ = File(H5Fopen(path_.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get()), path_,
+                         "opening the HDF5 file on every rank");
+    else
+        own_file_ = File(H5Fcreate(path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), path_,
+                         "creating the HDF5 file on every rank");
+    collective_write_ = PropertyList(H5Pcreate(H5P_DATASET_XFER), path_, "H5Pcreate");
+    check(H5Pset_dxpl_mpio(collective_write_.get(), H5FD_MPIO_COLLECTIVE), path_, "H5Pset_dxpl_mpio");
 }
 
 Hdf5Store::~Hdf5Store() {
@@ -239,7 +266,7 @@ std::vector<std::string> Hdf5Store::list_groups(const std::string& path) {
     return out;
 }
 
-hid_t Hdf5Store::file_id() const { return file_->id(); }
+hid_t Hdf5Store::file_id() const { return own_file_ ? own_file_.get() : file_->id(); }
 std::string Hdf5Store::location() const { return path_ + ", group '" + group_ + "'"; }
 std::string Hdf5Store::where(const std::string& name) const { return path_ + ", dataset '/" + group_ + "/" + name + "'"; }
 
@@ -371,8 +398,12 @@ void Hdf5Store::write_rows(const std::string& name, std::int64_t start, const Nd
     const std::int64_t count = rows.ndim() ? rows.shape()[0] : 1;
     if (count == 0) return;
     auto [file, memory] = row_spaces(d.get(), start, count, w);
+    if (!writes_rows()) {
+        H5Sselect_none(file.get());
+        H5Sselect_none(memory.get());
+    }
     Datatype memtype = type_of(rows.typestr(), w);
-    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, rows.bytes()), w, "H5Dwrite");
+    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w, "H5Dwrite");
 }
 
 void Hdf5Store::write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) {
@@ -385,7 +416,53 @@ void Hdf5Store::write_strings(const std::string& name, std::int64_t start, const
     std::vector<const char*> raw;
     raw.reserve(rows.size());
     for (const auto& s : rows) raw.push_back(s.c_str());
+    if (settings_.mpi_comm)  // HDF5 1.10 cannot write variable-length data with MPI-IO
+        throw NotSupportedError(w + ": strings (JSON values) cannot be written collectively by parallel HDF5");
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, raw.data()), w, "H5Dwrite");
+}
+
+void Hdf5Store::write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
+                                const NdArray& rows) {
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    const std::string w = where(name);
+    Dataset d = open_dataset(name);
+    const auto extent = extent_of(d.get(), w);
+    Dataspace file(H5Dget_space(d.get()), w, "H5Dget_space");
+    check(H5Sselect_none(file.get()), w, "H5Sselect_none");
+    // HDF5 pairs memory and file elements in increasing file order: sort the cells by position
+    // and merge neighbours along the last leading axis into one hyperslab each.
+    std::vector<std::size_t> order(leading.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return leading[a] < leading[b]; });
+    const std::size_t row_bytes = leading.empty() ? 0 : rows.nbytes() / leading.size();
+    std::vector<std::uint8_t> sorted(rows.nbytes());
+    for (std::size_t k = 0; k < order.size(); ++k)
+        std::memcpy(sorted.data() + k * row_bytes, rows.bytes() + order[k] * row_bytes, row_bytes);
+    std::size_t k = 0;
+    while (k < order.size()) {
+        const auto& first = leading[order[k]];
+        std::size_t run = 1;
+        while (k + run < order.size()) {
+            auto next = leading[order[k + run]];
+            next.back() -= static_cast<std::int64_t>(run);
+            if (next != first) break;
+            ++run;
+        }
+        std::vector<hsize_t> start(extent.size(), 0), count(extent.begin(), extent.end());
+        for (std::size_t a = 0; a < first.size(); ++a) {
+            start[a] = static_cast<hsize_t>(first[a]);
+            count[a] = 1;
+        }
+        count[first.size() - 1] = run;
+        check(H5Sselect_hyperslab(file.get(), H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr), w,
+              "H5Sselect_hyperslab");
+        k += run;
+    }
+    const hsize_t elements = std::max<hsize_t>(1, static_cast<hsize_t>(rows.size()));
+    Dataspace memory(H5Screate_simple(1, &elements, nullptr), w, "H5Screate_simple");
+    if (rows.size() == 0) check(H5Sselect_none(memory.get()), w, "H5Sselect_none");
+    Datatype memtype = type_of(rows.typestr(), w);
+    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), sorted.data()), w, "H5Dwrite");
 }
 
 void Hdf5Store::remove_array(const std::string& name) {

@@ -35,6 +35,8 @@ public:
     void resize(const std::string& name, const std::vector<std::int64_t>& shape) override;
     void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) override;
     void write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) override;
+    void write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
+                         const NdArray& rows) override;
     void remove_array(const std::string& name) override;
     std::optional<std::int64_t> get_int_attr(const std::string& name) override;
     std::optional<std::vector<std::string>> get_strings_attr(const std::string& name) override;
@@ -53,10 +55,20 @@ private:
     hdf5::Group open_group() const;
     hdf5::Dataset open_dataset(const std::string& name) const;
     std::string where(const std::string& name) const;
+    void open_collective(bool writable);
+    void open_shared(bool writable);
+    /// The transfer property list of writes: collective under MPI (required for compressed
+    /// datasets), the default otherwise.
+    hid_t write_plist() const { return collective_write_ ? collective_write_.get() : H5P_DEFAULT; }
+    /// Under MPI only rank 0 writes whole rows; the other ranks take part with an empty selection.
+    bool writes_rows() const { return rank_ == 0; }
 
     std::shared_ptr<SharedFile> file_;
     std::string path_, group_;
     StoreSettings settings_;
+    int rank_ = 0;
+    hdf5::File own_file_;                 ///< the file, when opened collectively (never shared)
+    hdf5::PropertyList collective_write_;
 };
 
 }  // namespace asebytes::columnar

@@ -27,6 +27,18 @@ struct ColumnarSettings {
     /// Deflate level for numeric datasets (upstream default gzip, level 4); nullopt: no filter.
     std::optional<int> gzip_level = 4;
     bool readonly = false;
+    /// An MPI_Comm* (kept opaque so that this header needs no MPI), read while opening: every
+    /// rank of the communicator opens the file with parallel HDF5 and calls every write
+    /// collectively. asebytes/mpi/collective_columnar.hpp sets it.
+    const void* mpi_comm = nullptr;
+};
+
+/// One frame as one MPI rank holds it, for ColumnarBackend::extend_collective.
+struct LocalFrame {
+    Row global;                            ///< per-frame values (energy, cell, info...), the same on every rank
+    Row local;                             ///< per-atom arrays of this rank's atoms (first axis: local atoms)
+    std::vector<std::uint64_t> atom_rows;  ///< the row of each local atom in the frame (atom-id order)
+    std::uint64_t total_atoms = 0;         ///< atoms of the whole frame, over all ranks
 };
 
 class ColumnarBackend : public ObjectReadWriteBackend {
@@ -36,6 +48,9 @@ public:
     /// `chunk_frames`.
     static BackendEntry ragged_entry();
     static BackendEntry padded_entry();
+    /// The settings the registry would open `path` with: layout from the extension (.h5p:
+    /// padded), backend options from `options`.
+    static ColumnarSettings settings_for(const std::string& path, const OpenOptions& options);
     /// The HDF5 groups directly under the root of `path` (empty when there is no file).
     static std::vector<std::string> list_groups(const std::string& path);
 
@@ -54,6 +69,12 @@ public:
     /// Rewrites the rows from `index` on (upstream refuses insert; we keep it correct).
     void insert(std::size_t index, const MaybeRow& row) override;
     std::size_t extend(const std::vector<MaybeRow>& rows) override;
+    /// Collective (opened with mpi_comm): every rank passes the same frames with its own atoms;
+    /// each dataset gets one collective write in which every rank writes its atoms at their rows
+    /// (rank 0 writes the per-frame values). Every frame must carry the same per-atom keys, on
+    /// every rank (arrays of 0 rows where a rank has no atom); strings cannot be written this way
+    /// (parallel HDF5 1.10 writes no variable-length data): NotSupportedError.
+    std::size_t extend_collective(const std::vector<LocalFrame>& frames);
     void erase(std::size_t index) override;
     void erase_range(std::size_t start, std::size_t stop) override;
     void update(std::size_t index, const RowType& fields) override;

@@ -1,0 +1,24 @@
+#pragma once
+// Parallel HDF5 for the columnar stores (*.h5, *.h5p): every rank of a communicator opens the
+// same file and writes its own atoms of each frame at their rows, in one collective write per
+// dataset (issue 7). FrameGatherer::slab gives each rank the rows of its atoms.
+#include <mpi.h>
+
+#include <memory>
+#include <string>
+
+#include "asebytes/backends/columnar.hpp"
+#include "asebytes/mpi/frame_gatherer.hpp"
+
+namespace asebytes::mpi {
+
+/// Collective over `comm`: opens (or creates) the columnar store at `path` on every rank, with
+/// the registry's options (compression, compression_opts, chunk_frames; the group).
+std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& path, MPI_Comm comm,
+                                                          const OpenOptions& options = {});
+
+/// The LocalFrame of this rank: `global` as given, the per-atom columns of `local` reordered by
+/// atom id with their rows in the frame, from a slab of FrameGatherer::slab.
+LocalFrame local_frame(Row global, const Row& local, const Slab& slab);
+
+}  // namespace asebytes::mpi
