@@ -45,10 +45,13 @@ def compare(ours_path, theirs_path):
             if not same(key, a[key], b[key]):
                 failures.append(f"row {i} {key}: ours {a[key]!r} ({type(a[key]).__name__}), "
                                 f"Python's {b[key]!r} ({type(b[key]).__name__})")
-    # The frames as ASE sees them, too.
+    # The frames as ASE sees them, too; the constraints we keep come back as ASE constraints.
     atoms = asebytes.ASEIO(ours_path)
     if len(atoms) and atoms[0].get_potential_energy() != asebytes.ASEIO(theirs_path)[0].get_potential_energy():
         failures.append("ASEIO energies differ")
+    for i in range(len(ours)):
+        if "constraints" in ours[i] and not atoms[i].constraints:
+            failures.append(f"row {i}: ASE sees no constraint")
     for f in failures[:20]:
         print(f, file=sys.stderr)
     return 1 if failures else 0

@@ -917,7 +917,10 @@ ColumnarBackend::~ColumnarBackend() {
 const BackendMetadata& ColumnarBackend::metadata() const { return describe(impl_->settings.layout); }
 std::string ColumnarBackend::location() const { return impl_->where(); }
 
-std::size_t ColumnarBackend::size() { return static_cast<std::size_t>(impl_->n); }
+std::size_t ColumnarBackend::size() {
+    Lock lock(hdf5::library_mutex());  // a BufferedWriter may be extending on its thread
+    return static_cast<std::size_t>(impl_->n);
+}
 
 ColumnarBackend::MaybeRow ColumnarBackend::get(std::size_t index, const std::optional<Keys>& keys) {
     Lock lock(hdf5::library_mutex());
