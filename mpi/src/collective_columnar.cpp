@@ -1,5 +1,7 @@
 #include "asebytes/mpi/collective_columnar.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace asebytes::mpi {
@@ -28,6 +30,47 @@ LocalFrame local_frame(Row global, const Row& local, const Slab& slab) {
         f.local[key] = Value(NdArray(a.typestr(), a.shape(), std::move(bytes)));
     }
     return f;
+}
+
+CollectiveColumnarWriter::CollectiveColumnarWriter(std::shared_ptr<ColumnarBackend> store, std::size_t batch_frames)
+    : store_(std::move(store)), batch_frames_(std::max<std::size_t>(1, batch_frames)) {}
+
+CollectiveColumnarWriter::~CollectiveColumnarWriter() {
+    try {
+        close();
+    } catch (...) {
+        // Destructors do not throw; close() explicitly to see the error.
+    }
+}
+
+void CollectiveColumnarWriter::write(LocalFrame frame) {
+    if (!store_) throw Error("CollectiveColumnarWriter: write after close");
+    pending_.push_back(std::move(frame));
+    if (pending_.size() >= batch_frames_) write_pending();
+}
+
+void CollectiveColumnarWriter::write_pending() {
+    if (pending_.empty()) return;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<LocalFrame> batch;
+    batch.swap(pending_);
+    store_->extend_collective(batch);
+    stats_.frames += batch.size();
+    stats_.batches += 1;
+    for (const auto& f : batch) stats_.bytes += payload_bytes(f.global) + payload_bytes(f.local);
+    stats_.writing_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void CollectiveColumnarWriter::flush() {
+    if (!store_) return;
+    write_pending();
+    store_->flush();
+}
+
+void CollectiveColumnarWriter::close() {
+    if (!store_) return;
+    flush();
+    store_.reset();
 }
 
 }  // namespace asebytes::mpi

@@ -9,6 +9,7 @@
 
 #include "asebytes/backends/columnar.hpp"
 #include "asebytes/mpi/frame_gatherer.hpp"
+#include "asebytes/mpi/frame_sink.hpp"
 
 namespace asebytes::mpi {
 
@@ -20,5 +21,29 @@ std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& pat
 /// The LocalFrame of this rank: `global` as given, the per-atom columns of `local` reordered by
 /// atom id with their rows in the frame, from a slab of FrameGatherer::slab.
 LocalFrame local_frame(Row global, const Row& local, const Slab& slab);
+
+/// Batches this rank's LocalFrames and writes them with extend_collective on the calling
+/// thread (collective writes cannot run on a background thread of one rank). Every rank calls
+/// write, flush and close in the same order.
+class CollectiveColumnarWriter {
+public:
+    CollectiveColumnarWriter(std::shared_ptr<ColumnarBackend> store, std::size_t batch_frames = 32);
+    ~CollectiveColumnarWriter();
+    /// Collective once `batch_frames` frames are pending.
+    void write(LocalFrame frame);
+    /// Collective: writes what is pending and flushes the file.
+    void flush();
+    /// Collective: flush, then closes the store.
+    void close();
+    WriterStats stats() const { return stats_; }
+
+private:
+    void write_pending();
+
+    std::shared_ptr<ColumnarBackend> store_;
+    std::size_t batch_frames_;
+    std::vector<LocalFrame> pending_;
+    WriterStats stats_;
+};
 
 }  // namespace asebytes::mpi
