@@ -162,6 +162,30 @@ TEST_P(ColumnarLayouts, PlaceholdersAreRowsWithoutAtomsOrValues) {
     EXPECT_EQ(g.attributes.at("n_frames"), "int64 scalar: 3");
 }
 
+TEST_P(ColumnarLayouts, UpdatesKeepEveryOtherCellAndMayChangeAFramesAtomCount) {
+    TempDir dir;
+    auto rows = golden_rows("periodic");
+    ObjectIO io(store(dir));
+    io.extend(rows);
+    const auto forces = NdArray::from<double>(rows[5].at("calc.forces").as_array().shape(),
+                                              std::vector<double>(rows[5].at("calc.forces").as_array().size(), 0.25));
+    io.update(5, Row{{"calc.energy", Value(-1.5)}, {"calc.forces", Value(forces)}, {"info.config_type", Value("edited")}});
+    rows[5]["calc.energy"] = Value(-1.5);
+    rows[5]["calc.forces"] = Value(forces);
+    rows[5]["info.config_type"] = Value("edited");
+    io.column("calc.energy").set(std::vector<Value>(rows.size(), Value(0.5)));
+    for (auto& r : rows) r["calc.energy"] = Value(0.5);
+    Row other_size;  // frame 7 takes the atoms of frame 0
+    for (const char* k : {"arrays.numbers", "arrays.positions", "calc.forces"}) other_size[k] = rows[0].at(k);
+    io.update(7, other_size);
+    for (const auto& [k, v] : other_size) rows[7][k] = v;
+    EXPECT_THROW(io.update(8, Row{{"arrays.positions", rows[0].at("arrays.positions")}}), TypeError)
+        << "positions of another atom count alone would leave forces of the old count";
+    ObjectIO again(store(dir));
+    ASSERT_EQ(again.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, ColumnarLayouts, ::testing::Values(".h5", ".h5p"),
                          [](const auto& i) { return i.param == ".h5" ? std::string("ragged") : std::string("padded"); });
 

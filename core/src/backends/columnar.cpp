@@ -168,6 +168,7 @@ struct ColumnarBackend::Impl {
     void write_frame_index(const std::vector<std::int64_t>& batch_atoms);
     void grow_atom_axis(std::int64_t new_max);
     void write_attrs();
+    bool update_in_place(std::int64_t start, const std::vector<Row>& rows);
     void truncate(std::int64_t k);
     void rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit);
     void check_key(const std::string& key) const;
@@ -792,6 +793,68 @@ void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<Loca
     c.rows = extent[0];
 }
 
+// Updates of stored columns that keep every frame's atom count are written where the cells are:
+// one read and one write per touched dataset. Anything else (a new key, a changed atom count,
+// rows Python appended without flags) takes the rewrite path.
+bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vector<Row>& rows) {
+    if (settings.mpi_comm) return false;
+    const auto m = static_cast<std::int64_t>(rows.size());
+    std::vector<MaybeRow> fields(rows.begin(), rows.end());
+    std::vector<std::int64_t> frame_atoms(atoms.begin() + start, atoms.begin() + start + m);
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> spans;  // column -> [first, last] row
+    for (std::int64_t i = 0; i < m; ++i) {
+        for (const auto& [key, value] : rows[static_cast<std::size_t>(i)]) {
+            auto it = by_name.find(key);
+            if (it == by_name.end()) return false;
+            const Column& c = columns[it->second];
+            if (!c.created || c.mask_rows < start + m || c.rows < (c.per_atom && ragged() ? 0 : start + m)) return false;
+            if (c.per_atom && (!value.is_array() || value.as_array().ndim() == 0 ||
+                               value.as_array().shape()[0] != frame_atoms[static_cast<std::size_t>(i)]))
+                return false;
+            auto [span, fresh] = spans.emplace(key, std::make_pair(start + i, start + i));
+            if (!fresh) span->second.second = start + i;
+        }
+    }
+    for (const auto& kv : spans) check_fits(columns[by_name.at(kv.first)], fields, frame_atoms, start);
+    for (const auto& [key, span] : spans) {
+        const Column& c = columns[by_name.at(key)];
+        const auto [lo, last] = span;
+        const std::int64_t hi = last + 1;
+        auto value_of = [&](std::int64_t f) -> const Value* {
+            const Row& r = rows[static_cast<std::size_t>(f - start)];
+            auto it = r.find(key);
+            return it == r.end() ? nullptr : &it->second;
+        };
+        if (c.kind == CellKind::Json) {
+            auto texts = store->read_strings(c.name, lo, hi);
+            for (std::int64_t f = lo; f < hi; ++f)
+                if (const Value* v = value_of(f)) texts[static_cast<std::size_t>(f - lo)] = to_json(*v, where());
+            store->write_strings(c.name, lo, texts);
+        } else {
+            const std::int64_t cell = c.cell_bytes();
+            const bool flat = c.per_atom && ragged();
+            const std::int64_t first = flat ? offsets[static_cast<std::size_t>(lo)] : lo;
+            const std::int64_t stop = flat ? offsets[static_cast<std::size_t>(last)] + atoms[static_cast<std::size_t>(last)] : hi;
+            NdArray block = store->read_rows(c.name, first, stop);
+            for (std::int64_t f = lo; f < hi; ++f) {
+                const Value* v = value_of(f);
+                if (!v) continue;
+                std::uint8_t* out = block.bytes();
+                if (flat) out += (offsets[static_cast<std::size_t>(f)] - first) * cell;
+                else out += (f - lo) * (c.per_atom ? c.padded_atoms * cell : cell);
+                if (c.kind == CellKind::Scalar) put_scalar(*v, out);
+                else std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+            }
+            store->write_rows(c.name, first, block);
+        }
+        NdArray flags = store->read_rows(kPresentPrefix + c.name, lo, hi);
+        for (std::int64_t f = lo; f < hi; ++f)
+            if (value_of(f)) flags.bytes()[f - lo] = 1;
+        store->write_rows(kPresentPrefix + c.name, lo, flags);
+    }
+    return true;
+}
+
 void ColumnarBackend::Impl::truncate(std::int64_t k) {
     if (k >= n) return;
     const std::int64_t atom_rows = ragged() ? offsets[static_cast<std::size_t>(k)] : 0;
@@ -1011,6 +1074,7 @@ void ColumnarBackend::update_many(std::size_t start, const std::vector<RowType>&
     Lock lock(hdf5::library_mutex());
     if (rows.empty()) return;
     if (start + rows.size() > static_cast<std::size_t>(impl_->n)) check_index(start + rows.size() - 1);
+    if (impl_->update_in_place(static_cast<std::int64_t>(start), rows)) return;
     impl_->rewrite_from(static_cast<std::int64_t>(start), [&](std::vector<MaybeRow>& tail) {
         for (std::size_t i = 0; i < rows.size(); ++i) {
             if (rows[i].empty()) continue;
