@@ -8,7 +8,8 @@ namespace asebytes::mpi {
 
 std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& path, MPI_Comm comm,
                                                           const OpenOptions& options) {
-    if (options.readonly) throw Error(path + ": a collective opening is for writing; open read-only stores as usual");
+    if (options.readonly)
+        throw Error(path + ": a collective opening is for writing; open read-only stores as usual");
     ColumnarSettings settings = ColumnarBackend::settings_for(path, options);
     settings.mpi_comm = &comm;
     return std::make_shared<ColumnarBackend>(path, options.group.value_or("default"), settings);
@@ -22,7 +23,8 @@ LocalFrame local_frame(Row global, const Row& local, const Slab& slab) {
     for (const auto& [key, value] : local) {
         const NdArray& a = value.as_array();
         if (a.ndim() == 0 || static_cast<std::size_t>(a.shape()[0]) != slab.order.size())
-            throw TypeError("local_frame: '" + key + "' needs one row per local atom (" + std::to_string(slab.order.size()) + ")");
+            throw TypeError("local_frame: '" + key + "' needs one row per local atom (" +
+                            std::to_string(slab.order.size()) + ")");
         const std::size_t row_bytes = slab.order.empty() ? 0 : a.nbytes() / slab.order.size();
         std::vector<std::uint8_t> bytes(a.nbytes());
         for (std::size_t j = 0; j < slab.order.size(); ++j)
@@ -32,7 +34,8 @@ LocalFrame local_frame(Row global, const Row& local, const Slab& slab) {
     return f;
 }
 
-CollectiveColumnarWriter::CollectiveColumnarWriter(std::shared_ptr<ColumnarBackend> store, std::size_t batch_frames)
+CollectiveColumnarWriter::CollectiveColumnarWriter(std::shared_ptr<ColumnarBackend> store,
+                                                   std::size_t batch_frames)
     : store_(std::move(store)), batch_frames_(std::max<std::size_t>(1, batch_frames)) {}
 
 CollectiveColumnarWriter::~CollectiveColumnarWriter() {
@@ -57,7 +60,8 @@ void CollectiveColumnarWriter::write_pending() {
     store_->extend_collective(batch);
     stats_.frames += batch.size();
     stats_.batches += 1;
-    for (const auto& f : batch) stats_.bytes += payload_bytes(f.global) + payload_bytes(f.local);
+    for (const auto& f : batch)
+        stats_.bytes += payload_bytes(f.global) + payload_bytes(f.local);
     stats_.writing_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
@@ -73,4 +77,4 @@ void CollectiveColumnarWriter::close() {
     store_.reset();
 }
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

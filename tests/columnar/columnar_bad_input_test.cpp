@@ -11,13 +11,13 @@
 namespace asebytes::test {
 namespace {
 
-template <class E, class F>
-void expect_error(F&& open, const std::vector<std::string>& fragments) {
+template <class E, class F> void expect_error(F&& open, const std::vector<std::string>& fragments) {
     try {
         open();
         ADD_FAILURE() << "no error";
     } catch (const E& e) {
-        for (const auto& f : fragments) EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
+        for (const auto& f : fragments)
+            EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
     } catch (const std::exception& e) {
         ADD_FAILURE() << "wrong exception type: " << e.what();
     }
@@ -35,8 +35,7 @@ OpenOptions opening(bool readonly) {
 }
 
 // Runs `edit` on the file through the raw HDF5 API (as a foreign writer would).
-template <class F>
-void edit_raw(const fs::path& file, F&& edit) {
+template <class F> void edit_raw(const fs::path& file, F&& edit) {
     using namespace asebytes::hdf5;
     silence_errors();
     File f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), file.string(), "H5Fopen");
@@ -49,7 +48,8 @@ TEST(ColumnarBadInput, AFileThatIsNotHdf5IsCorruptDataNamingThePath) {
     { std::ofstream(path) << std::string(5000, 'x'); }
     const std::string before = read_bytes(path);
     for (bool ro : {true, false})
-        expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(ro)); }, {path.string(), "not an HDF5 file"});
+        expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(ro)); },
+                                       {path.string(), "not an HDF5 file"});
     expect_error<CorruptDataError>([&] { list_groups(path.string()); }, {path.string()});
     EXPECT_EQ(read_bytes(path), before);
 }
@@ -80,8 +80,9 @@ TEST(ColumnarBadInput, AGroupWithDatasetsButNoAsebytesAttributesIsNotAColumnarSt
     edit_raw(path, [](hid_t f) {
         const std::int64_t twenty = 20;
         asebytes::hdf5::Dataspace s(H5Screate(H5S_SCALAR), "", "H5Screate");
-        asebytes::hdf5::Attribute a(H5Acreate_by_name(f, "default", "n_frames", H5T_STD_I64LE, s.get(), H5P_DEFAULT,
-                                                       H5P_DEFAULT, H5P_DEFAULT), "", "H5Acreate");
+        asebytes::hdf5::Attribute a(H5Acreate_by_name(f, "default", "n_frames", H5T_STD_I64LE, s.get(),
+                                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                    "", "H5Acreate");
         H5Awrite(a.get(), H5T_NATIVE_INT64, &twenty);
         H5Adelete_by_name(f, "default", "columns", H5P_DEFAULT);
     });
@@ -112,5 +113,5 @@ TEST(ColumnarBadInput, OffsetsShorterThanTheFrameCountAreCorruptData) {
     expect_error<CorruptDataError>([&] { ObjectIO io(path.string()); }, {path.string(), "_offsets", "20"});
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

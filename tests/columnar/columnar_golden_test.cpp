@@ -37,8 +37,10 @@ TEST_P(ColumnarGolden, ReadsColumnsOfEveryKeyInAnyOrder) {
         ASSERT_EQ(column.size(), want.size()) << key;
         for (std::size_t j = 0; j < want.size(); ++j) {
             const Row& row = want[want.size() - 1 - j];
-            if (row.count(key)) EXPECT_EQ(column[j], std::optional<Value>(row.at(key))) << key << " " << j;
-            else EXPECT_FALSE(column[j].has_value()) << key << " " << j;
+            if (row.count(key))
+                EXPECT_EQ(column[j], std::optional<Value>(row.at(key))) << key << " " << j;
+            else
+                EXPECT_FALSE(column[j].has_value()) << key << " " << j;
         }
     }
 }
@@ -47,7 +49,9 @@ TEST_P(ColumnarGolden, ReadsScatteredRowsAndSelectedKeys) {
     TempDir dir;
     ObjectIO io(copy_golden(GetParam(), dir).string());
     const auto want = truth();
-    const auto rows = io.rows(std::vector<std::int64_t>{19, 0, 7, 7, -2}).columns({"arrays.positions", "calc.energy"}).to_rows();
+    const auto rows = io.rows(std::vector<std::int64_t>{19, 0, 7, 7, -2})
+                          .columns({"arrays.positions", "calc.energy"})
+                          .to_rows();
     const std::vector<std::size_t> at{19, 0, 7, 7, 18};
     ASSERT_EQ(rows.size(), at.size());
     for (std::size_t j = 0; j < at.size(); ++j) {
@@ -56,9 +60,8 @@ TEST_P(ColumnarGolden, ReadsScatteredRowsAndSelectedKeys) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Python, ColumnarGolden, ::testing::Values("ethanol.h5", "periodic.h5"), [](const auto& i) {
-    return i.param.substr(0, i.param.find('.'));
-});
+INSTANTIATE_TEST_SUITE_P(Python, ColumnarGolden, ::testing::Values("ethanol.h5", "periodic.h5"),
+                         [](const auto& i) { return i.param.substr(0, i.param.find('.')); });
 
 TEST(ColumnarGoldenStore, ListsGroupsAsPythonDoes) {
     EXPECT_EQ(list_groups((golden_dir() / "ethanol.h5").string()), (std::vector<std::string>{"default"}));
@@ -69,11 +72,12 @@ TEST(ColumnarGoldenStore, AtomsIOReadsVariableSizesAndPbcOfPythonsFile) {
     TempDir dir;
     AtomsIO per(copy_golden("periodic.h5", dir).string());
     std::set<std::size_t> sizes;
-    for (const auto& f : per) sizes.insert(f->natoms());
+    for (const auto& f : per)
+        sizes.insert(f->natoms());
     EXPECT_EQ(*sizes.begin(), 4u);
     EXPECT_EQ(*sizes.rbegin(), 64u);
     EXPECT_EQ(per.get(6)->pbc, (std::array<bool, 3>{true, true, false}));
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

@@ -18,7 +18,8 @@ OpenOptions with(std::map<std::string, std::string> options) {
 }
 
 // Python stores int and bool info as float64 (and reads them back as float); we keep their type.
-const std::map<std::string, std::string> kTypedByUs = {{"info.step", "int64"}, {"info.converged", "bool-enum"}};
+const std::map<std::string, std::string> kTypedByUs = {{"info.step", "int64"},
+                                                       {"info.converged", "bool-enum"}};
 
 class ColumnarWrites : public ::testing::TestWithParam<std::string> {};
 
@@ -66,20 +67,27 @@ TEST(ColumnarLayout, PaddedStoresPadPerAtomColumnsToTheLargestFrameWithNAtoms) {
     ObjectIO(path.string()).extend(golden_rows("periodic"));
     const RawGroup g = inspect_group(path, "default");
     EXPECT_FALSE(g.datasets.count("_offsets"));
-    EXPECT_EQ(describe(g.datasets.at("_n_atoms")), "int32 (20) unlimited chunk (20) filters [deflate(4)] fill 0");
-    EXPECT_EQ(describe(g.datasets.at("arrays.positions")), "float64 (20,64,3) unlimited chunk (20,64,3) filters [deflate(4)] fill nan");
-    EXPECT_EQ(describe(g.datasets.at("calc.energy")), "float64 (20) unlimited chunk (20) filters [deflate(4)] fill nan");
+    EXPECT_EQ(describe(g.datasets.at("_n_atoms")),
+              "int32 (20) unlimited chunk (20) filters [deflate(4)] fill 0");
+    EXPECT_EQ(describe(g.datasets.at("arrays.positions")),
+              "float64 (20,64,3) unlimited chunk (20,64,3) filters [deflate(4)] fill nan");
+    EXPECT_EQ(describe(g.datasets.at("calc.energy")),
+              "float64 (20) unlimited chunk (20) filters [deflate(4)] fill nan");
 }
 
 TEST(ColumnarLayout, CompressionAndChunkingFollowTheBackendOptions) {
     TempDir dir;
     const auto plain = dir / "plain.h5", strong = dir / "strong.h5";
-    ObjectIO(plain.string(), with({{"compression", "none"}, {"chunk_frames", "8"}})).extend(golden_rows("periodic"));
+    ObjectIO(plain.string(), with({{"compression", "none"}, {"chunk_frames", "8"}}))
+        .extend(golden_rows("periodic"));
     ObjectIO(strong.string(), with({{"compression_opts", "9"}})).extend(golden_rows("periodic"));
-    for (const auto& [name, d] : inspect_group(plain, "default").datasets) EXPECT_EQ(d.filters, "") << name;
-    EXPECT_EQ(inspect_group(plain, "default").datasets.at("calc.energy").chunk, (std::vector<unsigned long long>{8}));
+    for (const auto& [name, d] : inspect_group(plain, "default").datasets)
+        EXPECT_EQ(d.filters, "") << name;
+    EXPECT_EQ(inspect_group(plain, "default").datasets.at("calc.energy").chunk,
+              (std::vector<unsigned long long>{8}));
     EXPECT_EQ(inspect_group(strong, "default").datasets.at("calc.forces").filters, "deflate(9)");
-    EXPECT_EQ(inspect_group(strong, "default").datasets.at("info.config_type").filters, "") << "strings are never compressed";
+    EXPECT_EQ(inspect_group(strong, "default").datasets.at("info.config_type").filters, "")
+        << "strings are never compressed";
     EXPECT_EQ(ObjectIO(plain.string()).get(5), ObjectIO(strong.string()).get(5));
     EXPECT_THROW(ObjectIO((dir / "x.h5").string(), with({{"compression", "lzf"}})), Error);
     EXPECT_THROW(ObjectIO((dir / "x.h5").string(), with({{"level", "3"}})), Error);
@@ -102,7 +110,8 @@ TEST_P(ColumnarLayouts, SmallFramesThenLargerOnesReadBackExactly) {
                                    rows.begin() + static_cast<std::ptrdiff_t>(std::min(i + 3, rows.size()))));
     ObjectIO again(store(dir));
     ASSERT_EQ(again.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
 }
 
 TEST_P(ColumnarLayouts, InsertAndEraseInTheMiddleKeepPerAtomDataAligned) {
@@ -144,7 +153,8 @@ TEST_P(ColumnarLayouts, ValuesOfTheWrongTypeAreRefusedAndChangeNothing) {
     }
     EXPECT_THROW(io.extend({Row{{"_offsets", Value(1)}}}), KeyError);
     ASSERT_EQ(io.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
 }
 
 TEST_P(ColumnarLayouts, PlaceholdersAreRowsWithoutAtomsOrValues) {
@@ -167,27 +177,35 @@ TEST_P(ColumnarLayouts, UpdatesKeepEveryOtherCellAndMayChangeAFramesAtomCount) {
     auto rows = golden_rows("periodic");
     ObjectIO io(store(dir));
     io.extend(rows);
-    const auto forces = NdArray::from<double>(rows[5].at("calc.forces").as_array().shape(),
-                                              std::vector<double>(rows[5].at("calc.forces").as_array().size(), 0.25));
-    io.update(5, Row{{"calc.energy", Value(-1.5)}, {"calc.forces", Value(forces)}, {"info.config_type", Value("edited")}});
+    const auto forces =
+        NdArray::from<double>(rows[5].at("calc.forces").as_array().shape(),
+                              std::vector<double>(rows[5].at("calc.forces").as_array().size(), 0.25));
+    io.update(5, Row{{"calc.energy", Value(-1.5)},
+                     {"calc.forces", Value(forces)},
+                     {"info.config_type", Value("edited")}});
     rows[5]["calc.energy"] = Value(-1.5);
     rows[5]["calc.forces"] = Value(forces);
     rows[5]["info.config_type"] = Value("edited");
     io.column("calc.energy").set(std::vector<Value>(rows.size(), Value(0.5)));
-    for (auto& r : rows) r["calc.energy"] = Value(0.5);
-    Row other_size;  // frame 7 takes the atoms of frame 0
-    for (const char* k : {"arrays.numbers", "arrays.positions", "calc.forces"}) other_size[k] = rows[0].at(k);
+    for (auto& r : rows)
+        r["calc.energy"] = Value(0.5);
+    Row other_size; // frame 7 takes the atoms of frame 0
+    for (const char* k : {"arrays.numbers", "arrays.positions", "calc.forces"})
+        other_size[k] = rows[0].at(k);
     io.update(7, other_size);
-    for (const auto& [k, v] : other_size) rows[7][k] = v;
+    for (const auto& [k, v] : other_size)
+        rows[7][k] = v;
     EXPECT_THROW(io.update(8, Row{{"arrays.positions", rows[0].at("arrays.positions")}}), TypeError)
         << "positions of another atom count alone would leave forces of the old count";
     ObjectIO again(store(dir));
     ASSERT_EQ(again.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Both, ColumnarLayouts, ::testing::Values(".h5", ".h5p"),
-                         [](const auto& i) { return i.param == ".h5" ? std::string("ragged") : std::string("padded"); });
+INSTANTIATE_TEST_SUITE_P(Both, ColumnarLayouts, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
+    return i.param == ".h5" ? std::string("ragged") : std::string("padded");
+});
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

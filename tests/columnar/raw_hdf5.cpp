@@ -14,11 +14,17 @@ using namespace asebytes::hdf5;
 std::string type_name(hid_t t) {
     const std::size_t size = H5Tget_size(t);
     switch (H5Tget_class(t)) {
-    case H5T_FLOAT: return "float" + std::to_string(8 * size);
-    case H5T_INTEGER: return (H5Tget_sign(t) == H5T_SGN_2 ? "int" : "uint") + std::to_string(8 * size);
-    case H5T_ENUM: return "bool-enum";
-    case H5T_STRING: return H5Tis_variable_str(t) > 0 ? (H5Tget_cset(t) == H5T_CSET_UTF8 ? "utf8-vlen" : "ascii-vlen") : "fixed-string";
-    default: return "other";
+    case H5T_FLOAT:
+        return "float" + std::to_string(8 * size);
+    case H5T_INTEGER:
+        return (H5Tget_sign(t) == H5T_SGN_2 ? "int" : "uint") + std::to_string(8 * size);
+    case H5T_ENUM:
+        return "bool-enum";
+    case H5T_STRING:
+        return H5Tis_variable_str(t) > 0 ? (H5Tget_cset(t) == H5T_CSET_UTF8 ? "utf8-vlen" : "ascii-vlen")
+                                         : "fixed-string";
+    default:
+        return "other";
     }
 }
 
@@ -53,7 +59,8 @@ RawDataset inspect_dataset(hid_t group, const std::string& name) {
     H5Sget_simple_extent_dims(s.get(), dims.data(), maxdims.data());
     r.shape.assign(dims.begin(), dims.end());
     r.unlimited = true;
-    for (auto m : maxdims) r.unlimited &= m == H5S_UNLIMITED;
+    for (auto m : maxdims)
+        r.unlimited &= m == H5S_UNLIMITED;
     PropertyList dcpl(H5Dget_create_plist(d.get()), name, "H5Dget_create_plist");
     if (H5Pget_layout(dcpl.get()) == H5D_CHUNKED) {
         std::vector<hsize_t> chunk(rank);
@@ -64,9 +71,11 @@ RawDataset inspect_dataset(hid_t group, const std::string& name) {
         unsigned flags = 0, values[8];
         std::size_t nvalues = 8;
         char fname[64];
-        const H5Z_filter_t f = H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &nvalues, values, sizeof fname, fname, nullptr);
+        const H5Z_filter_t f = H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &nvalues, values,
+                                              sizeof fname, fname, nullptr);
         r.filters += (r.filters.empty() ? "" : ",") +
-                     (f == H5Z_FILTER_DEFLATE ? "deflate(" + std::to_string(nvalues ? values[0] : 0) + ")" : std::to_string(f));
+                     (f == H5Z_FILTER_DEFLATE ? "deflate(" + std::to_string(nvalues ? values[0] : 0) + ")"
+                                              : std::to_string(f));
     }
     r.fill = fill_of(dcpl.get(), t.get());
     return r;
@@ -83,12 +92,14 @@ std::string attribute_text(hid_t group, const std::string& name) {
         Datatype mem = utf8_string_type(name);
         std::vector<char*> raw(n, nullptr);
         H5Aread(a.get(), mem.get(), raw.data());
-        for (std::size_t i = 0; i < n; ++i) out += (i ? ", " : "") + std::string(raw[i] ? raw[i] : "");
+        for (std::size_t i = 0; i < n; ++i)
+            out += (i ? ", " : "") + std::string(raw[i] ? raw[i] : "");
         H5Dvlen_reclaim(mem.get(), s.get(), H5P_DEFAULT, raw.data());
     } else if (H5Tget_class(t.get()) == H5T_INTEGER) {
         std::vector<long long> v(n);
         H5Aread(a.get(), H5T_NATIVE_LLONG, v.data());
-        for (std::size_t i = 0; i < n; ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+        for (std::size_t i = 0; i < n; ++i)
+            out += (i ? ", " : "") + std::to_string(v[i]);
     }
     return out;
 }
@@ -100,7 +111,7 @@ herr_t collect(hid_t group, const char* name, const H5L_info_t*, void* data) {
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 RawGroup inspect_group(const fs::path& file, const std::string& group) {
     silence_errors();
@@ -113,14 +124,17 @@ RawGroup inspect_group(const fs::path& file, const std::string& group) {
     for (const auto& name : names) {
         H5O_info_t info;
         H5Oget_info_by_name2(g.get(), name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT);
-        if (info.type == H5O_TYPE_DATASET) out.datasets[name] = inspect_dataset(g.get(), name);
-        else if (info.type == H5O_TYPE_GROUP) out.subgroups.push_back(name);
+        if (info.type == H5O_TYPE_DATASET)
+            out.datasets[name] = inspect_dataset(g.get(), name);
+        else if (info.type == H5O_TYPE_GROUP)
+            out.subgroups.push_back(name);
     }
     H5O_info_t info;
     H5Oget_info2(g.get(), &info, H5O_INFO_NUM_ATTRS);
     for (hsize_t i = 0; i < info.num_attrs; ++i) {
         char name[256];
-        Attribute a(H5Aopen_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT), "attr", "H5Aopen_by_idx");
+        Attribute a(H5Aopen_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
+                    "attr", "H5Aopen_by_idx");
         H5Aget_name(a.get(), sizeof name, name);
         out.attributes[name] = attribute_text(g.get(), name);
     }
@@ -130,11 +144,12 @@ RawGroup inspect_group(const fs::path& file, const std::string& group) {
 std::string describe(const RawDataset& d) {
     auto dims = [](const std::vector<unsigned long long>& v) {
         std::string s = "(";
-        for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+        for (std::size_t i = 0; i < v.size(); ++i)
+            s += (i ? "," : "") + std::to_string(v[i]);
         return s + ")";
     };
-    return d.type + " " + dims(d.shape) + (d.unlimited ? " unlimited" : " fixed") + " chunk " + dims(d.chunk) + " filters [" +
-           d.filters + "] fill " + d.fill;
+    return d.type + " " + dims(d.shape) + (d.unlimited ? " unlimited" : " fixed") + " chunk " +
+           dims(d.chunk) + " filters [" + d.filters + "] fill " + d.fill;
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -11,11 +11,11 @@
 namespace asebytes::test {
 
 struct RawDataset {
-    std::string type;                 ///< "float64", "int32", "bool-enum", "utf8-vlen", ...
+    std::string type; ///< "float64", "int32", "bool-enum", "utf8-vlen", ...
     std::vector<unsigned long long> shape, chunk;
-    bool unlimited = false;           ///< every axis H5S_UNLIMITED
-    std::string filters;              ///< "deflate(4)" or ""
-    std::string fill;                 ///< "nan", "0", "", "default"
+    bool unlimited = false; ///< every axis H5S_UNLIMITED
+    std::string filters;    ///< "deflate(4)" or ""
+    std::string fill;       ///< "nan", "0", "", "default"
     bool operator==(const RawDataset& o) const {
         return type == o.type && shape == o.shape && chunk == o.chunk && unlimited == o.unlimited &&
                filters == o.filters && fill == o.fill;
@@ -23,12 +23,12 @@ struct RawDataset {
 };
 
 struct RawGroup {
-    std::map<std::string, RawDataset> datasets;  ///< the group's own datasets
+    std::map<std::string, RawDataset> datasets; ///< the group's own datasets
     std::vector<std::string> subgroups;
-    std::map<std::string, std::string> attributes;  ///< name -> "type: value"
+    std::map<std::string, std::string> attributes; ///< name -> "type: value"
 };
 
 RawGroup inspect_group(const fs::path& file, const std::string& group);
 std::string describe(const RawDataset& d);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

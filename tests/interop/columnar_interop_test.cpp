@@ -10,7 +10,8 @@ namespace asebytes::test {
 namespace {
 
 PythonRun run_check(const std::vector<std::string>& arguments) {
-    return run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / "columnar_check.py", arguments);
+    return run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / "columnar_check.py",
+                             arguments);
 }
 
 class PythonReadsOurColumnar : public PythonTest, public ::testing::WithParamInterface<std::string> {};
@@ -38,7 +39,7 @@ TEST_P(PythonReadsOurColumnar, AStoreEditedInTheMiddle) {
     rows.insert(rows.begin() + 2, rows[19]);
     rows.erase(rows.begin() + 7);
     rows.erase(rows.begin() + 10, rows.begin() + 12);
-    ObjectIO(reference).extend(rows);  // the same rows written in one go
+    ObjectIO(reference).extend(rows); // the same rows written in one go
     ASSERT_PYTHON_OK(run_check({ours, reference}));
 }
 
@@ -58,7 +59,9 @@ TEST_P(PythonReadsOurColumnar, AndAppendsToItAndWeReadBothWritersRows) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, PythonReadsOurColumnar, ::testing::Values(".h5", ".h5p"),
-                         [](const auto& i) { return i.param == ".h5" ? std::string("ragged") : std::string("padded"); });
+                         [](const auto& i) {
+                             return i.param == ".h5" ? std::string("ragged") : std::string("padded");
+                         });
 
 class WeReadPythonColumnar : public PythonTest {};
 
@@ -70,8 +73,9 @@ TEST_F(WeReadPythonColumnar, PaddedStoreExactlyAsPythonReadsItsRaggedOne) {
     ObjectIO io(padded, ro);
     const auto truth = truth_rows(golden_dir() / "periodic.h5.default.read.json");
     ASSERT_EQ(io.size(), truth.size());
-    for (std::size_t i = 0; i < truth.size(); ++i) EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), truth[i]) << i;
+    for (std::size_t i = 0; i < truth.size(); ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), truth[i]) << i;
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

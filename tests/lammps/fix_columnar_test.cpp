@@ -11,7 +11,8 @@ namespace {
 
 std::vector<std::optional<Row>> rows_of(const fs::path& store) {
     std::vector<std::optional<Row>> out;
-    for (const auto& row : ObjectIO(store.string())) out.push_back(row);
+    for (const auto& row : ObjectIO(store.string()))
+        out.push_back(row);
     return out;
 }
 
@@ -35,22 +36,26 @@ TEST(FixColumnar, OneTwoAndFourRanksWriteH5AndH5pEqualToLmdb) {
 
 std::vector<std::int64_t> steps(const fs::path& store) {
     std::vector<std::int64_t> out;
-    for (const auto& v : ObjectIO(store.string()).column("info.step").to_list()) out.push_back(v->as_int());
+    for (const auto& v : ObjectIO(store.string()).column("info.step").to_list())
+        out.push_back(v->as_int());
     return out;
 }
 
 TEST(FixColumnar, ParallelWritesAppendAcrossRunsAndOverwrite) {
     TempDir dir;
-    const auto two_runs = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.h5p\nrun 20\nrun 25\n", 2);
+    const auto two_runs =
+        run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.h5p\nrun 20\nrun 25\n", 2);
     ASSERT_EQ(two_runs.exit_code, 0) << two_runs.output;
     EXPECT_EQ(steps(dir / "f.h5p"), (std::vector<std::int64_t>{0, 10, 20, 30, 40}));
-    const auto again = run_lammps(dir.path(), cu_system() + "fix f all asebytes 5 f.h5p overwrite yes\nrun 10\n", 4);
+    const auto again =
+        run_lammps(dir.path(), cu_system() + "fix f all asebytes 5 f.h5p overwrite yes\nrun 10\n", 4);
     ASSERT_EQ(again.exit_code, 0) << again.output;
     EXPECT_EQ(steps(dir / "f.h5p"), (std::vector<std::int64_t>{0, 5, 10}));
-    const auto more = run_lammps(dir.path(), cu_system() + "fix f all asebytes 5 f.h5p append yes\nrun 20\n", 2);
+    const auto more =
+        run_lammps(dir.path(), cu_system() + "fix f all asebytes 5 f.h5p append yes\nrun 20\n", 2);
     ASSERT_EQ(more.exit_code, 0) << more.output;
     EXPECT_EQ(steps(dir / "f.h5p"), (std::vector<std::int64_t>{0, 5, 10, 15, 20}));
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

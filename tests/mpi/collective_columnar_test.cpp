@@ -50,7 +50,8 @@ const std::set<std::string> kPerAtom = {"arrays.numbers", "arrays.positions", "c
 
 std::vector<Row> frames() {
     auto rows = truth_rows(golden_dir() / "periodic.json");
-    for (auto& r : rows) r.erase("info.config_type");  // text: parallel HDF5 cannot write it
+    for (auto& r : rows)
+        r.erase("info.config_type"); // text: parallel HDF5 cannot write it
     return rows;
 }
 
@@ -62,7 +63,8 @@ LocalFrame share_of(const Row& row) {
     for (std::size_t j = natoms; j-- > 0;)
         if (static_cast<int>((j * 7 + 3) % static_cast<std::size_t>(ranks())) == rank()) mine.push_back(j);
     std::vector<std::int64_t> ids;
-    for (auto j : mine) ids.push_back(static_cast<std::int64_t>(j) + 1);
+    for (auto j : mine)
+        ids.push_back(static_cast<std::int64_t>(j) + 1);
     for (const auto& [key, value] : row) {
         if (!kPerAtom.count(key)) {
             global[key] = value;
@@ -71,7 +73,8 @@ LocalFrame share_of(const Row& row) {
         const NdArray& a = value.as_array();
         const std::size_t row_bytes = a.nbytes() / natoms;
         std::vector<std::uint8_t> bytes;
-        for (auto j : mine) bytes.insert(bytes.end(), a.bytes() + j * row_bytes, a.bytes() + (j + 1) * row_bytes);
+        for (auto j : mine)
+            bytes.insert(bytes.end(), a.bytes() + j * row_bytes, a.bytes() + (j + 1) * row_bytes);
         std::vector<std::int64_t> shape = a.shape();
         shape[0] = static_cast<std::int64_t>(mine.size());
         local[key] = Value(NdArray(a.typestr(), shape, std::move(bytes)));
@@ -89,7 +92,8 @@ int deflate_filters(const std::string& file, const std::string& dataset) {
     for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
         unsigned flags = 0, values[4];
         std::size_t n = 4;
-        found += H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n, values, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE;
+        found += H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n, values, 0, nullptr, nullptr) ==
+                 H5Z_FILTER_DEFLATE;
     }
     H5Pclose(dcpl);
     H5Dclose(d);
@@ -106,7 +110,8 @@ TEST_P(CollectiveColumnar, EveryRankWritesItsAtomsAndTheFileReadsBackAsTheFrames
     {
         auto store = mpi::open_collective_columnar(path, MPI_COMM_WORLD);
         std::vector<LocalFrame> first, second;
-        for (std::size_t i = 0; i < rows.size(); ++i) (i < 12 ? first : second).push_back(share_of(rows[i]));
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            (i < 12 ? first : second).push_back(share_of(rows[i]));
         EXPECT_EQ(store->extend_collective(first), 12u);
         EXPECT_EQ(store->extend_collective(second), rows.size());
     }
@@ -116,7 +121,8 @@ TEST_P(CollectiveColumnar, EveryRankWritesItsAtomsAndTheFileReadsBackAsTheFrames
     ro.readonly = true;
     ObjectIO io(path, ro);
     ASSERT_EQ(io.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
     EXPECT_EQ(deflate_filters(path, "default/arrays.positions"), 1) << "collective writes keep gzip";
 }
 
@@ -133,8 +139,9 @@ TEST_P(CollectiveColumnar, TextValuesAreRefusedOnEveryRankBeforeAnyWrite) {
     MPI_Barrier(MPI_COMM_WORLD);
 }
 
-INSTANTIATE_TEST_SUITE_P(Layouts, CollectiveColumnar, ::testing::Values(".h5", ".h5p"),
-                         [](const auto& i) { return i.param == ".h5" ? std::string("ragged") : std::string("padded"); });
+INSTANTIATE_TEST_SUITE_P(Layouts, CollectiveColumnar, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
+    return i.param == ".h5" ? std::string("ragged") : std::string("padded");
+});
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

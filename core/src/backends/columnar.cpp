@@ -36,44 +36,55 @@ struct CellType {
 };
 
 const std::set<std::string>& storable_dtypes() {
-    static const std::set<std::string> s = {"<f8", "<f4", "<f2", "<i8", "<i4", "<i2", "|i1",
-                                            "<u8", "<u4", "<u2", "|u1", "|b1"};
+    static const std::set<std::string> s = {"<f8", "<f4", "<f2", "<i8", "<i4", "<i2",
+                                            "|i1", "<u8", "<u4", "<u2", "|u1", "|b1"};
     return s;
 }
 
 CellType cell_type_of(const Value& v, const std::string& what) {
     switch (v.kind()) {
-    case Value::Kind::Bool: return {CellKind::Scalar, "|b1", {}};
-    case Value::Kind::Int: return {CellKind::Scalar, "<i8", {}};
-    case Value::Kind::UInt: return {CellKind::Scalar, "<u8", {}};
-    case Value::Kind::Float: return {CellKind::Scalar, "<f8", {}};
+    case Value::Kind::Bool:
+        return {CellKind::Scalar, "|b1", {}};
+    case Value::Kind::Int:
+        return {CellKind::Scalar, "<i8", {}};
+    case Value::Kind::UInt:
+        return {CellKind::Scalar, "<u8", {}};
+    case Value::Kind::Float:
+        return {CellKind::Scalar, "<f8", {}};
     case Value::Kind::Array: {
         const NdArray& a = v.as_array();
         if (!storable_dtypes().count(a.typestr()))
-            throw TypeError(what + ": arrays of dtype " + a.typestr() + " cannot be stored in a columnar store");
+            throw TypeError(what + ": arrays of dtype " + a.typestr() +
+                            " cannot be stored in a columnar store");
         return {a.is_scalar() ? CellKind::NpScalar : CellKind::Array, a.typestr(), a.shape()};
     }
-    case Value::Kind::Binary: throw TypeError(what + ": bytes cannot be stored in a columnar store");
-    default: return {CellKind::Json, kString, {}};
+    case Value::Kind::Binary:
+        throw TypeError(what + ": bytes cannot be stored in a columnar store");
+    default:
+        return {CellKind::Json, kString, {}};
     }
 }
 
 std::string shape_text(const std::vector<std::int64_t>& shape) {
     std::string s = "(";
-    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + (shape.size() == 1 ? ",)" : ")");
 }
 
 std::int64_t product(const std::vector<std::int64_t>& shape, std::size_t from = 0) {
     std::int64_t n = 1;
-    for (std::size_t i = from; i < shape.size(); ++i) n *= shape[i];
+    for (std::size_t i = from; i < shape.size(); ++i)
+        n *= shape[i];
     return n;
 }
 
 // The element bytes of a Python scalar in its column dtype.
 void put_scalar(const Value& v, std::uint8_t* out) {
     switch (v.kind()) {
-    case Value::Kind::Bool: *out = v.as_bool() ? 1 : 0; break;
+    case Value::Kind::Bool:
+        *out = v.as_bool() ? 1 : 0;
+        break;
     case Value::Kind::Int: {
         const std::int64_t i = v.as_int();
         std::memcpy(out, &i, 8);
@@ -95,18 +106,22 @@ void put_scalar(const Value& v, std::uint8_t* out) {
 Value scalar_value(const std::string& dtype, const std::uint8_t* p) {
     NdArray one(dtype, {}, std::vector<std::uint8_t>(p, p + itemsize_of(dtype)));
     switch (one.dtype()) {
-    case DType::Bool: return Value(*p != 0);
+    case DType::Bool:
+        return Value(*p != 0);
     case DType::Float16:
     case DType::Float32:
-    case DType::Float64: return Value(one.to_vector<double>()[0]);
-    case DType::UInt64: return Value(one.to_vector<std::uint64_t>()[0]);
-    default: return Value(one.to_vector<std::int64_t>()[0]);
+    case DType::Float64:
+        return Value(one.to_vector<double>()[0]);
+    case DType::UInt64:
+        return Value(one.to_vector<std::uint64_t>()[0]);
+    default:
+        return Value(one.to_vector<std::int64_t>()[0]);
     }
 }
 
 bool is_float(const std::string& dtype) { return dtype.size() > 1 && dtype[1] == 'f'; }
 
-}  // namespace
+} // namespace
 
 // One stored column (a flat key) and what we know of its dataset.
 struct Column {
@@ -114,12 +129,14 @@ struct Column {
     bool per_atom = false;
     CellKind kind = CellKind::Json;
     std::string dtype;
-    std::vector<std::int64_t> row_shape;  ///< shape of a cell after the frame (or atom) axis
+    std::vector<std::int64_t> row_shape; ///< shape of a cell after the frame (or atom) axis
     bool created = false;
-    std::int64_t rows = 0;                ///< extent of axis 0
-    std::int64_t padded_atoms = 0;        ///< padded per-atom: extent of axis 1
-    std::int64_t mask_rows = -1;          ///< rows of _present/<name>; -1: no such dataset
-    std::int64_t cell_bytes() const { return product(row_shape) * static_cast<std::int64_t>(itemsize_of(dtype)); }
+    std::int64_t rows = 0;         ///< extent of axis 0
+    std::int64_t padded_atoms = 0; ///< padded per-atom: extent of axis 1
+    std::int64_t mask_rows = -1;   ///< rows of _present/<name>; -1: no such dataset
+    std::int64_t cell_bytes() const {
+        return product(row_shape) * static_cast<std::int64_t>(itemsize_of(dtype));
+    }
 };
 
 struct ColumnarBackend::Impl {
@@ -129,9 +146,9 @@ struct ColumnarBackend::Impl {
     std::int64_t n = 0;
     std::vector<Column> columns;
     std::map<std::string, std::size_t> by_name;
-    std::vector<std::int64_t> atoms;    ///< atom count of every frame (_lengths / _n_atoms)
-    std::vector<std::int64_t> offsets;  ///< ragged: first atom row of every frame (_offsets)
-    std::int64_t max_atoms = 0;         ///< padded: extent of the atom axis
+    std::vector<std::int64_t> atoms;   ///< atom count of every frame (_lengths / _n_atoms)
+    std::vector<std::int64_t> offsets; ///< ragged: first atom row of every frame (_offsets)
+    std::int64_t max_atoms = 0;        ///< padded: extent of the atom axis
 
     bool ragged() const { return settings.layout == ColumnarLayout::Ragged; }
     std::string where() const { return store->location(); }
@@ -142,17 +159,19 @@ struct ColumnarBackend::Impl {
     std::vector<std::int64_t> read_index(const std::string& name);
     void validate_atoms();
 
-    std::vector<std::optional<Value>> read_cells(const Column& c, const std::vector<std::int64_t>& frames, bool use_mask);
-    void read_run(const Column& c, const std::vector<std::int64_t>& frames, std::size_t first, std::size_t last,
-                  bool use_mask, std::vector<std::optional<Value>>& out);
-    std::optional<Value> decode(const Column& c, std::int64_t frame, const std::uint8_t* cell, std::int64_t natoms,
-                                std::optional<std::uint8_t> flag, const std::string* text);
+    std::vector<std::optional<Value>> read_cells(const Column& c, const std::vector<std::int64_t>& frames,
+                                                 bool use_mask);
+    void read_run(const Column& c, const std::vector<std::int64_t>& frames, std::size_t first,
+                  std::size_t last, bool use_mask, std::vector<std::optional<Value>>& out);
+    std::optional<Value> decode(const Column& c, std::int64_t frame, const std::uint8_t* cell,
+                                std::int64_t natoms, std::optional<std::uint8_t> flag,
+                                const std::string* text);
     std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys);
 
     struct Batch {
-        std::vector<std::optional<std::int64_t>> natoms;  ///< atom count of rows that have atoms
-        std::vector<std::int64_t> atoms;                  ///< the same, 0 for rows without
-        std::vector<Column> added;                        ///< columns the batch creates
+        std::vector<std::optional<std::int64_t>> natoms; ///< atom count of rows that have atoms
+        std::vector<std::int64_t> atoms;                 ///< the same, 0 for rows without
+        std::vector<Column> added;                       ///< columns the batch creates
     };
     Batch plan(const std::vector<MaybeRow>& rows, std::int64_t first_row) const;
     std::size_t extend(const std::vector<MaybeRow>& rows);
@@ -161,9 +180,10 @@ struct ColumnarBackend::Impl {
     void refuse_when_collective(const char* operation) const;
     Column new_column(const std::string& key, const std::vector<MaybeRow>& rows,
                       const std::vector<std::optional<std::int64_t>>& natoms) const;
-    void check_fits(const Column& c, const std::vector<MaybeRow>& rows, const std::vector<std::int64_t>& batch_atoms,
-                    std::int64_t first_row) const;
-    void write_column(Column& c, const std::vector<MaybeRow>& rows, const std::vector<std::int64_t>& batch_atoms);
+    void check_fits(const Column& c, const std::vector<MaybeRow>& rows,
+                    const std::vector<std::int64_t>& batch_atoms, std::int64_t first_row) const;
+    void write_column(Column& c, const std::vector<MaybeRow>& rows,
+                      const std::vector<std::int64_t>& batch_atoms);
     void write_mask(Column& c, const std::vector<MaybeRow>& rows, bool fresh);
     void write_frame_index(const std::vector<std::int64_t>& batch_atoms);
     void grow_atom_axis(std::int64_t new_max);
@@ -187,23 +207,27 @@ void ColumnarBackend::Impl::load() {
     const auto frames = store->get_int_attr("n_frames");
     const auto arrays = store->list_arrays();
     if (!frames) {
-        if (arrays.empty()) return;  // a new group: Python writes the attributes on first extend
-        throw CorruptDataError(where() + ": not an asebytes columnar group: attribute 'n_frames' is missing (it holds " +
-                               std::to_string(arrays.size()) + " datasets)");
+        if (arrays.empty()) return; // a new group: Python writes the attributes on first extend
+        throw CorruptDataError(
+            where() + ": not an asebytes columnar group: attribute 'n_frames' is missing (it holds " +
+            std::to_string(arrays.size()) + " datasets)");
     }
     if (*frames < 0) throw CorruptDataError(where() + ": attribute 'n_frames' is negative");
     const auto names = store->get_strings_attr("columns");
-    if (!names) throw CorruptDataError(where() + ": not an asebytes columnar group: attribute 'columns' is missing");
+    if (!names)
+        throw CorruptDataError(where() + ": not an asebytes columnar group: attribute 'columns' is missing");
     const auto per_atom = store->get_strings_attr("per_atom_columns").value_or(std::vector<std::string>{});
-    const std::set<std::string> present(arrays.begin(), arrays.end()), atom_columns(per_atom.begin(), per_atom.end());
+    const std::set<std::string> present(arrays.begin(), arrays.end()),
+        atom_columns(per_atom.begin(), per_atom.end());
     n = *frames;
     for (const auto& name : *names) {
-        if (!present.count(name) || by_name.count(name)) continue;  // upstream skips listed names without data
+        if (!present.count(name) || by_name.count(name)) continue; // upstream skips listed names without data
         by_name[name] = columns.size();
         columns.push_back(load_column(name, atom_columns.count(name) > 0));
     }
     const std::string index = ragged() ? "_lengths" : "_n_atoms";
-    const bool any_per_atom = std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.per_atom; });
+    const bool any_per_atom =
+        std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.per_atom; });
     if (n > 0 && (present.count(index) || any_per_atom)) {
         atoms = read_index(index);
         if (ragged()) offsets = read_index("_offsets");
@@ -221,12 +245,14 @@ Column ColumnarBackend::Impl::load_column(const std::string& name, bool per_atom
     c.per_atom = per_atom;
     c.dtype = info.dtype;
     c.created = true;
-    if (info.shape.empty()) throw CorruptDataError(where() + ": dataset '" + name + "' is a scalar, not a column");
+    if (info.shape.empty())
+        throw CorruptDataError(where() + ": dataset '" + name + "' is a scalar, not a column");
     c.rows = info.shape[0];
     std::size_t trailing = 1;
     if (per_atom && !ragged()) {
         if (info.shape.size() < 2)
-            throw CorruptDataError(where() + ": per-atom dataset '" + name + "' of a padded store needs an atom axis, has shape " +
+            throw CorruptDataError(where() + ": per-atom dataset '" + name +
+                                   "' of a padded store needs an atom axis, has shape " +
                                    shape_text(info.shape));
         c.padded_atoms = info.shape[1];
         max_atoms = std::max(max_atoms, c.padded_atoms);
@@ -239,9 +265,12 @@ Column ColumnarBackend::Impl::load_column(const std::string& name, bool per_atom
         c.kind = CellKind::Json;
     } else {
         const auto kind = store->get_array_attr(name, kKindAttr);
-        if (kind == std::string("npscalar")) c.kind = CellKind::NpScalar;
-        else if (kind == std::string("ndarray") || per_atom || !c.row_shape.empty()) c.kind = CellKind::Array;
-        else c.kind = CellKind::Scalar;
+        if (kind == std::string("npscalar"))
+            c.kind = CellKind::NpScalar;
+        else if (kind == std::string("ndarray") || per_atom || !c.row_shape.empty())
+            c.kind = CellKind::Array;
+        else
+            c.kind = CellKind::Scalar;
     }
     if (store->has_array(kPresentPrefix + name)) c.mask_rows = store->info(kPresentPrefix + name).shape.at(0);
     return c;
@@ -253,11 +282,14 @@ std::vector<std::int64_t> ColumnarBackend::Impl::read_index(const std::string& n
                                " frames with per-atom columns need it)");
     const ArrayInfo info = store->info(name);
     if (info.shape.size() != 1 || info.shape[0] < n || info.dtype == kString || is_float(info.dtype))
-        throw CorruptDataError(where() + ": dataset '" + name + "' has shape " + shape_text(info.shape) + " and dtype " +
-                               info.dtype + "; " + std::to_string(n) + " integers expected (attribute n_frames)");
+        throw CorruptDataError(where() + ": dataset '" + name + "' has shape " + shape_text(info.shape) +
+                               " and dtype " + info.dtype + "; " + std::to_string(n) +
+                               " integers expected (attribute n_frames)");
     auto out = store->read_rows(name, 0, n).to_vector<std::int64_t>();
     for (std::size_t i = 0; i < out.size(); ++i)
-        if (out[i] < 0) throw CorruptDataError(where() + ": dataset '" + name + "' is negative at frame " + std::to_string(i));
+        if (out[i] < 0)
+            throw CorruptDataError(where() + ": dataset '" + name + "' is negative at frame " +
+                                   std::to_string(i));
     return out;
 }
 
@@ -274,16 +306,18 @@ void ColumnarBackend::Impl::validate_atoms() {
             throw CorruptDataError(where() + ": dataset '" + c.name + "' has " + std::to_string(c.rows) +
                                    " atom rows but _offsets/_lengths address " + std::to_string(need));
         if (!ragged() && c.padded_atoms < widest)
-            throw CorruptDataError(where() + ": dataset '" + c.name + "' holds " + std::to_string(c.padded_atoms) +
-                                   " atoms per frame but _n_atoms says " + std::to_string(widest));
+            throw CorruptDataError(where() + ": dataset '" + c.name + "' holds " +
+                                   std::to_string(c.padded_atoms) + " atoms per frame but _n_atoms says " +
+                                   std::to_string(widest));
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading: one hyperslab per dataset and run of nearby frames.
 
-std::optional<Value> ColumnarBackend::Impl::decode(const Column& c, std::int64_t frame, const std::uint8_t* cell,
-                                                   std::int64_t natoms, std::optional<std::uint8_t> flag,
+std::optional<Value> ColumnarBackend::Impl::decode(const Column& c, std::int64_t frame,
+                                                   const std::uint8_t* cell, std::int64_t natoms,
+                                                   std::optional<std::uint8_t> flag,
                                                    const std::string* text) {
     // Our presence flag decides where it exists; elsewhere Python's rules (upstream _postprocess):
     // "" / NaN / all-NaN / no atoms / JSON null mean "missing".
@@ -312,8 +346,9 @@ std::optional<Value> ColumnarBackend::Impl::decode(const Column& c, std::int64_t
     return Value(NdArray(c.dtype, std::move(shape), std::move(bytes), c.kind == CellKind::NpScalar));
 }
 
-void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int64_t>& frames, std::size_t first,
-                                     std::size_t last, bool use_mask, std::vector<std::optional<Value>>& out) {
+void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int64_t>& frames,
+                                     std::size_t first, std::size_t last, bool use_mask,
+                                     std::vector<std::optional<Value>>& out) {
     const std::int64_t lo = frames[first], hi = frames[last] + 1;
     std::vector<std::uint8_t> flags;
     std::int64_t flag_stop = lo;
@@ -332,7 +367,8 @@ void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int
         if (c.kind == CellKind::Json) {
             const auto texts = store->read_strings(c.name, lo, stop);
             for (std::size_t j = first; j <= last && frames[j] < stop; ++j)
-                out[j] = decode(c, frames[j], nullptr, 0, flag_of(frames[j]), &texts[static_cast<std::size_t>(frames[j] - lo)]);
+                out[j] = decode(c, frames[j], nullptr, 0, flag_of(frames[j]),
+                                &texts[static_cast<std::size_t>(frames[j] - lo)]);
             return;
         }
         const NdArray block = store->read_rows(c.name, lo, stop);
@@ -340,7 +376,8 @@ void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int
         for (std::size_t j = first; j <= last && frames[j] < stop; ++j) {
             const std::int64_t f = frames[j];
             const std::uint8_t* cell = block.bytes() + (f - lo) * frame_bytes;
-            out[j] = decode(c, f, cell, c.per_atom ? atoms[static_cast<std::size_t>(f)] : 0, flag_of(f), nullptr);
+            out[j] =
+                decode(c, f, cell, c.per_atom ? atoms[static_cast<std::size_t>(f)] : 0, flag_of(f), nullptr);
         }
         return;
     }
@@ -362,8 +399,8 @@ void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int
     }
 }
 
-std::vector<std::optional<Value>> ColumnarBackend::Impl::read_cells(const Column& c, const std::vector<std::int64_t>& frames,
-                                                                    bool use_mask) {
+std::vector<std::optional<Value>>
+ColumnarBackend::Impl::read_cells(const Column& c, const std::vector<std::int64_t>& frames, bool use_mask) {
     std::vector<std::optional<Value>> out(frames.size());
     std::size_t first = 0;
     for (std::size_t j = 1; j <= frames.size(); ++j) {
@@ -374,15 +411,18 @@ std::vector<std::optional<Value>> ColumnarBackend::Impl::read_cells(const Column
     return out;
 }
 
-std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::Impl::get_many(const Indices& indices, const std::optional<Keys>& keys) {
+std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::Impl::get_many(const Indices& indices,
+                                                                       const std::optional<Keys>& keys) {
     for (auto i : indices)
         if (static_cast<std::int64_t>(i) >= n)
-            throw IndexError("index " + std::to_string(i) + " out of range for " + std::to_string(n) + " rows in " + where());
+            throw IndexError("index " + std::to_string(i) + " out of range for " + std::to_string(n) +
+                             " rows in " + where());
     std::vector<std::int64_t> frames(indices.begin(), indices.end());
     std::sort(frames.begin(), frames.end());
     frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
     std::vector<Row> rows(frames.size());
-    const std::set<std::string> wanted = keys ? std::set<std::string>(keys->begin(), keys->end()) : std::set<std::string>{};
+    const std::set<std::string> wanted =
+        keys ? std::set<std::string>(keys->begin(), keys->end()) : std::set<std::string>{};
     for (const auto& c : columns) {
         if (keys && !wanted.count(c.name)) continue;
         auto cells = read_cells(c, frames, true);
@@ -392,9 +432,12 @@ std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::Impl::get_many(const Ind
     std::vector<MaybeRow> out;
     out.reserve(indices.size());
     for (auto i : indices) {
-        const auto j = static_cast<std::size_t>(std::lower_bound(frames.begin(), frames.end(), static_cast<std::int64_t>(i)) - frames.begin());
-        if (rows[j].empty()) out.emplace_back(std::nullopt);
-        else out.emplace_back(rows[j]);
+        const auto j = static_cast<std::size_t>(
+            std::lower_bound(frames.begin(), frames.end(), static_cast<std::int64_t>(i)) - frames.begin());
+        if (rows[j].empty())
+            out.emplace_back(std::nullopt);
+        else
+            out.emplace_back(rows[j]);
     }
     return out;
 }
@@ -404,8 +447,9 @@ std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::Impl::get_many(const Ind
 
 void ColumnarBackend::Impl::check_key(const std::string& key) const {
     if (key.empty() || key[0] == '_' || key.find('/') != std::string::npos)
-        throw KeyError("key '" + key + "' cannot be a column of " + where() +
-                       " (columnar stores keep names starting with '_' for themselves, and HDF5 names cannot hold '/')");
+        throw KeyError(
+            "key '" + key + "' cannot be a column of " + where() +
+            " (columnar stores keep names starting with '_' for themselves, and HDF5 names cannot hold '/')");
 }
 
 Column ColumnarBackend::Impl::new_column(const std::string& key, const std::vector<MaybeRow>& rows,
@@ -421,7 +465,8 @@ Column ColumnarBackend::Impl::new_column(const std::string& key, const std::vect
     }
     Column c;
     c.name = key;
-    const CellType t = first ? cell_type_of(*first, where() + ", key '" + key + "'") : CellType{CellKind::Json, kString, {}};
+    const CellType t =
+        first ? cell_type_of(*first, where() + ", key '" + key + "'") : CellType{CellKind::Json, kString, {}};
     c.kind = t.kind;
     c.dtype = t.dtype;
     c.row_shape = t.shape;
@@ -435,8 +480,10 @@ Column ColumnarBackend::Impl::new_column(const std::string& key, const std::vect
             if (it == rows[i]->end() || !it->second.is_array() || it->second.as_array().is_scalar()) continue;
             const auto& shape = it->second.as_array().shape();
             if (shape.empty()) continue;
-            if (shape[0] != *natoms[i]) mismatched = true;
-            else matched = true;
+            if (shape[0] != *natoms[i])
+                mismatched = true;
+            else
+                matched = true;
         }
     }
     c.per_atom = matched && !mismatched;
@@ -447,30 +494,36 @@ Column ColumnarBackend::Impl::new_column(const std::string& key, const std::vect
 // A value must match its column's kind, dtype and cell shape (per-atom: the row's atom count
 // first): a batch is checked whole before anything is written.
 void ColumnarBackend::Impl::check_fits(const Column& c, const std::vector<MaybeRow>& rows,
-                                       const std::vector<std::int64_t>& batch_atoms, std::int64_t first_row) const {
+                                       const std::vector<std::int64_t>& batch_atoms,
+                                       std::int64_t first_row) const {
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!rows[i]) continue;
         auto it = rows[i]->find(c.name);
         if (it == rows[i]->end()) continue;
         const Value& v = it->second;
-        const std::string what = where() + ", key '" + c.name + "', row " + std::to_string(first_row + static_cast<std::int64_t>(i));
+        const std::string what = where() + ", key '" + c.name + "', row " +
+                                 std::to_string(first_row + static_cast<std::int64_t>(i));
         const CellType t = cell_type_of(v, what);
         if (c.kind == CellKind::Json) {
             if (t.kind != CellKind::Json)
-                throw TypeError(what + ": the column holds JSON text (str, list, dict, None); got " + v.type_name());
-            to_json(v, what);  // throws for what JSON cannot hold
+                throw TypeError(what + ": the column holds JSON text (str, list, dict, None); got " +
+                                v.type_name());
+            to_json(v, what); // throws for what JSON cannot hold
             continue;
         }
         std::vector<std::int64_t> want = c.row_shape;
         if (c.per_atom) want.insert(want.begin(), batch_atoms[i]);
         if (t.kind != c.kind || t.dtype != c.dtype || t.shape != want)
-            throw TypeError(what + ": the column holds " + (c.kind == CellKind::Scalar ? "scalars" : "arrays") + " of dtype " +
-                            c.dtype + (c.kind == CellKind::Scalar ? "" : " and shape " + shape_text(want)) + "; got " +
-                            v.type_name() + (v.is_array() ? " " + v.as_array().typestr() + " " + shape_text(t.shape) : ""));
+            throw TypeError(what + ": the column holds " +
+                            (c.kind == CellKind::Scalar ? "scalars" : "arrays") + " of dtype " + c.dtype +
+                            (c.kind == CellKind::Scalar ? "" : " and shape " + shape_text(want)) + "; got " +
+                            v.type_name() +
+                            (v.is_array() ? " " + v.as_array().typestr() + " " + shape_text(t.shape) : ""));
     }
 }
 
-void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>& rows, const std::vector<std::int64_t>& batch_atoms) {
+void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>& rows,
+                                         const std::vector<std::int64_t>& batch_atoms) {
     const auto m = static_cast<std::int64_t>(rows.size());
     auto value_at = [&](std::size_t i) -> const Value* {
         if (!rows[i]) return nullptr;
@@ -501,7 +554,8 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
     if (c.per_atom && ragged()) {
         start = total_atoms();
         block_rows = 0;
-        for (auto a : batch_atoms) block_rows += a;
+        for (auto a : batch_atoms)
+            block_rows += a;
     }
     if (c.per_atom && !ragged()) block_shape.insert(block_shape.begin(), max_atoms);
     block_shape.insert(block_shape.begin(), block_rows);
@@ -514,11 +568,16 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
         atom_row += batch_atoms[i];
         if (!v) continue;
         std::uint8_t* out = block.bytes();
-        if (!c.per_atom) out += static_cast<std::int64_t>(i) * cell_bytes;
-        else if (ragged()) out += here * cell_bytes;
-        else out += static_cast<std::int64_t>(i) * max_atoms * cell_bytes;
-        if (c.kind == CellKind::Scalar) put_scalar(*v, out);
-        else std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+        if (!c.per_atom)
+            out += static_cast<std::int64_t>(i) * cell_bytes;
+        else if (ragged())
+            out += here * cell_bytes;
+        else
+            out += static_cast<std::int64_t>(i) * max_atoms * cell_bytes;
+        if (c.kind == CellKind::Scalar)
+            put_scalar(*v, out);
+        else
+            std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
     }
     std::vector<std::int64_t> extent = block_shape;
     extent[0] = start + block_rows;
@@ -526,7 +585,8 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
         std::vector<std::int64_t> row_shape(block_shape.begin() + 1, block_shape.end());
         store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
         if (c.kind == CellKind::NpScalar) store->set_array_attr(c.name, kKindAttr, "npscalar");
-        if (c.kind == CellKind::Array && c.row_shape.empty() && !c.per_atom) store->set_array_attr(c.name, kKindAttr, "ndarray");
+        if (c.kind == CellKind::Array && c.row_shape.empty() && !c.per_atom)
+            store->set_array_attr(c.name, kKindAttr, "ndarray");
         c.created = true;
         c.padded_atoms = c.per_atom && !ragged() ? max_atoms : 0;
     }
@@ -546,15 +606,19 @@ void ColumnarBackend::Impl::write_mask(Column& c, const std::vector<MaybeRow>& r
     if (c.mask_rows < n) {
         // Rows written without flags (by Python): they hold what Python's rules say they hold.
         std::vector<std::int64_t> frames;
-        for (std::int64_t f = c.mask_rows; f < n; ++f) frames.push_back(f);
+        for (std::int64_t f = c.mask_rows; f < n; ++f)
+            frames.push_back(f);
         const auto cells = read_cells(c, frames, false);
         std::vector<std::uint8_t> flags(cells.size());
-        for (std::size_t j = 0; j < cells.size(); ++j) flags[j] = cells[j] ? 1 : 0;
+        for (std::size_t j = 0; j < cells.size(); ++j)
+            flags[j] = cells[j] ? 1 : 0;
         store->resize(name, {n});
-        store->write_rows(name, c.mask_rows, NdArray("|u1", {static_cast<std::int64_t>(flags.size())}, flags));
+        store->write_rows(name, c.mask_rows,
+                          NdArray("|u1", {static_cast<std::int64_t>(flags.size())}, flags));
     }
     std::vector<std::uint8_t> flags(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) flags[i] = rows[i] && rows[i]->count(c.name) ? 1 : 0;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        flags[i] = rows[i] && rows[i]->count(c.name) ? 1 : 0;
     store->resize(name, {n + m});
     store->write_rows(name, n, NdArray("|u1", {m}, flags));
     c.mask_rows = n + m;
@@ -562,8 +626,11 @@ void ColumnarBackend::Impl::write_mask(Column& c, const std::vector<MaybeRow>& r
 
 void ColumnarBackend::Impl::write_frame_index(const std::vector<std::int64_t>& batch_atoms) {
     const auto m = static_cast<std::int64_t>(batch_atoms.size());
-    auto append = [&](const std::string& name, const std::string& dtype, const NdArray& values, bool explicit_fill) {
-        if (!store->has_array(name)) store->create(name, dtype, {}, explicit_fill ? fill_bytes(dtype) : std::vector<std::uint8_t>{}, n + m);
+    auto append = [&](const std::string& name, const std::string& dtype, const NdArray& values,
+                      bool explicit_fill) {
+        if (!store->has_array(name))
+            store->create(name, dtype, {}, explicit_fill ? fill_bytes(dtype) : std::vector<std::uint8_t>{},
+                          n + m);
         store->resize(name, {n + m});
         store->write_rows(name, n, values);
     };
@@ -612,14 +679,16 @@ void ColumnarBackend::Impl::write_attrs() {
 
 // Everything extend needs to know about a batch, found (and checked) before anything is written,
 // so a bad value leaves the store as it was.
-ColumnarBackend::Impl::Batch ColumnarBackend::Impl::plan(const std::vector<MaybeRow>& rows, std::int64_t first_row) const {
+ColumnarBackend::Impl::Batch ColumnarBackend::Impl::plan(const std::vector<MaybeRow>& rows,
+                                                         std::int64_t first_row) const {
     Batch b;
     b.natoms.resize(rows.size());
     b.atoms.assign(rows.size(), 0);
     std::set<std::string> keys;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!rows[i]) continue;
-        for (const auto& kv : *rows[i]) keys.insert(kv.first);
+        for (const auto& kv : *rows[i])
+            keys.insert(kv.first);
         // Atom count: arrays.positions, else arrays.numbers (upstream extend).
         for (const char* k : {"arrays.positions", "arrays.numbers"}) {
             auto it = rows[i]->find(k);
@@ -629,11 +698,14 @@ ColumnarBackend::Impl::Batch ColumnarBackend::Impl::plan(const std::vector<Maybe
             break;
         }
     }
-    for (const auto& k : keys) check_key(k);
+    for (const auto& k : keys)
+        check_key(k);
     for (const auto& k : keys)
         if (!by_name.count(k)) b.added.push_back(new_column(k, rows, b.natoms));
-    for (const auto& c : columns) check_fits(c, rows, b.atoms, first_row);
-    for (const auto& c : b.added) check_fits(c, rows, b.atoms, first_row);
+    for (const auto& c : columns)
+        check_fits(c, rows, b.atoms, first_row);
+    for (const auto& c : b.added)
+        check_fits(c, rows, b.atoms, first_row);
     return b;
 }
 
@@ -662,19 +734,23 @@ std::size_t ColumnarBackend::Impl::extend(const std::vector<MaybeRow>& rows) {
 
 void ColumnarBackend::Impl::refuse_when_collective(const char* operation) const {
     if (settings.mpi_comm)
-        throw NotSupportedError(std::string(operation) + " is not supported on a store opened collectively (" + where() +
+        throw NotSupportedError(std::string(operation) +
+                                " is not supported on a store opened collectively (" + where() +
                                 "): only extend and extend_collective are");
 }
 
 std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFrame>& frames) {
-    if (!settings.mpi_comm) throw NotSupportedError(where() + ": extend_collective needs a store opened with an MPI communicator");
+    if (!settings.mpi_comm)
+        throw NotSupportedError(where() +
+                                ": extend_collective needs a store opened with an MPI communicator");
     if (frames.empty()) return static_cast<std::size_t>(n);
     std::vector<MaybeRow> globals, presence;
     std::vector<std::int64_t> batch_atoms;
     std::vector<std::optional<std::int64_t>> no_atoms(frames.size());
     const std::string what = where() + ", extend_collective";
     std::set<std::string> local_keys;
-    for (const auto& kv : frames.front().local) local_keys.insert(kv.first);
+    for (const auto& kv : frames.front().local)
+        local_keys.insert(kv.first);
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const LocalFrame& f = frames[i];
         globals.emplace_back(f.global);
@@ -687,30 +763,35 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
             if (f.global.count(k)) throw KeyError(what + ": key '" + k + "' is both per-frame and per-atom");
             if (!v.is_array() || v.as_array().ndim() == 0 ||
                 v.as_array().shape()[0] != static_cast<std::int64_t>(f.atom_rows.size()))
-                throw TypeError(what + ", frame " + std::to_string(i) + ", key '" + k + "': " + std::to_string(f.atom_rows.size()) +
+                throw TypeError(what + ", frame " + std::to_string(i) + ", key '" + k +
+                                "': " + std::to_string(f.atom_rows.size()) +
                                 " local atoms need an array with that many rows");
         }
         if (keys != local_keys) throw KeyError(what + ": every frame needs the same per-atom keys");
         for (auto r : f.atom_rows)
-            if (r >= f.total_atoms) throw IndexError(what + ": atom row " + std::to_string(r) + " of a frame of " +
-                                                     std::to_string(f.total_atoms) + " atoms");
+            if (r >= f.total_atoms)
+                throw IndexError(what + ": atom row " + std::to_string(r) + " of a frame of " +
+                                 std::to_string(f.total_atoms) + " atoms");
     }
     // Columns: per-frame ones from the global values, per-atom ones from the local arrays.
     std::vector<Column> added;
     std::set<std::string> global_keys;
     for (const auto& f : frames)
-        for (const auto& kv : f.global) global_keys.insert(kv.first);
+        for (const auto& kv : f.global)
+            global_keys.insert(kv.first);
     for (const auto& k : global_keys) {
         check_key(k);
         if (by_name.count(k)) continue;
         Column c = new_column(k, globals, no_atoms);
-        if (c.kind == CellKind::Json) throw NotSupportedError(what + ": key '" + k + "' holds text, which parallel HDF5 cannot write");
+        if (c.kind == CellKind::Json)
+            throw NotSupportedError(what + ": key '" + k + "' holds text, which parallel HDF5 cannot write");
         added.push_back(std::move(c));
     }
     for (const auto& k : local_keys) {
         check_key(k);
         const NdArray& a = frames.front().local.at(k).as_array();
-        if (!storable_dtypes().count(a.typestr())) throw TypeError(what + ": key '" + k + "' has dtype " + a.typestr());
+        if (!storable_dtypes().count(a.typestr()))
+            throw TypeError(what + ": key '" + k + "' has dtype " + a.typestr());
         Column c;
         c.name = k;
         c.per_atom = true;
@@ -730,10 +811,13 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
         if (it == by_name.end()) added.push_back(std::move(c));
     }
     for (const auto& c : columns)
-        if (!c.per_atom) check_fits(c, globals, batch_atoms, n);
-        else if (!local_keys.count(c.name)) throw KeyError(what + ": per-atom column '" + c.name + "' is missing from the frames");
+        if (!c.per_atom)
+            check_fits(c, globals, batch_atoms, n);
+        else if (!local_keys.count(c.name))
+            throw KeyError(what + ": per-atom column '" + c.name + "' is missing from the frames");
     for (const auto& c : columns)
-        if (!c.per_atom && c.kind == CellKind::Json) throw NotSupportedError(what + ": column '" + c.name + "' holds text");
+        if (!c.per_atom && c.kind == CellKind::Json)
+            throw NotSupportedError(what + ": column '" + c.name + "' holds text");
     for (const auto& c : added)
         if (!c.per_atom) check_fits(c, globals, batch_atoms, n);
     const std::int64_t widest = *std::max_element(batch_atoms.begin(), batch_atoms.end());
@@ -744,8 +828,10 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
     }
     for (auto& c : columns) {
         const bool fresh = !c.created;
-        if (c.per_atom) write_local_column(c, frames);
-        else write_column(c, globals, batch_atoms);
+        if (c.per_atom)
+            write_local_column(c, frames);
+        else
+            write_column(c, globals, batch_atoms);
         write_mask(c, presence, fresh);
     }
     write_frame_index(batch_atoms);
@@ -758,7 +844,8 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
 void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<LocalFrame>& frames) {
     std::vector<std::vector<std::int64_t>> leading;
     std::size_t local_rows = 0;
-    for (const auto& f : frames) local_rows += f.atom_rows.size();
+    for (const auto& f : frames)
+        local_rows += f.atom_rows.size();
     std::vector<std::int64_t> block_shape = c.row_shape;
     block_shape.insert(block_shape.begin(), static_cast<std::int64_t>(local_rows));
     NdArray block = filled(c.dtype, block_shape);
@@ -766,8 +853,10 @@ void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<Loca
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const LocalFrame& f = frames[i];
         for (auto r : f.atom_rows) {
-            if (ragged()) leading.push_back({frame_start + static_cast<std::int64_t>(r)});
-            else leading.push_back({n + static_cast<std::int64_t>(i), static_cast<std::int64_t>(r)});
+            if (ragged())
+                leading.push_back({frame_start + static_cast<std::int64_t>(r)});
+            else
+                leading.push_back({n + static_cast<std::int64_t>(i), static_cast<std::int64_t>(r)});
         }
         const NdArray& a = f.local.at(c.name).as_array();
         std::memcpy(block.bytes() + copied, a.bytes(), a.nbytes());
@@ -801,13 +890,14 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
     const auto m = static_cast<std::int64_t>(rows.size());
     std::vector<MaybeRow> fields(rows.begin(), rows.end());
     std::vector<std::int64_t> frame_atoms(atoms.begin() + start, atoms.begin() + start + m);
-    std::map<std::string, std::pair<std::int64_t, std::int64_t>> spans;  // column -> [first, last] row
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> spans; // column -> [first, last] row
     for (std::int64_t i = 0; i < m; ++i) {
         for (const auto& [key, value] : rows[static_cast<std::size_t>(i)]) {
             auto it = by_name.find(key);
             if (it == by_name.end()) return false;
             const Column& c = columns[it->second];
-            if (!c.created || c.mask_rows < start + m || c.rows < (c.per_atom && ragged() ? 0 : start + m)) return false;
+            if (!c.created || c.mask_rows < start + m || c.rows < (c.per_atom && ragged() ? 0 : start + m))
+                return false;
             if (c.per_atom && (!value.is_array() || value.as_array().ndim() == 0 ||
                                value.as_array().shape()[0] != frame_atoms[static_cast<std::size_t>(i)]))
                 return false;
@@ -815,7 +905,8 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
             if (!fresh) span->second.second = start + i;
         }
     }
-    for (const auto& kv : spans) check_fits(columns[by_name.at(kv.first)], fields, frame_atoms, start);
+    for (const auto& kv : spans)
+        check_fits(columns[by_name.at(kv.first)], fields, frame_atoms, start);
     for (const auto& [key, span] : spans) {
         const Column& c = columns[by_name.at(key)];
         const auto [lo, last] = span;
@@ -828,22 +919,28 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
         if (c.kind == CellKind::Json) {
             auto texts = store->read_strings(c.name, lo, hi);
             for (std::int64_t f = lo; f < hi; ++f)
-                if (const Value* v = value_of(f)) texts[static_cast<std::size_t>(f - lo)] = to_json(*v, where());
+                if (const Value* v = value_of(f))
+                    texts[static_cast<std::size_t>(f - lo)] = to_json(*v, where());
             store->write_strings(c.name, lo, texts);
         } else {
             const std::int64_t cell = c.cell_bytes();
             const bool flat = c.per_atom && ragged();
             const std::int64_t first = flat ? offsets[static_cast<std::size_t>(lo)] : lo;
-            const std::int64_t stop = flat ? offsets[static_cast<std::size_t>(last)] + atoms[static_cast<std::size_t>(last)] : hi;
+            const std::int64_t stop =
+                flat ? offsets[static_cast<std::size_t>(last)] + atoms[static_cast<std::size_t>(last)] : hi;
             NdArray block = store->read_rows(c.name, first, stop);
             for (std::int64_t f = lo; f < hi; ++f) {
                 const Value* v = value_of(f);
                 if (!v) continue;
                 std::uint8_t* out = block.bytes();
-                if (flat) out += (offsets[static_cast<std::size_t>(f)] - first) * cell;
-                else out += (f - lo) * (c.per_atom ? c.padded_atoms * cell : cell);
-                if (c.kind == CellKind::Scalar) put_scalar(*v, out);
-                else std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+                if (flat)
+                    out += (offsets[static_cast<std::size_t>(f)] - first) * cell;
+                else
+                    out += (f - lo) * (c.per_atom ? c.padded_atoms * cell : cell);
+                if (c.kind == CellKind::Scalar)
+                    put_scalar(*v, out);
+                else
+                    std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
             }
             store->write_rows(c.name, first, block);
         }
@@ -882,13 +979,15 @@ void ColumnarBackend::Impl::truncate(std::int64_t k) {
 
 // Rows k.. are read, edited, truncated away and appended again: slow for early k, but the only
 // way to keep the contiguous layout (upstream has no insert or delete at all).
-void ColumnarBackend::Impl::rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit) {
+void ColumnarBackend::Impl::rewrite_from(std::int64_t k,
+                                         const std::function<void(std::vector<MaybeRow>&)>& edit) {
     refuse_when_collective("editing rows in place");
     Indices tail_indices;
-    for (std::int64_t i = k; i < n; ++i) tail_indices.push_back(static_cast<std::size_t>(i));
+    for (std::int64_t i = k; i < n; ++i)
+        tail_indices.push_back(static_cast<std::size_t>(i));
     std::vector<MaybeRow> tail = get_many(tail_indices, std::nullopt);
     edit(tail);
-    plan(tail, k);  // a bad value throws here, before the old rows are cut
+    plan(tail, k); // a bad value throws here, before the old rows are cut
     truncate(k);
     extend(tail);
 }
@@ -901,8 +1000,9 @@ BackendMetadata make_metadata(ColumnarLayout layout) {
     BackendMetadata d;
     const bool ragged = layout == ColumnarLayout::Ragged;
     d.name = ragged ? "h5" : "h5p";
-    d.description = ragged ? "columnar HDF5, per-atom data concatenated with _offsets/_lengths (Python asebytes' *.h5)"
-                           : "columnar HDF5, per-atom data padded to the largest frame (Python asebytes' *.h5p)";
+    d.description =
+        ragged ? "columnar HDF5, per-atom data concatenated with _offsets/_lengths (Python asebytes' *.h5)"
+               : "columnar HDF5, per-atom data padded to the largest frame (Python asebytes' *.h5p)";
     d.extensions = {ragged ? ".h5" : ".h5p"};
     d.native_tier = Tier::Object;
     return d;
@@ -918,10 +1018,14 @@ ColumnarSettings settings_from(const OpenOptions& options, ColumnarLayout layout
     const std::size_t level = reader.get_size("compression_opts", 4);
     s.chunk_frames = reader.get_size("chunk_frames", 64);
     reader.finish();
-    if (compression == "none") s.gzip_level.reset();
-    else if (compression == "gzip") s.gzip_level = static_cast<int>(level);
-    else throw Error(name + " option 'compression' must be gzip or none, got '" + compression + "'");
-    if (level > 9) throw Error(name + " option 'compression_opts' is a gzip level 0-9, got " + std::to_string(level));
+    if (compression == "none")
+        s.gzip_level.reset();
+    else if (compression == "gzip")
+        s.gzip_level = static_cast<int>(level);
+    else
+        throw Error(name + " option 'compression' must be gzip or none, got '" + compression + "'");
+    if (level > 9)
+        throw Error(name + " option 'compression_opts' is a gzip level 0-9, got " + std::to_string(level));
     if (s.chunk_frames == 0) throw Error(name + " option 'chunk_frames' must be at least 1");
     return s;
 }
@@ -929,8 +1033,11 @@ ColumnarSettings settings_from(const OpenOptions& options, ColumnarLayout layout
 BackendEntry make_entry(ColumnarLayout layout) {
     BackendEntry e;
     e.metadata = &ColumnarBackend::describe(layout);
-    e.open_object = [layout](const std::string& path, const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
-        auto backend = std::make_shared<ColumnarBackend>(path, options.group.value_or(ColumnarBackend::describe(layout).default_group), settings_from(options, layout));
+    e.open_object = [layout](const std::string& path,
+                             const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
+        auto backend = std::make_shared<ColumnarBackend>(
+            path, options.group.value_or(ColumnarBackend::describe(layout).default_group),
+            settings_from(options, layout));
         if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
         return backend;
     };
@@ -938,7 +1045,7 @@ BackendEntry make_entry(ColumnarLayout layout) {
     return e;
 }
 
-}  // namespace
+} // namespace
 
 using Lock = std::lock_guard<std::recursive_mutex>;
 
@@ -956,7 +1063,9 @@ ColumnarSettings ColumnarBackend::settings_for(const std::string& path, const Op
 BackendEntry ColumnarBackend::ragged_entry() { return make_entry(ColumnarLayout::Ragged); }
 BackendEntry ColumnarBackend::padded_entry() { return make_entry(ColumnarLayout::Padded); }
 
-std::vector<std::string> ColumnarBackend::list_groups(const std::string& path) { return Hdf5Store::list_groups(path); }
+std::vector<std::string> ColumnarBackend::list_groups(const std::string& path) {
+    return Hdf5Store::list_groups(path);
+}
 
 ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& group, ColumnarSettings settings)
     : impl_(std::make_unique<Impl>()) {
@@ -981,7 +1090,7 @@ const BackendMetadata& ColumnarBackend::metadata() const { return describe(impl_
 std::string ColumnarBackend::location() const { return impl_->where(); }
 
 std::size_t ColumnarBackend::size() {
-    Lock lock(hdf5::library_mutex());  // a BufferedWriter may be extending on its thread
+    Lock lock(hdf5::library_mutex()); // a BufferedWriter may be extending on its thread
     return static_cast<std::size_t>(impl_->n);
 }
 
@@ -990,7 +1099,8 @@ ColumnarBackend::MaybeRow ColumnarBackend::get(std::size_t index, const std::opt
     return impl_->get_many({index}, keys).front();
 }
 
-std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::get_many(const Indices& indices, const std::optional<Keys>& keys) {
+std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::get_many(const Indices& indices,
+                                                                 const std::optional<Keys>& keys) {
     Lock lock(hdf5::library_mutex());
     return impl_->get_many(indices, keys);
 }
@@ -999,7 +1109,8 @@ Keys ColumnarBackend::keys(std::size_t index) {
     Lock lock(hdf5::library_mutex());
     Keys out;
     if (auto row = impl_->get_many({index}, std::nullopt).front())
-        for (const auto& kv : *row) out.push_back(kv.first);
+        for (const auto& kv : *row)
+            out.push_back(kv.first);
     return out;
 }
 
@@ -1012,7 +1123,8 @@ void ColumnarBackend::set(std::size_t index, const MaybeRow& row) {
         impl_->extend(rows);
         return;
     }
-    impl_->rewrite_from(static_cast<std::int64_t>(index), [&](std::vector<MaybeRow>& tail) { tail.front() = row; });
+    impl_->rewrite_from(static_cast<std::int64_t>(index),
+                        [&](std::vector<MaybeRow>& tail) { tail.front() = row; });
 }
 
 void ColumnarBackend::insert(std::size_t index, const MaybeRow& row) {
@@ -1034,7 +1146,8 @@ std::size_t ColumnarBackend::extend_collective(const std::vector<LocalFrame>& fr
 void ColumnarBackend::erase(std::size_t index) {
     Lock lock(hdf5::library_mutex());
     check_index(index);
-    impl_->rewrite_from(static_cast<std::int64_t>(index), [](std::vector<MaybeRow>& tail) { tail.erase(tail.begin()); });
+    impl_->rewrite_from(static_cast<std::int64_t>(index),
+                        [](std::vector<MaybeRow>& tail) { tail.erase(tail.begin()); });
 }
 
 void ColumnarBackend::erase_range(std::size_t start, std::size_t stop) {
@@ -1064,8 +1177,10 @@ void ColumnarBackend::set_many(std::size_t start, const std::vector<MaybeRow>& r
     }
     impl_->rewrite_from(static_cast<std::int64_t>(start), [&](std::vector<MaybeRow>& tail) {
         for (std::size_t i = 0; i < rows.size(); ++i) {
-            if (i < tail.size()) tail[i] = rows[i];
-            else tail.push_back(rows[i]);
+            if (i < tail.size())
+                tail[i] = rows[i];
+            else
+                tail.push_back(rows[i]);
         }
     });
 }
@@ -1079,16 +1194,19 @@ void ColumnarBackend::update_many(std::size_t start, const std::vector<RowType>&
         for (std::size_t i = 0; i < rows.size(); ++i) {
             if (rows[i].empty()) continue;
             if (!tail[i]) tail[i].emplace();
-            for (const auto& [k, v] : rows[i]) (*tail[i])[k] = v;
+            for (const auto& [k, v] : rows[i])
+                (*tail[i])[k] = v;
         }
     });
 }
 
-void ColumnarBackend::set_column(const std::string& key, std::size_t start, const std::vector<Value>& values) {
+void ColumnarBackend::set_column(const std::string& key, std::size_t start,
+                                 const std::vector<Value>& values) {
     Lock lock(hdf5::library_mutex());
     std::vector<RowType> rows;
     rows.reserve(values.size());
-    for (const auto& v : values) rows.push_back(RowType{{key, v}});
+    for (const auto& v : values)
+        rows.push_back(RowType{{key, v}});
     update_many(start, rows);
 }
 
@@ -1098,13 +1216,15 @@ void ColumnarBackend::drop_keys(const Keys& keys, const std::optional<Indices>& 
     im.refuse_when_collective("drop");
     if (indices) {
         if (indices->empty()) return;
-        for (auto i : *indices) check_index(i);
+        for (auto i : *indices)
+            check_index(i);
         const auto first = *std::min_element(indices->begin(), indices->end());
         const std::set<std::size_t> chosen(indices->begin(), indices->end());
         im.rewrite_from(static_cast<std::int64_t>(first), [&](std::vector<MaybeRow>& tail) {
             for (std::size_t j = 0; j < tail.size(); ++j) {
                 if (!chosen.count(first + j) || !tail[j]) continue;
-                for (const auto& k : keys) tail[j]->erase(k);
+                for (const auto& k : keys)
+                    tail[j]->erase(k);
             }
         });
         return;
@@ -1122,7 +1242,8 @@ void ColumnarBackend::drop_keys(const Keys& keys, const std::optional<Indices>& 
     }
     im.columns = std::move(kept);
     im.by_name.clear();
-    for (std::size_t i = 0; i < im.columns.size(); ++i) im.by_name[im.columns[i].name] = i;
+    for (std::size_t i = 0; i < im.columns.size(); ++i)
+        im.by_name[im.columns[i].name] = i;
     im.write_attrs();
 }
 
@@ -1149,4 +1270,4 @@ void ColumnarBackend::flush() {
     impl_->store->flush();
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -18,14 +18,14 @@ namespace asebytes::columnar {
 inline const std::string kString = "str";
 
 struct ArrayInfo {
-    std::string dtype;                 ///< typestr or kString
-    std::vector<std::int64_t> shape;   ///< current extent, axis 0 = rows (frames or atoms)
+    std::string dtype;               ///< typestr or kString
+    std::vector<std::int64_t> shape; ///< current extent, axis 0 = rows (frames or atoms)
 };
 
 /// How new arrays are laid out on disk (upstream HDF5Store's constructor arguments).
 struct StoreSettings {
-    std::size_t chunk_rows = 64;        ///< chunk length along axis 0 (upstream chunk_frames)
-    std::optional<int> gzip_level = 4;  ///< deflate level for numeric arrays; nullopt: none
+    std::size_t chunk_rows = 64;       ///< chunk length along axis 0 (upstream chunk_frames)
+    std::optional<int> gzip_level = 4; ///< deflate level for numeric arrays; nullopt: none
     /// An MPI_Comm*: the file is opened by every rank of it, metadata calls are collective, and
     /// writes are collective (rank 0 writes whole rows; write_scattered writes every rank's own).
     const void* mpi_comm = nullptr;
@@ -46,21 +46,25 @@ public:
     /// Rows [start, stop) of a numeric array, in one read.
     virtual NdArray read_rows(const std::string& name, std::int64_t start, std::int64_t stop) = 0;
     /// Rows [start, stop) of a 1-d string array, in one read.
-    virtual std::vector<std::string> read_strings(const std::string& name, std::int64_t start, std::int64_t stop) = 0;
+    virtual std::vector<std::string> read_strings(const std::string& name, std::int64_t start,
+                                                  std::int64_t stop) = 0;
 
     /// Creates an empty array (0 rows) with the given row shape; `fill` is the fill value's bytes
     /// (one element; empty: the store's default) for numeric arrays, "" for strings.
-    virtual void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
-                        const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) = 0;
+    virtual void create(const std::string& name, const std::string& dtype,
+                        const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
+                        std::int64_t expected_rows) = 0;
     /// Sets the extent (grow or shrink, any axis).
     virtual void resize(const std::string& name, const std::vector<std::int64_t>& shape) = 0;
     /// Writes `rows` at rows [start, start + rows.shape[0]); the array must be large enough and
     /// rows' trailing shape must equal the array's.
     virtual void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) = 0;
-    virtual void write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) = 0;
+    virtual void write_strings(const std::string& name, std::int64_t start,
+                               const std::vector<std::string>& rows) = 0;
     /// Writes row k of `rows` at the cell whose first coordinates are leading[k] (the remaining
     /// axes whole): each MPI rank its own cells, in one collective call (possibly with none).
-    virtual void write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
+    virtual void write_scattered(const std::string& name,
+                                 const std::vector<std::vector<std::int64_t>>& leading,
                                  const NdArray& rows) = 0;
     virtual void remove_array(const std::string& name) = 0;
 
@@ -72,7 +76,8 @@ public:
     /// A string attribute of one array (our own notes on how to read it back; Python ignores
     /// array attributes).
     virtual std::optional<std::string> get_array_attr(const std::string& array, const std::string& name) = 0;
-    virtual void set_array_attr(const std::string& array, const std::string& name, const std::string& value) = 0;
+    virtual void set_array_attr(const std::string& array, const std::string& name,
+                                const std::string& value) = 0;
     /// Every attribute name of the group.
     virtual std::vector<std::string> attr_names() = 0;
 
@@ -83,4 +88,4 @@ public:
     virtual void flush() = 0;
 };
 
-}  // namespace asebytes::columnar
+} // namespace asebytes::columnar

@@ -25,4 +25,4 @@ NdArray filled(const std::string& dtype, std::vector<std::int64_t> shape);
 /// an empty float array too, as numpy's all() of nothing.
 bool all_nan(const std::string& dtype, const std::uint8_t* bytes, std::size_t count);
 
-}  // namespace asebytes::columnar
+} // namespace asebytes::columnar

@@ -14,7 +14,7 @@ herr_t collect_message(unsigned, const H5E_error2_t* entry, void* out) {
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 void silence_errors() {
     static std::once_flag once;
@@ -53,4 +53,4 @@ Datatype bool_enum_type(const std::string& where) {
     return t;
 }
 
-}  // namespace asebytes::hdf5
+} // namespace asebytes::hdf5

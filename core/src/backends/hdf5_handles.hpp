@@ -28,20 +28,19 @@ std::string take_error_stack();
 [[noreturn]] void fail(const std::string& where, const std::string& operation);
 
 /// Checks an herr_t / htri_t / hid_t result: negative means failure.
-template <class T>
-T check(T result, const std::string& where, const std::string& operation) {
+template <class T> T check(T result, const std::string& where, const std::string& operation) {
     if (result < 0) fail(where, operation);
     return result;
 }
 
 /// Owner of one hid_t, closed with Close. Default-constructed: no id.
-template <herr_t (*Close)(hid_t)>
-class Handle {
+template <herr_t (*Close)(hid_t)> class Handle {
 public:
     Handle() = default;
     /// Takes `id`; throws (naming where and operation) when it is negative, as HDF5's creators
     /// and openers return on failure.
-    Handle(hid_t id, const std::string& where, const std::string& operation) : id_(check(id, where, operation)) {}
+    Handle(hid_t id, const std::string& where, const std::string& operation)
+        : id_(check(id, where, operation)) {}
     Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)) {}
     Handle& operator=(Handle&& o) noexcept {
         std::swap(id_, o.id_);
@@ -74,4 +73,4 @@ Datatype utf8_string_type(const std::string& where);
 /// numpy's bool as h5py writes it: an enum over int8 with FALSE=0, TRUE=1.
 Datatype bool_enum_type(const std::string& where);
 
-}  // namespace asebytes::hdf5
+} // namespace asebytes::hdf5

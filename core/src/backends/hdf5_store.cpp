@@ -41,7 +41,8 @@ Datatype type_of(const std::string& dtype, const std::string& where) {
         {"<i2", H5T_STD_I16LE},  {"|i1", H5T_STD_I8LE},   {"<u8", H5T_STD_U64LE}, {"<u4", H5T_STD_U32LE},
         {"<u2", H5T_STD_U16LE},  {"|u1", H5T_STD_U8LE}};
     auto it = kTypes.find(dtype);
-    if (it == kTypes.end()) throw TypeError(where + ": dtype " + dtype + " cannot be stored in HDF5 by asebytes");
+    if (it == kTypes.end())
+        throw TypeError(where + ": dtype " + dtype + " cannot be stored in HDF5 by asebytes");
     return Datatype(H5Tcopy(it->second), where, "H5Tcopy");
 }
 
@@ -66,7 +67,8 @@ std::string dtype_of(hid_t type, const std::string& where) {
         break;
     }
     throw CorruptDataError(where + ": stored HDF5 type is not one asebytes reads (class " +
-                           std::to_string(static_cast<int>(H5Tget_class(type))) + ", " + std::to_string(size) + " bytes)");
+                           std::to_string(static_cast<int>(H5Tget_class(type))) + ", " +
+                           std::to_string(size) + " bytes)");
 }
 
 std::vector<hsize_t> to_hsize(const std::vector<std::int64_t>& v) { return {v.begin(), v.end()}; }
@@ -80,19 +82,23 @@ std::vector<std::int64_t> extent_of(hid_t dataset, const std::string& where) {
 }
 
 // The dataspaces for rows [start, start + count) of a dataset: (file, memory).
-std::pair<Dataspace, Dataspace> row_spaces(hid_t dataset, std::int64_t start, std::int64_t count, const std::string& where) {
+std::pair<Dataspace, Dataspace> row_spaces(hid_t dataset, std::int64_t start, std::int64_t count,
+                                           const std::string& where) {
     Dataspace file(H5Dget_space(dataset), where, "H5Dget_space");
     auto dims = extent_of(dataset, where);
-    if (dims.empty()) throw CorruptDataError(where + ": a scalar dataset where an array of rows was expected");
+    if (dims.empty())
+        throw CorruptDataError(where + ": a scalar dataset where an array of rows was expected");
     if (start < 0 || start + count > dims[0])
-        throw CorruptDataError(where + ": rows " + std::to_string(start) + ".." + std::to_string(start + count) +
-                               " are outside its " + std::to_string(dims[0]) + " rows");
+        throw CorruptDataError(where + ": rows " + std::to_string(start) + ".." +
+                               std::to_string(start + count) + " are outside its " + std::to_string(dims[0]) +
+                               " rows");
     std::vector<hsize_t> offset(dims.size(), 0), counts = to_hsize(dims);
     offset[0] = static_cast<hsize_t>(start);
     counts[0] = static_cast<hsize_t>(count);
-    check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, offset.data(), nullptr, counts.data(), nullptr), where,
-          "H5Sselect_hyperslab");
-    Dataspace memory(H5Screate_simple(static_cast<int>(counts.size()), counts.data(), nullptr), where, "H5Screate_simple");
+    check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, offset.data(), nullptr, counts.data(), nullptr),
+          where, "H5Sselect_hyperslab");
+    Dataspace memory(H5Screate_simple(static_cast<int>(counts.size()), counts.data(), nullptr), where,
+                     "H5Screate_simple");
     return {std::move(file), std::move(memory)};
 }
 
@@ -100,18 +106,22 @@ bool attribute_exists(hid_t object, const std::string& name, const std::string& 
     return check(H5Aexists(object, name.c_str()), where, "H5Aexists") > 0;
 }
 
-void write_attribute(hid_t object, const std::string& name, hid_t type, const Dataspace& space, const void* data,
-                     const std::string& where) {
-    if (attribute_exists(object, name, where)) check(H5Adelete(object, name.c_str()), where, "H5Adelete " + name);
-    Attribute a(H5Acreate2(object, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), where, "H5Acreate2 " + name);
+void write_attribute(hid_t object, const std::string& name, hid_t type, const Dataspace& space,
+                     const void* data, const std::string& where) {
+    if (attribute_exists(object, name, where))
+        check(H5Adelete(object, name.c_str()), where, "H5Adelete " + name);
+    Attribute a(H5Acreate2(object, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), where,
+                "H5Acreate2 " + name);
     check(H5Awrite(a.get(), type, data), where, "H5Awrite " + name);
 }
 
-std::vector<std::string> read_string_attribute(hid_t object, const std::string& name, const std::string& where) {
+std::vector<std::string> read_string_attribute(hid_t object, const std::string& name,
+                                               const std::string& where) {
     Attribute a(H5Aopen(object, name.c_str(), H5P_DEFAULT), where, "H5Aopen " + name);
     Datatype stored(H5Aget_type(a.get()), where, "H5Aget_type");
     Dataspace space(H5Aget_space(a.get()), where, "H5Aget_space");
-    const auto n = static_cast<std::size_t>(check(H5Sget_simple_extent_npoints(space.get()), where, "npoints"));
+    const auto n =
+        static_cast<std::size_t>(check(H5Sget_simple_extent_npoints(space.get()), where, "npoints"));
     if (H5Tget_class(stored.get()) != H5T_STRING) {
         // h5py writes an empty Python list as an empty float64 array.
         if (n == 0) return {};
@@ -122,13 +132,15 @@ std::vector<std::string> read_string_attribute(hid_t object, const std::string& 
         Datatype memory = utf8_string_type(where);
         std::vector<char*> raw(n, nullptr);
         if (n) check(H5Aread(a.get(), memory.get(), raw.data()), where, "H5Aread " + name);
-        for (char* s : raw) out.emplace_back(s ? s : "");
+        for (char* s : raw)
+            out.emplace_back(s ? s : "");
         if (n) H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, raw.data());
     } else {
         const std::size_t size = H5Tget_size(stored.get());
         std::vector<char> raw(n * size);
         if (n) check(H5Aread(a.get(), stored.get(), raw.data()), where, "H5Aread " + name);
-        for (std::size_t i = 0; i < n; ++i) out.emplace_back(raw.data() + i * size, strnlen(raw.data() + i * size, size));
+        for (std::size_t i = 0; i < n; ++i)
+            out.emplace_back(raw.data() + i * size, strnlen(raw.data() + i * size, size));
     }
     return out;
 }
@@ -159,13 +171,14 @@ std::string canonical(const std::string& path) {
     return ec ? path : p.string();
 }
 
-}  // namespace
+} // namespace
 
 void SharedFile::open(bool writable, bool create) {
     file_.reset();
     writable_ = writable;
     if (create) {
-        file_ = File(H5Fcreate(path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), path_, "creating the HDF5 file");
+        file_ = File(H5Fcreate(path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), path_,
+                     "creating the HDF5 file");
         return;
     }
     const htri_t is_hdf5 = H5Fis_hdf5(path_.c_str());
@@ -176,7 +189,8 @@ void SharedFile::open(bool writable, bool create) {
     const hid_t id = H5Fopen(path_.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0) {
         const std::string stack = take_error_stack();
-        throw CorruptDataError(path_ + ": cannot open the HDF5 file" + (writable ? " for writing" : "") + ": " + stack);
+        throw CorruptDataError(path_ + ": cannot open the HDF5 file" + (writable ? " for writing" : "") +
+                               ": " + stack);
     }
     file_ = File(id, path_, "H5Fopen");
 }
@@ -186,21 +200,27 @@ Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, bool wri
     silence_errors();
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     if (group.empty() || group.find('/') != std::string::npos || group == "." || group == "..")
-        throw Error("invalid group name '" + group + "' for " + path + " (it must be one HDF5 name, without '/')");
-    if (settings_.mpi_comm) open_collective(writable);
-    else open_shared(writable);
+        throw Error("invalid group name '" + group + "' for " + path +
+                    " (it must be one HDF5 name, without '/')");
+    if (settings_.mpi_comm)
+        open_collective(writable);
+    else
+        open_shared(writable);
     const std::string where = location();
     const htri_t exists = H5Lexists(file_id(), group_.c_str(), H5P_DEFAULT);
     if (exists > 0) {
         H5O_info_t info;
-        check(H5Oget_info_by_name2(file_id(), group_.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT), where, "H5Oget_info");
-        if (info.type != H5O_TYPE_GROUP) throw CorruptDataError(where + ": '" + group_ + "' is not an HDF5 group");
+        check(H5Oget_info_by_name2(file_id(), group_.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT), where,
+              "H5Oget_info");
+        if (info.type != H5O_TYPE_GROUP)
+            throw CorruptDataError(where + ": '" + group_ + "' is not an HDF5 group");
         return;
     }
     take_error_stack();
     if (!writable) {
         std::string known;
-        for (const auto& g : list_groups(path)) known += (known.empty() ? "" : ", ") + g;
+        for (const auto& g : list_groups(path))
+            known += (known.empty() ? "" : ", ") + g;
         throw Error(where + ": no such group in the file (groups: " + (known.empty() ? "none" : known) + ")");
     }
     Group(H5Gcreate2(file_id(), group_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), where, "H5Gcreate2");
@@ -268,7 +288,9 @@ std::vector<std::string> Hdf5Store::list_groups(const std::string& path) {
 
 hid_t Hdf5Store::file_id() const { return own_file_ ? own_file_.get() : file_->id(); }
 std::string Hdf5Store::location() const { return path_ + ", group '" + group_ + "'"; }
-std::string Hdf5Store::where(const std::string& name) const { return path_ + ", dataset '/" + group_ + "/" + name + "'"; }
+std::string Hdf5Store::where(const std::string& name) const {
+    return path_ + ", dataset '/" + group_ + "/" + name + "'";
+}
 
 Group Hdf5Store::open_group() const {
     return Group(H5Gopen2(file_id(), group_.c_str(), H5P_DEFAULT), location(), "H5Gopen2");
@@ -327,47 +349,55 @@ NdArray Hdf5Store::read_rows(const std::string& name, std::int64_t start, std::i
     auto shape = extent_of(d.get(), w);
     shape[0] = stop - start;
     std::size_t n = 1;
-    for (auto s : shape) n *= static_cast<std::size_t>(s);
+    for (auto s : shape)
+        n *= static_cast<std::size_t>(s);
     Datatype memtype = type_of(dtype, w);
     std::vector<std::uint8_t> bytes(n * itemsize_of(dtype));
-    if (n) check(H5Dread(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, bytes.data()), w, "H5Dread");
+    if (n)
+        check(H5Dread(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, bytes.data()), w,
+              "H5Dread");
     return NdArray(dtype, std::move(shape), std::move(bytes));
 }
 
-std::vector<std::string> Hdf5Store::read_strings(const std::string& name, std::int64_t start, std::int64_t stop) {
+std::vector<std::string> Hdf5Store::read_strings(const std::string& name, std::int64_t start,
+                                                 std::int64_t stop) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const std::string w = where(name);
     Dataset d = open_dataset(name);
     Datatype stored(H5Dget_type(d.get()), w, "H5Dget_type");
     if (dtype_of(stored.get(), w) != kString) throw TypeError(w + ": a numeric dataset read as strings");
-    if (extent_of(d.get(), w).size() != 1) throw CorruptDataError(w + ": string datasets must be one-dimensional");
+    if (extent_of(d.get(), w).size() != 1)
+        throw CorruptDataError(w + ": string datasets must be one-dimensional");
     auto [file, memory] = row_spaces(d.get(), start, stop - start, w);
     Datatype memtype = utf8_string_type(w);
     std::vector<char*> raw(static_cast<std::size_t>(stop - start), nullptr);
     std::vector<std::string> out;
     if (raw.empty()) return out;
     check(H5Dread(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, raw.data()), w, "H5Dread");
-    for (char* s : raw) out.emplace_back(s ? s : "");
+    for (char* s : raw)
+        out.emplace_back(s ? s : "");
     H5Dvlen_reclaim(memtype.get(), memory.get(), H5P_DEFAULT, raw.data());
     return out;
 }
 
-void Hdf5Store::create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
-                       const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) {
+void Hdf5Store::create(const std::string& name, const std::string& dtype,
+                       const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
+                       std::int64_t expected_rows) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const std::string w = where(name);
     Datatype type = type_of(dtype, w);
     std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk;
     // Upstream chunks (min(chunk_frames, rows of the first write), *row_shape); HDF5 needs
     // every chunk dimension >= 1.
-    chunk.push_back(static_cast<hsize_t>(
-        std::max<std::int64_t>(1, std::min<std::int64_t>(static_cast<std::int64_t>(settings_.chunk_rows), expected_rows))));
+    chunk.push_back(static_cast<hsize_t>(std::max<std::int64_t>(
+        1, std::min<std::int64_t>(static_cast<std::int64_t>(settings_.chunk_rows), expected_rows))));
     for (auto s : row_shape) {
         dims.push_back(static_cast<hsize_t>(s));
         maxdims.push_back(H5S_UNLIMITED);
         chunk.push_back(static_cast<hsize_t>(std::max<std::int64_t>(1, s)));
     }
-    Dataspace space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()), w, "H5Screate_simple");
+    Dataspace space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()), w,
+                    "H5Screate_simple");
     PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE), w, "H5Pcreate");
     check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, "H5Pset_chunk");
     // h5py allocates fill values with the chunks (FILL_TIME_ALLOC); golden files show it.
@@ -375,13 +405,15 @@ void Hdf5Store::create(const std::string& name, const std::string& dtype, const 
     if (settings_.gzip_level && is_numeric(dtype))
         check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(*settings_.gzip_level)), w, "H5Pset_deflate");
     const char* empty = "";
-    if (dtype == kString) check(H5Pset_fill_value(dcpl.get(), type.get(), &empty), w, "H5Pset_fill_value");
-    else if (!fill.empty()) check(H5Pset_fill_value(dcpl.get(), type.get(), fill.data()), w, "H5Pset_fill_value");
+    if (dtype == kString)
+        check(H5Pset_fill_value(dcpl.get(), type.get(), &empty), w, "H5Pset_fill_value");
+    else if (!fill.empty())
+        check(H5Pset_fill_value(dcpl.get(), type.get(), fill.data()), w, "H5Pset_fill_value");
     PropertyList lcpl(H5Pcreate(H5P_LINK_CREATE), w, "H5Pcreate");
     check(H5Pset_create_intermediate_group(lcpl.get(), 1), w, "H5Pset_create_intermediate_group");
     const std::string full = group_ + "/" + name;
-    Dataset(H5Dcreate2(file_id(), full.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), w,
-            "H5Dcreate2");
+    Dataset(H5Dcreate2(file_id(), full.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+            w, "H5Dcreate2");
 }
 
 void Hdf5Store::resize(const std::string& name, const std::vector<std::int64_t>& shape) {
@@ -403,10 +435,12 @@ void Hdf5Store::write_rows(const std::string& name, std::int64_t start, const Nd
         H5Sselect_none(memory.get());
     }
     Datatype memtype = type_of(rows.typestr(), w);
-    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w, "H5Dwrite");
+    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w,
+          "H5Dwrite");
 }
 
-void Hdf5Store::write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) {
+void Hdf5Store::write_strings(const std::string& name, std::int64_t start,
+                              const std::vector<std::string>& rows) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     if (rows.empty()) return;
     const std::string w = where(name);
@@ -415,14 +449,16 @@ void Hdf5Store::write_strings(const std::string& name, std::int64_t start, const
     Datatype memtype = utf8_string_type(w);
     std::vector<const char*> raw;
     raw.reserve(rows.size());
-    for (const auto& s : rows) raw.push_back(s.c_str());
-    if (settings_.mpi_comm)  // HDF5 1.10 cannot write variable-length data with MPI-IO
-        throw NotSupportedError(w + ": strings (JSON values) cannot be written collectively by parallel HDF5");
+    for (const auto& s : rows)
+        raw.push_back(s.c_str());
+    if (settings_.mpi_comm) // HDF5 1.10 cannot write variable-length data with MPI-IO
+        throw NotSupportedError(w +
+                                ": strings (JSON values) cannot be written collectively by parallel HDF5");
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, raw.data()), w, "H5Dwrite");
 }
 
-void Hdf5Store::write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
-                                const NdArray& rows) {
+void Hdf5Store::write_scattered(const std::string& name,
+                                const std::vector<std::vector<std::int64_t>>& leading, const NdArray& rows) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const std::string w = where(name);
     Dataset d = open_dataset(name);
@@ -432,8 +468,10 @@ void Hdf5Store::write_scattered(const std::string& name, const std::vector<std::
     // HDF5 pairs memory and file elements in increasing file order: sort the cells by position
     // and merge neighbours along the last leading axis into one hyperslab each.
     std::vector<std::size_t> order(leading.size());
-    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return leading[a] < leading[b]; });
+    for (std::size_t k = 0; k < order.size(); ++k)
+        order[k] = k;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return leading[a] < leading[b]; });
     const std::size_t row_bytes = leading.empty() ? 0 : rows.nbytes() / leading.size();
     std::vector<std::uint8_t> sorted(rows.nbytes());
     for (std::size_t k = 0; k < order.size(); ++k)
@@ -462,7 +500,8 @@ void Hdf5Store::write_scattered(const std::string& name, const std::vector<std::
     Dataspace memory(H5Screate_simple(1, &elements, nullptr), w, "H5Screate_simple");
     if (rows.size() == 0) check(H5Sselect_none(memory.get()), w, "H5Sselect_none");
     Datatype memtype = type_of(rows.typestr(), w);
-    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), sorted.data()), w, "H5Dwrite");
+    check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), sorted.data()), w,
+          "H5Dwrite");
 }
 
 void Hdf5Store::remove_array(const std::string& name) {
@@ -515,7 +554,8 @@ void Hdf5Store::set_strings_attr(const std::string& name, const std::vector<std:
     Dataspace space(H5Screate_simple(1, &n, nullptr), location(), "H5Screate_simple");
     Datatype t = utf8_string_type(location());
     std::vector<const char*> raw;
-    for (const auto& v : values) raw.push_back(v.c_str());
+    for (const auto& v : values)
+        raw.push_back(v.c_str());
     const char* none = nullptr;
     write_attribute(g.get(), name, t.get(), space, raw.empty() ? &none : raw.data(), location());
 }
@@ -525,7 +565,8 @@ std::optional<std::string> Hdf5Store::get_array_attr(const std::string& array, c
     Dataset d = open_dataset(array);
     if (!attribute_exists(d.get(), name, where(array))) return std::nullopt;
     auto values = read_string_attribute(d.get(), name, where(array));
-    if (values.size() != 1) throw CorruptDataError(where(array) + ": attribute '" + name + "' is not one string");
+    if (values.size() != 1)
+        throw CorruptDataError(where(array) + ": attribute '" + name + "' is not one string");
     return values[0];
 }
 
@@ -545,8 +586,8 @@ std::vector<std::string> Hdf5Store::attr_names() {
     check(H5Oget_info2(g.get(), &info, H5O_INFO_NUM_ATTRS), location(), "H5Oget_info2");
     std::vector<std::string> out;
     for (hsize_t i = 0; i < info.num_attrs; ++i) {
-        Attribute a(H5Aopen_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT), location(),
-                    "H5Aopen_by_idx");
+        Attribute a(H5Aopen_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT),
+                    location(), "H5Aopen_by_idx");
         const ssize_t len = check(H5Aget_name(a.get(), 0, nullptr), location(), "H5Aget_name");
         std::string name(static_cast<std::size_t>(len) + 1, '\0');
         H5Aget_name(a.get(), name.size(), name.data());
@@ -559,7 +600,8 @@ std::vector<std::string> Hdf5Store::attr_names() {
 void Hdf5Store::clear_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     check(H5Ldelete(file_id(), group_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
-    Group(H5Gcreate2(file_id(), group_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), location(), "H5Gcreate2");
+    Group(H5Gcreate2(file_id(), group_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), location(),
+          "H5Gcreate2");
 }
 
 void Hdf5Store::remove_group() {
@@ -572,4 +614,4 @@ void Hdf5Store::flush() {
     check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), location(), "H5Fflush");
 }
 
-}  // namespace asebytes::columnar
+} // namespace asebytes::columnar

@@ -29,12 +29,14 @@ public:
     bool has_array(const std::string& name) override;
     ArrayInfo info(const std::string& name) override;
     NdArray read_rows(const std::string& name, std::int64_t start, std::int64_t stop) override;
-    std::vector<std::string> read_strings(const std::string& name, std::int64_t start, std::int64_t stop) override;
+    std::vector<std::string> read_strings(const std::string& name, std::int64_t start,
+                                          std::int64_t stop) override;
     void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
                 const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) override;
     void resize(const std::string& name, const std::vector<std::int64_t>& shape) override;
     void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) override;
-    void write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) override;
+    void write_strings(const std::string& name, std::int64_t start,
+                       const std::vector<std::string>& rows) override;
     void write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
                          const NdArray& rows) override;
     void remove_array(const std::string& name) override;
@@ -67,8 +69,8 @@ private:
     std::string path_, group_;
     StoreSettings settings_;
     int rank_ = 0;
-    hdf5::File own_file_;                 ///< the file, when opened collectively (never shared)
+    hdf5::File own_file_; ///< the file, when opened collectively (never shared)
     hdf5::PropertyList collective_write_;
 };
 
-}  // namespace asebytes::columnar
+} // namespace asebytes::columnar

@@ -35,10 +35,10 @@ struct ColumnarSettings {
 
 /// One frame as one MPI rank holds it, for ColumnarBackend::extend_collective.
 struct LocalFrame {
-    Row global;                            ///< per-frame values (energy, cell, info...), the same on every rank
-    Row local;                             ///< per-atom arrays of this rank's atoms (first axis: local atoms)
-    std::vector<std::uint64_t> atom_rows;  ///< the row of each local atom in the frame (atom-id order)
-    std::uint64_t total_atoms = 0;         ///< atoms of the whole frame, over all ranks
+    Row global; ///< per-frame values (energy, cell, info...), the same on every rank
+    Row local;  ///< per-atom arrays of this rank's atoms (first axis: local atoms)
+    std::vector<std::uint64_t> atom_rows; ///< the row of each local atom in the frame (atom-id order)
+    std::uint64_t total_atoms = 0;        ///< atoms of the whole frame, over all ranks
 };
 
 class ColumnarBackend : public ObjectReadWriteBackend {
@@ -62,7 +62,8 @@ public:
     std::size_t size() override;
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override;
     /// Reads each dataset once per run of nearby rows (one hyperslab), not once per row.
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override;
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override;
     Keys keys(std::size_t index) override;
 
     void set(std::size_t index, const MaybeRow& row) override;
@@ -92,4 +93,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -46,4 +46,4 @@ private:
     WriterStats stats_;
 };
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi
