@@ -93,9 +93,17 @@ TEST(ColumnarLayout, CompressionAndChunkingFollowTheBackendOptions) {
     EXPECT_THROW(ObjectIO((dir / "x.h5").string(), with({{"level", "3"}})), Error);
 }
 
-class ColumnarLayouts : public ::testing::TestWithParam<std::string> {
+// Each layout, with gzip (the default) and without compression.
+struct LayoutSpec {
+    std::string extension, compression;
+};
+
+class ColumnarLayouts : public ::testing::TestWithParam<LayoutSpec> {
 protected:
-    std::string store(const TempDir& dir) const { return (dir / ("s" + GetParam())).string(); }
+    std::string store(const TempDir& dir) const { return (dir / ("s" + GetParam().extension)).string(); }
+    ObjectIO open(const TempDir& dir) const {
+        return ObjectIO(store(dir), with({{"compression", GetParam().compression}}));
+    }
 };
 
 TEST_P(ColumnarLayouts, SmallFramesThenLargerOnesReadBackExactly) {
@@ -104,11 +112,11 @@ TEST_P(ColumnarLayouts, SmallFramesThenLargerOnesReadBackExactly) {
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
         return a.at("arrays.numbers").as_array().size() < b.at("arrays.numbers").as_array().size();
     });
-    ObjectIO io(store(dir));
+    ObjectIO io = open(dir);
     for (std::size_t i = 0; i < rows.size(); i += 3)
         io.extend(std::vector<Row>(rows.begin() + static_cast<std::ptrdiff_t>(i),
                                    rows.begin() + static_cast<std::ptrdiff_t>(std::min(i + 3, rows.size()))));
-    ObjectIO again(store(dir));
+    ObjectIO again = open(dir);
     ASSERT_EQ(again.size(), rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
         EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
@@ -117,7 +125,7 @@ TEST_P(ColumnarLayouts, SmallFramesThenLargerOnesReadBackExactly) {
 TEST_P(ColumnarLayouts, InsertAndEraseInTheMiddleKeepPerAtomDataAligned) {
     TempDir dir;
     auto rows = golden_rows("periodic");
-    ObjectIO io(store(dir));
+    ObjectIO io = open(dir);
     io.extend(rows);
     io.insert(3, rows[19]);
     rows.insert(rows.begin() + 3, rows[19]);
@@ -136,7 +144,7 @@ TEST_P(ColumnarLayouts, InsertAndEraseInTheMiddleKeepPerAtomDataAligned) {
 TEST_P(ColumnarLayouts, ValuesOfTheWrongTypeAreRefusedAndChangeNothing) {
     TempDir dir;
     const auto rows = golden_rows("periodic");
-    ObjectIO io(store(dir));
+    ObjectIO io = open(dir);
     io.extend(rows);
     Row bad = rows[0];
     bad["calc.energy"] = Value("high");
@@ -160,11 +168,11 @@ TEST_P(ColumnarLayouts, ValuesOfTheWrongTypeAreRefusedAndChangeNothing) {
 TEST_P(ColumnarLayouts, PlaceholdersAreRowsWithoutAtomsOrValues) {
     TempDir dir;
     {
-        ObjectIO io(store(dir));
+        ObjectIO io = open(dir);
         io.extend({golden_rows("periodic")[0]});
         io.reserve(2);
     }
-    ObjectIO io(store(dir));
+    ObjectIO io = open(dir);
     EXPECT_EQ(io.size(), 3u);
     EXPECT_FALSE(io.get(1).has_value());
     EXPECT_FALSE(io.get(2).has_value());
@@ -175,7 +183,7 @@ TEST_P(ColumnarLayouts, PlaceholdersAreRowsWithoutAtomsOrValues) {
 TEST_P(ColumnarLayouts, UpdatesKeepEveryOtherCellAndMayChangeAFramesAtomCount) {
     TempDir dir;
     auto rows = golden_rows("periodic");
-    ObjectIO io(store(dir));
+    ObjectIO io = open(dir);
     io.extend(rows);
     const auto forces =
         NdArray::from<double>(rows[5].at("calc.forces").as_array().shape(),
@@ -197,15 +205,20 @@ TEST_P(ColumnarLayouts, UpdatesKeepEveryOtherCellAndMayChangeAFramesAtomCount) {
         rows[7][k] = v;
     EXPECT_THROW(io.update(8, Row{{"arrays.positions", rows[0].at("arrays.positions")}}), TypeError)
         << "positions of another atom count alone would leave forces of the old count";
-    ObjectIO again(store(dir));
+    ObjectIO again = open(dir);
     ASSERT_EQ(again.size(), rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
         EXPECT_EQ(*again.get(static_cast<std::int64_t>(i)), rows[i]) << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Both, ColumnarLayouts, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
-    return i.param == ".h5" ? std::string("ragged") : std::string("padded");
-});
+INSTANTIATE_TEST_SUITE_P(Both, ColumnarLayouts,
+                         ::testing::Values(LayoutSpec{".h5", "gzip"}, LayoutSpec{".h5", "none"},
+                                           LayoutSpec{".h5p", "gzip"}, LayoutSpec{".h5p", "none"}),
+                         [](const auto& i) {
+                             return (i.param.extension == ".h5" ? std::string("ragged_")
+                                                                : std::string("padded_")) +
+                                    i.param.compression;
+                         });
 
 } // namespace
 } // namespace asebytes::test
