@@ -175,6 +175,16 @@ struct ColumnarBackend::Impl {
     };
     Batch plan(const std::vector<MaybeRow>& rows, std::int64_t first_row) const;
     std::size_t extend(const std::vector<MaybeRow>& rows);
+    struct CollectiveBatch {
+        std::vector<MaybeRow> globals;   ///< per-frame values of each frame
+        std::vector<MaybeRow> presence;  ///< every key of each frame (for the _present flags)
+        std::vector<std::int64_t> atoms; ///< atoms of each whole frame
+        std::set<std::string> local_keys;
+    };
+    CollectiveBatch check_local_frames(const std::vector<LocalFrame>& frames) const;
+    Column local_column(const std::string& key, const std::vector<LocalFrame>& frames) const;
+    std::vector<Column> collective_columns(const std::vector<LocalFrame>& frames,
+                                           const CollectiveBatch& b) const;
     std::size_t extend_collective(const std::vector<LocalFrame>& frames);
     void write_local_column(Column& c, const std::vector<LocalFrame>& frames);
     void refuse_when_collective(const char* operation) const;
@@ -739,27 +749,22 @@ void ColumnarBackend::Impl::refuse_when_collective(const char* operation) const 
                                 "): only extend and extend_collective are");
 }
 
-std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFrame>& frames) {
-    if (!settings.mpi_comm)
-        throw NotSupportedError(where() +
-                                ": extend_collective needs a store opened with an MPI communicator");
-    if (frames.empty()) return static_cast<std::size_t>(n);
-    std::vector<MaybeRow> globals, presence;
-    std::vector<std::int64_t> batch_atoms;
-    std::vector<std::optional<std::int64_t>> no_atoms(frames.size());
+// The rows of a collective batch as the serial code paths take them, checked.
+ColumnarBackend::Impl::CollectiveBatch
+ColumnarBackend::Impl::check_local_frames(const std::vector<LocalFrame>& frames) const {
+    CollectiveBatch b;
     const std::string what = where() + ", extend_collective";
-    std::set<std::string> local_keys;
     for (const auto& kv : frames.front().local)
-        local_keys.insert(kv.first);
+        b.local_keys.insert(kv.first);
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const LocalFrame& f = frames[i];
-        globals.emplace_back(f.global);
-        presence.emplace_back(f.global);
-        batch_atoms.push_back(static_cast<std::int64_t>(f.total_atoms));
+        b.globals.emplace_back(f.global);
+        b.presence.emplace_back(f.global);
+        b.atoms.push_back(static_cast<std::int64_t>(f.total_atoms));
         std::set<std::string> keys;
         for (const auto& [k, v] : f.local) {
             keys.insert(k);
-            (*presence.back())[k] = Value();
+            (*b.presence.back())[k] = Value();
             if (f.global.count(k)) throw KeyError(what + ": key '" + k + "' is both per-frame and per-atom");
             if (!v.is_array() || v.as_array().ndim() == 0 ||
                 v.as_array().shape()[0] != static_cast<std::int64_t>(f.atom_rows.size()))
@@ -767,60 +772,80 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
                                 "': " + std::to_string(f.atom_rows.size()) +
                                 " local atoms need an array with that many rows");
         }
-        if (keys != local_keys) throw KeyError(what + ": every frame needs the same per-atom keys");
+        if (keys != b.local_keys) throw KeyError(what + ": every frame needs the same per-atom keys");
         for (auto r : f.atom_rows)
             if (r >= f.total_atoms)
                 throw IndexError(what + ": atom row " + std::to_string(r) + " of a frame of " +
                                  std::to_string(f.total_atoms) + " atoms");
     }
-    // Columns: per-frame ones from the global values, per-atom ones from the local arrays.
+    return b;
+}
+
+// The per-atom column of local key `key`, as stored or about to be created.
+Column ColumnarBackend::Impl::local_column(const std::string& key,
+                                           const std::vector<LocalFrame>& frames) const {
+    const std::string what = where() + ", extend_collective, key '" + key + "'";
+    check_key(key);
+    const NdArray& a = frames.front().local.at(key).as_array();
+    if (!storable_dtypes().count(a.typestr())) throw TypeError(what + ": dtype " + a.typestr());
+    Column c;
+    c.name = key;
+    c.per_atom = true;
+    c.kind = CellKind::Array;
+    c.dtype = a.typestr();
+    c.row_shape.assign(a.shape().begin() + 1, a.shape().end());
+    auto it = by_name.find(key);
+    const Column& known = it == by_name.end() ? c : columns[it->second];
+    if (!known.per_atom || known.dtype != c.dtype || known.row_shape != c.row_shape)
+        throw TypeError(what + ": does not match its stored per-atom column");
+    for (const auto& f : frames) {
+        const NdArray& b = f.local.at(key).as_array();
+        if (b.typestr() != c.dtype ||
+            std::vector<std::int64_t>(b.shape().begin() + 1, b.shape().end()) != c.row_shape)
+            throw TypeError(what + ": changes dtype or shape between frames");
+    }
+    return c;
+}
+
+// Columns a collective batch creates; every value checked, and no text (parallel HDF5 1.10
+// writes no variable-length data), before any collective call.
+std::vector<Column> ColumnarBackend::Impl::collective_columns(const std::vector<LocalFrame>& frames,
+                                                              const CollectiveBatch& b) const {
+    const std::string what = where() + ", extend_collective";
     std::vector<Column> added;
     std::set<std::string> global_keys;
     for (const auto& f : frames)
         for (const auto& kv : f.global)
             global_keys.insert(kv.first);
+    const std::vector<std::optional<std::int64_t>> no_atoms(frames.size());
     for (const auto& k : global_keys) {
         check_key(k);
-        if (by_name.count(k)) continue;
-        Column c = new_column(k, globals, no_atoms);
-        if (c.kind == CellKind::Json)
-            throw NotSupportedError(what + ": key '" + k + "' holds text, which parallel HDF5 cannot write");
-        added.push_back(std::move(c));
+        if (!by_name.count(k)) added.push_back(new_column(k, b.globals, no_atoms));
     }
-    for (const auto& k : local_keys) {
-        check_key(k);
-        const NdArray& a = frames.front().local.at(k).as_array();
-        if (!storable_dtypes().count(a.typestr()))
-            throw TypeError(what + ": key '" + k + "' has dtype " + a.typestr());
-        Column c;
-        c.name = k;
-        c.per_atom = true;
-        c.kind = CellKind::Array;
-        c.dtype = a.typestr();
-        c.row_shape.assign(a.shape().begin() + 1, a.shape().end());
-        auto it = by_name.find(k);
-        const Column& known = it == by_name.end() ? c : columns[it->second];
-        if (!known.per_atom || known.dtype != c.dtype || known.row_shape != c.row_shape)
-            throw TypeError(what + ": key '" + k + "' does not match its stored per-atom column");
-        for (const auto& f : frames) {
-            const NdArray& b = f.local.at(k).as_array();
-            std::vector<std::int64_t> trailing(b.shape().begin() + 1, b.shape().end());
-            if (b.typestr() != c.dtype || trailing != c.row_shape)
-                throw TypeError(what + ": key '" + k + "' changes dtype or shape between frames");
+    for (const auto& k : b.local_keys) {
+        Column c = local_column(k, frames);
+        if (!by_name.count(k)) added.push_back(std::move(c));
+    }
+    for (const std::vector<Column>* set : {&columns, static_cast<const std::vector<Column>*>(&added)})
+        for (const auto& c : *set) {
+            if (c.per_atom && !b.local_keys.count(c.name))
+                throw KeyError(what + ": per-atom column '" + c.name + "' is missing from the frames");
+            if (!c.per_atom && c.kind == CellKind::Json)
+                throw NotSupportedError(what + ": key '" + c.name +
+                                        "' holds text, which parallel HDF5 cannot write");
+            if (!c.per_atom) check_fits(c, b.globals, b.atoms, n);
         }
-        if (it == by_name.end()) added.push_back(std::move(c));
-    }
-    for (const auto& c : columns)
-        if (!c.per_atom)
-            check_fits(c, globals, batch_atoms, n);
-        else if (!local_keys.count(c.name))
-            throw KeyError(what + ": per-atom column '" + c.name + "' is missing from the frames");
-    for (const auto& c : columns)
-        if (!c.per_atom && c.kind == CellKind::Json)
-            throw NotSupportedError(what + ": column '" + c.name + "' holds text");
-    for (const auto& c : added)
-        if (!c.per_atom) check_fits(c, globals, batch_atoms, n);
-    const std::int64_t widest = *std::max_element(batch_atoms.begin(), batch_atoms.end());
+    return added;
+}
+
+std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFrame>& frames) {
+    if (!settings.mpi_comm)
+        throw NotSupportedError(where() +
+                                ": extend_collective needs a store opened with an MPI communicator");
+    if (frames.empty()) return static_cast<std::size_t>(n);
+    const CollectiveBatch b = check_local_frames(frames);
+    std::vector<Column> added = collective_columns(frames, b);
+    const std::int64_t widest = *std::max_element(b.atoms.begin(), b.atoms.end());
     if (!ragged() && widest > max_atoms) grow_atom_axis(widest);
     for (auto& c : added) {
         by_name[c.name] = columns.size();
@@ -831,10 +856,10 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
         if (c.per_atom)
             write_local_column(c, frames);
         else
-            write_column(c, globals, batch_atoms);
-        write_mask(c, presence, fresh);
+            write_column(c, b.globals, b.atoms);
+        write_mask(c, b.presence, fresh);
     }
-    write_frame_index(batch_atoms);
+    write_frame_index(b.atoms);
     n += static_cast<std::int64_t>(frames.size());
     write_attrs();
     return static_cast<std::size_t>(n);
