@@ -160,6 +160,10 @@ TEST_P(ColumnarLayouts, ValuesOfTheWrongTypeAreRefusedAndChangeNothing) {
         EXPECT_NE(std::string(e.what()).find("row 2"), std::string::npos) << e.what();
     }
     EXPECT_THROW(io.extend({Row{{"_offsets", Value(1)}}}), KeyError);
+    EXPECT_THROW(io.extend({Row{{"info.z", Value(NdArray("<c16", {1}, std::vector<std::uint8_t>(16)))}}}),
+                 TypeError);
+    EXPECT_THROW(io.extend({Row{{"info.raw", Value(Binary{1, 2})}}}), TypeError);
+    EXPECT_THROW(io.extend({Row{{"calc.energy", Value()}}}), TypeError) << "None in a float column";
     ASSERT_EQ(io.size(), rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
         EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;

@@ -35,9 +35,11 @@ struct CellType {
     std::vector<std::int64_t> shape;
 };
 
+// The dtypes the HDF5 store maps (type_of in hdf5_store.cpp); others are refused before anything
+// is written.
 const std::set<std::string>& storable_dtypes() {
-    static const std::set<std::string> s = {"<f8", "<f4", "<f2", "<i8", "<i4", "<i2",
-                                            "|i1", "<u8", "<u4", "<u2", "|u1", "|b1"};
+    static const std::set<std::string> s = {"<f8", "<f4", "<i8", "<i4", "<i2", "|i1",
+                                            "<u8", "<u4", "<u2", "|u1", "|b1"};
     return s;
 }
 
