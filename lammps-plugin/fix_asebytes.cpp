@@ -605,7 +605,7 @@ void FixASEBytes::write_collective(Row globals)
       local[columns[c].key] = NdArray(asebytes::typestr_of(columns[c].dtype), shape, std::move(data));
     }
     const auto slab = gatherer_->slab(n, local_->ids.data());
-    collective_->write(asebytes::mpi::local_frame(std::move(globals), local, slab));
+    collective_->write(asebytes::mpi::local_frame(world, std::move(globals), local, slab));
     if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
       collective_->flush();
       last_flush_ = step;

@@ -145,6 +145,35 @@ std::vector<std::string> read_string_attribute(hid_t object, const std::string& 
     return out;
 }
 
+// Selects every element of the given cells (leading coordinates, remaining axes whole), cell by
+// cell in `order`, element by element within a cell (row-major), as the memory buffer holds them.
+void select_points(hid_t space, const std::vector<std::int64_t>& extent,
+                   const std::vector<std::vector<std::int64_t>>& leading,
+                   const std::vector<std::size_t>& order, const std::string& where) {
+    const std::size_t rank = extent.size(), lead = leading.empty() ? 0 : leading.front().size();
+    std::size_t per_cell = 1;
+    for (std::size_t a = lead; a < rank; ++a)
+        per_cell *= static_cast<std::size_t>(extent[a]);
+    std::vector<hsize_t> coords;
+    coords.reserve(order.size() * per_cell * rank);
+    std::vector<hsize_t> point(rank, 0);
+    for (auto k : order) {
+        for (std::size_t a = 0; a < lead; ++a)
+            point[a] = static_cast<hsize_t>(leading[k][a]);
+        for (std::size_t e = 0; e < per_cell; ++e) {
+            std::size_t rest = e;
+            for (std::size_t a = rank; a-- > lead;) {
+                point[a] = rest % static_cast<std::size_t>(extent[a]);
+                rest /= static_cast<std::size_t>(extent[a]);
+            }
+            coords.insert(coords.end(), point.begin(), point.end());
+        }
+    }
+    if (coords.empty()) return;
+    check(H5Sselect_elements(space, H5S_SELECT_SET, coords.size() / rank, coords.data()), where,
+          "H5Sselect_elements");
+}
+
 herr_t collect_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
     auto& out = *static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
     H5O_info_t info;
@@ -476,8 +505,11 @@ void Hdf5Store::write_scattered(const std::string& name,
     std::vector<std::uint8_t> sorted(rows.nbytes());
     for (std::size_t k = 0; k < order.size(); ++k)
         std::memcpy(sorted.data() + k * row_bytes, rows.bytes() + order[k] * row_bytes, row_bytes);
-    std::size_t k = 0;
-    while (k < order.size()) {
+    // Runs of neighbouring cells: a few become a union of hyperslabs; many (atoms spread over
+    // the ranks one by one) a point selection, since HDF5 1.10 merges hyperslab unions in
+    // quadratic time.
+    std::vector<std::pair<std::size_t, std::size_t>> runs; // (first sorted cell, length)
+    for (std::size_t k = 0; k < order.size();) {
         const auto& first = leading[order[k]];
         std::size_t run = 1;
         while (k + run < order.size()) {
@@ -486,15 +518,25 @@ void Hdf5Store::write_scattered(const std::string& name,
             if (next != first) break;
             ++run;
         }
-        std::vector<hsize_t> start(extent.size(), 0), count(extent.begin(), extent.end());
-        for (std::size_t a = 0; a < first.size(); ++a) {
-            start[a] = static_cast<hsize_t>(first[a]);
-            count[a] = 1;
-        }
-        count[first.size() - 1] = run;
-        check(H5Sselect_hyperslab(file.get(), H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr), w,
-              "H5Sselect_hyperslab");
+        runs.emplace_back(k, run);
         k += run;
+    }
+    constexpr std::size_t kMostHyperslabs = 64;
+    if (runs.size() <= kMostHyperslabs) {
+        for (const auto& [k, run] : runs) {
+            const auto& first = leading[order[k]];
+            std::vector<hsize_t> start(extent.size(), 0), count(extent.begin(), extent.end());
+            for (std::size_t a = 0; a < first.size(); ++a) {
+                start[a] = static_cast<hsize_t>(first[a]);
+                count[a] = 1;
+            }
+            count[first.size() - 1] = run;
+            check(
+                H5Sselect_hyperslab(file.get(), H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr),
+                w, "H5Sselect_hyperslab");
+        }
+    } else {
+        select_points(file.get(), extent, leading, order, w);
     }
     const hsize_t elements = std::max<hsize_t>(1, static_cast<hsize_t>(rows.size()));
     Dataspace memory(H5Screate_simple(1, &elements, nullptr), w, "H5Screate_simple");

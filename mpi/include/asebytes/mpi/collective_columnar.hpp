@@ -18,9 +18,11 @@ namespace asebytes::mpi {
 std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& path, MPI_Comm comm,
                                                           const OpenOptions& options = {});
 
-/// The LocalFrame of this rank: `global` as given, the per-atom columns of `local` reordered by
-/// atom id with their rows in the frame, from a slab of FrameGatherer::slab.
-LocalFrame local_frame(Row global, const Row& local, const Slab& slab);
+/// Collective over `comm`: this rank's LocalFrame of a frame whose atoms are spread over the
+/// ranks (`local`: per-atom arrays of this rank's atoms, rows in the order `slab` was made from;
+/// `slab` from FrameGatherer::slab). The atoms are exchanged so that each rank holds one
+/// contiguous stretch of rows (the frame's rows split evenly), which it writes as one hyperslab.
+LocalFrame local_frame(MPI_Comm comm, Row global, const Row& local, const Slab& slab);
 
 /// Batches this rank's LocalFrames and writes them with extend_collective on the calling
 /// thread (collective writes cannot run on a background thread of one rank). Every rank calls
