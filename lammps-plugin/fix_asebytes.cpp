@@ -1,6 +1,7 @@
 /* fix asebytes: see fix_asebytes.h and README.md. The fix stays thin: it reads LAMMPS's data on
    output steps, converts units, and hands the rest to asebytes::mpi (FrameGatherer, then a
-   BufferedWriter on rank 0 that writes to any asebytes backend). */
+   BufferedWriter on rank 0 that writes to any asebytes backend; for columnar HDF5 stores under
+   mpirun, a CollectiveColumnarWriter with which every rank writes its own atoms). */
 #include "fix_asebytes.h"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "asebytes/backend.hpp"
 #include "asebytes/mpi/buffered_writer.hpp"
+#include "asebytes/mpi/collective_columnar.hpp"
 #include "asebytes/mpi/frame_gatherer.hpp"
 #include "asebytes/registry.hpp"
 #include "ase_units.hpp"
@@ -50,6 +52,9 @@ struct FixASEBytes::LocalColumns {
     std::vector<std::vector<std::int64_t>> ints;   // i_name arrays
     std::vector<const void *> pointers;            // one per gatherer column
 };
+
+static std::string store_path(const std::string &store);
+static bool writes_collectively(const std::string &store, int nprocs);
 
 Fix *FixASEBytes::create(LAMMPS *lmp, int narg, char **arg)
 {
@@ -106,10 +111,19 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
   MPI_Bcast(failure.data(), len, MPI_CHAR, 0, world);
   if (!failure.empty()) error->all(FLERR, "fix asebytes: " + failure);
   MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
+  store_ = store_path(opt_->store);
+  if (writes_collectively(store_, comm->nprocs)) open_collective();
 }
 
 FixASEBytes::~FixASEBytes()
 {
+  if (collective_) {
+    try {
+      collective_->close();
+    } catch (const std::exception &e) {
+      if (screen) fprintf(screen, "WARNING: fix asebytes: closing %s failed: %s\n", store_.c_str(), e.what());
+    }
+  }
   if (writer_) {
     try {
       writer_->close();
@@ -141,6 +155,30 @@ static std::string store_path(const std::string &store)
   }
 }
 
+// Columnar HDF5 (*.h5, *.h5p) under mpirun: parallel HDF5, every rank writes its own atoms
+// (issue 7); everything else goes through rank 0.
+static bool writes_collectively(const std::string &store, int nprocs)
+{
+  auto ends_with = [&](const std::string &suffix) {
+    return store.size() >= suffix.size() && store.compare(store.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return nprocs > 1 && (ends_with(".h5") || ends_with(".h5p"));
+}
+
+void FixASEBytes::open_collective()
+{
+  asebytes::OpenOptions o;
+  o.group = opt_->store_group;
+  o.options = opt_->backend_options;
+  try {
+    auto store = asebytes::mpi::open_collective_columnar(store_, world, o);
+    const std::size_t batch = std::max<std::size_t>(1, std::min<std::size_t>(opt_->buffer_frames, 64));
+    collective_ = std::make_unique<asebytes::mpi::CollectiveColumnarWriter>(store, batch);
+  } catch (const std::exception &e) {
+    error->all(FLERR, "fix asebytes: opening " + store_ + " on every rank failed: " + e.what());
+  }
+}
+
 void FixASEBytes::open_store()
 {
   store_ = store_path(opt_->store);
@@ -161,6 +199,7 @@ void FixASEBytes::open_store()
                             " frames: use 'append yes' to add to them or 'overwrite yes' to replace them");
     }
   }
+  if (writes_collectively(store_, comm->nprocs)) return;  // every rank opens it afterwards
   asebytes::mpi::WriterLimits limits;
   limits.max_frames = opt_->buffer_frames;
   limits.max_bytes = opt_->buffer_bytes;
@@ -521,6 +560,13 @@ void FixASEBytes::write_frame()
   Row row;
   add_globals(row);
   pack_local();
+  if (collective_) {
+    write_collective(std::move(row));
+    last_step_ = step;
+    ++frames_this_run_;
+    schedule_next();
+    return;
+  }
   try {
     gatherer_->gather(local_->ids.size(), local_->ids.data(), local_->pointers, row);
   } catch (const std::exception &e) {
@@ -542,10 +588,46 @@ void FixASEBytes::write_frame()
   schedule_next();
 }
 
+// Every rank: its atoms with their rows in the frame, written collectively batch by batch.
+void FixASEBytes::write_collective(Row globals)
+{
+  const bigint step = update->ntimestep;
+  try {
+    const std::size_t n = local_->ids.size();
+    Row local;
+    const auto &columns = gatherer_->columns();
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const std::size_t width = std::max<std::size_t>(columns[c].width, 1);
+      std::vector<std::int64_t> shape{static_cast<std::int64_t>(n)};
+      if (columns[c].width) shape.push_back(static_cast<std::int64_t>(columns[c].width));
+      const auto *bytes = static_cast<const std::uint8_t *>(local_->pointers[c]);
+      std::vector<std::uint8_t> data(bytes, bytes + n * width * 8);  // int64 and float64 columns only
+      local[columns[c].key] = NdArray(asebytes::typestr_of(columns[c].dtype), shape, std::move(data));
+    }
+    const auto slab = gatherer_->slab(n, local_->ids.data());
+    collective_->write(asebytes::mpi::local_frame(world, std::move(globals), local, slab));
+    if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
+      collective_->flush();
+      last_flush_ = step;
+    }
+  } catch (const std::exception &e) {
+    error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
+  }
+}
+
 std::string FixASEBytes::stats_line() const
 {
-  const auto s = writer_->stats();
   char buf[512];
+  if (collective_) {
+    const auto s = collective_->stats();
+    snprintf(buf, sizeof buf,
+             "fix asebytes %s: %lld frames this run, %llu in all to %s, every rank writing its own atoms "
+             "(parallel HDF5): %.3f s in %llu collective writes on rank 0\n",
+             id, frames_this_run_, static_cast<unsigned long long>(s.frames), store_.c_str(), s.writing_seconds,
+             static_cast<unsigned long long>(s.batches));
+    return buf;
+  }
+  const auto s = writer_->stats();
   snprintf(buf, sizeof buf,
            "fix asebytes %s: %lld frames this run, %llu in all (%.2f MB) to %s; "
            "MD waited %.3f s for the writer, writer busy %.3f s in %llu transactions\n",
@@ -556,6 +638,16 @@ std::string FixASEBytes::stats_line() const
 
 void FixASEBytes::post_run()
 {
+  if (collective_) {
+    try {
+      collective_->flush();  // collective: every rank's atoms of the run are in the file
+    } catch (const std::exception &e) {
+      error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
+    }
+    if (comm->me == 0) utils::logmesg(lmp, stats_line());
+    frames_this_run_ = 0;
+    return;
+  }
   if (comm->me == 0) {
     try {
       writer_->flush();  // every frame of the run is durable when the run returns

@@ -15,6 +15,7 @@ namespace asebytes {
 namespace mpi {
 class FrameGatherer;
 class BufferedWriter;
+class CollectiveColumnarWriter;
 }  // namespace mpi
 namespace lammps {
 struct FixOptions;
@@ -46,6 +47,8 @@ private:
     Source resolve(const std::string &source, bool per_atom);
     void build_gatherer();
     void write_frame();
+    void open_collective();
+    void write_collective(asebytes::Row globals);
     void pack_local();
     void add_globals(asebytes::Row &row);
     void schedule_next();
@@ -61,6 +64,8 @@ private:
     std::unique_ptr<LocalColumns> local_;
     std::unique_ptr<asebytes::mpi::FrameGatherer> gatherer_;
     std::unique_ptr<asebytes::mpi::BufferedWriter> writer_;  // rank 0 only
+    // Columnar HDF5 under mpirun: every rank writes its own atoms (parallel HDF5) instead.
+    std::unique_ptr<asebytes::mpi::CollectiveColumnarWriter> collective_;
     bigint last_step_ = -1;   // last step written or found in the store (append)
     bigint last_flush_ = -1;
     long long frames_this_run_ = 0;

@@ -1,6 +1,7 @@
 #include "asebytes/registry.hpp"
 
 #include "asebytes/adapters.hpp"
+#include "asebytes/backends/columnar.hpp"
 #include "asebytes/backends/extxyz.hpp"
 #include "asebytes/backends/lmdb.hpp"
 #include "asebytes/backends/memory.hpp"
@@ -35,6 +36,8 @@ const std::vector<BackendEntry>& backends() {
     static const std::vector<BackendEntry> table = {
         LmdbBlobBackend::entry(),
         MemoryBackend::entry(),
+        ColumnarBackend::ragged_entry(),
+        ColumnarBackend::padded_entry(),
         ExtxyzBackend::entry(),
     };
     return table;

@@ -23,5 +23,11 @@ INSTANTIATE_TEST_SUITE_P(Memory, Contract, ::testing::Values(StoreSpec{"memory",
 INSTANTIATE_TEST_SUITE_P(Lmdb, Contract,
                          ::testing::Values(StoreSpec{"lmdb", [](const fs::path& d) { return suffix_store(d, ".lmdb"); }}),
                          [](const auto& i) { return i.param.name; });
+// Columnar HDF5: both layouts (gzip, the default; compression=none is covered in
+// tests/columnar, since a contract store is named by its path alone).
+INSTANTIATE_TEST_SUITE_P(Columnar, Contract,
+                         ::testing::Values(StoreSpec{"h5_ragged", [](const fs::path& d) { return suffix_store(d, ".h5"); }},
+                                           StoreSpec{"h5p_padded", [](const fs::path& d) { return suffix_store(d, ".h5p"); }}),
+                         [](const auto& i) { return i.param.name; });
 
 }  // namespace asebytes::test

@@ -150,13 +150,13 @@ TempDir::~TempDir() {
 fs::path copy_golden(const std::string& name, const TempDir& dir) {
     const fs::path target = dir / name;
     fs::copy(golden_dir() / name, target, fs::copy_options::recursive);
-    if (!fs::is_directory(target)) {  // a single-file store (extxyz)
+    if (fs::is_directory(target)) {
+        for (const auto& e : fs::recursive_directory_iterator(target))
+            fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
+        fs::permissions(target, fs::perms::owner_all, fs::perm_options::add);
+    } else {  // single-file stores (*.h5, *.xyz)
         fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
-        return target;
     }
-    for (const auto& e : fs::recursive_directory_iterator(target))
-        fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
-    fs::permissions(target, fs::perms::owner_all, fs::perm_options::add);
     return target;
 }
 

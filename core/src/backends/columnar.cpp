@@ -1,0 +1,1300 @@
+#include "asebytes/backends/columnar.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "asebytes/adapters.hpp"
+#include "columnar_values.hpp"
+#include "hdf5_store.hpp"
+
+namespace asebytes {
+
+using namespace columnar;
+
+namespace {
+
+// The Python asebytes version whose layout we write; readers do not check it, but Python's own
+// files carry it, so ours look the same (spec/columnar.md, "Group attributes").
+constexpr const char* kFormatVersion = "0.3.1";
+// Our presence flags live in this subgroup; Python lists only the group's own datasets.
+const std::string kPresentPrefix = "_present/";
+// Array attribute telling a numpy scalar or 0-d array column apart from Python scalars.
+constexpr const char* kKindAttr = "asebytes_cpp_kind";
+// Rows closer than this are read in one hyperslab (a few wasted rows beat another read).
+constexpr std::int64_t kRunGap = 32;
+
+enum class CellKind { Scalar, NpScalar, Array, Json };
+
+// What a value needs from its column: kind, dtype and the value's shape.
+struct CellType {
+    CellKind kind;
+    std::string dtype;
+    std::vector<std::int64_t> shape;
+};
+
+// The dtypes the HDF5 store maps (type_of in hdf5_store.cpp); others are refused before anything
+// is written.
+const std::set<std::string>& storable_dtypes() {
+    static const std::set<std::string> s = {"<f8", "<f4", "<i8", "<i4", "<i2", "|i1",
+                                            "<u8", "<u4", "<u2", "|u1", "|b1"};
+    return s;
+}
+
+CellType cell_type_of(const Value& v, const std::string& what) {
+    switch (v.kind()) {
+    case Value::Kind::Bool:
+        return {CellKind::Scalar, "|b1", {}};
+    case Value::Kind::Int:
+        return {CellKind::Scalar, "<i8", {}};
+    case Value::Kind::UInt:
+        return {CellKind::Scalar, "<u8", {}};
+    case Value::Kind::Float:
+        return {CellKind::Scalar, "<f8", {}};
+    case Value::Kind::Array: {
+        const NdArray& a = v.as_array();
+        if (!storable_dtypes().count(a.typestr()))
+            throw TypeError(what + ": arrays of dtype " + a.typestr() +
+                            " cannot be stored in a columnar store");
+        return {a.is_scalar() ? CellKind::NpScalar : CellKind::Array, a.typestr(), a.shape()};
+    }
+    case Value::Kind::Binary:
+        throw TypeError(what + ": bytes cannot be stored in a columnar store");
+    default:
+        return {CellKind::Json, kString, {}};
+    }
+}
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+    std::string s = "(";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+std::int64_t product(const std::vector<std::int64_t>& shape, std::size_t from = 0) {
+    std::int64_t n = 1;
+    for (std::size_t i = from; i < shape.size(); ++i)
+        n *= shape[i];
+    return n;
+}
+
+// The element bytes of a Python scalar in its column dtype.
+void put_scalar(const Value& v, std::uint8_t* out) {
+    switch (v.kind()) {
+    case Value::Kind::Bool:
+        *out = v.as_bool() ? 1 : 0;
+        break;
+    case Value::Kind::Int: {
+        const std::int64_t i = v.as_int();
+        std::memcpy(out, &i, 8);
+        break;
+    }
+    case Value::Kind::UInt: {
+        const std::uint64_t u = v.as_uint();
+        std::memcpy(out, &u, 8);
+        break;
+    }
+    default: {
+        const double d = v.as_double();
+        std::memcpy(out, &d, 8);
+    }
+    }
+}
+
+// A Python scalar from one stored element, as numpy's .item() gives it (upstream _postprocess).
+Value scalar_value(const std::string& dtype, const std::uint8_t* p) {
+    NdArray one(dtype, {}, std::vector<std::uint8_t>(p, p + itemsize_of(dtype)));
+    switch (one.dtype()) {
+    case DType::Bool:
+        return Value(*p != 0);
+    case DType::Float16:
+    case DType::Float32:
+    case DType::Float64:
+        return Value(one.to_vector<double>()[0]);
+    case DType::UInt64:
+        return Value(one.to_vector<std::uint64_t>()[0]);
+    default:
+        return Value(one.to_vector<std::int64_t>()[0]);
+    }
+}
+
+bool is_float(const std::string& dtype) { return dtype.size() > 1 && dtype[1] == 'f'; }
+
+} // namespace
+
+// One stored column (a flat key) and what we know of its dataset.
+struct Column {
+    std::string name;
+    bool per_atom = false;
+    CellKind kind = CellKind::Json;
+    std::string dtype;
+    std::vector<std::int64_t> row_shape; ///< shape of a cell after the frame (or atom) axis
+    bool created = false;
+    std::int64_t rows = 0;         ///< extent of axis 0
+    std::int64_t padded_atoms = 0; ///< padded per-atom: extent of axis 1
+    std::int64_t mask_rows = -1;   ///< rows of _present/<name>; -1: no such dataset
+    std::int64_t cell_bytes() const {
+        return product(row_shape) * static_cast<std::int64_t>(itemsize_of(dtype));
+    }
+};
+
+struct ColumnarBackend::Impl {
+    std::string path, group;
+    ColumnarSettings settings;
+    std::unique_ptr<ColumnarStore> store;
+    std::int64_t n = 0;
+    std::vector<Column> columns;
+    std::map<std::string, std::size_t> by_name;
+    std::vector<std::int64_t> atoms;   ///< atom count of every frame (_lengths / _n_atoms)
+    std::vector<std::int64_t> offsets; ///< ragged: first atom row of every frame (_offsets)
+    std::int64_t max_atoms = 0;        ///< padded: extent of the atom axis
+
+    bool ragged() const { return settings.layout == ColumnarLayout::Ragged; }
+    std::string where() const { return store->location(); }
+    std::int64_t total_atoms() const { return offsets.empty() ? 0 : offsets.back() + atoms.back(); }
+
+    void load();
+    Column load_column(const std::string& name, bool per_atom);
+    std::vector<std::int64_t> read_index(const std::string& name);
+    void validate_atoms();
+
+    std::vector<std::optional<Value>> read_cells(const Column& c, const std::vector<std::int64_t>& frames,
+                                                 bool use_mask);
+    void read_run(const Column& c, const std::vector<std::int64_t>& frames, std::size_t first,
+                  std::size_t last, bool use_mask, std::vector<std::optional<Value>>& out);
+    std::optional<Value> decode(const Column& c, std::int64_t frame, const std::uint8_t* cell,
+                                std::int64_t natoms, std::optional<std::uint8_t> flag,
+                                const std::string* text);
+    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys);
+
+    struct Batch {
+        std::vector<std::optional<std::int64_t>> natoms; ///< atom count of rows that have atoms
+        std::vector<std::int64_t> atoms;                 ///< the same, 0 for rows without
+        std::vector<Column> added;                       ///< columns the batch creates
+    };
+    Batch plan(const std::vector<MaybeRow>& rows, std::int64_t first_row) const;
+    std::size_t extend(const std::vector<MaybeRow>& rows);
+    struct CollectiveBatch {
+        std::vector<MaybeRow> globals;   ///< per-frame values of each frame
+        std::vector<MaybeRow> presence;  ///< every key of each frame (for the _present flags)
+        std::vector<std::int64_t> atoms; ///< atoms of each whole frame
+        std::set<std::string> local_keys;
+    };
+    CollectiveBatch check_local_frames(const std::vector<LocalFrame>& frames) const;
+    Column local_column(const std::string& key, const std::vector<LocalFrame>& frames) const;
+    std::vector<Column> collective_columns(const std::vector<LocalFrame>& frames,
+                                           const CollectiveBatch& b) const;
+    std::size_t extend_collective(const std::vector<LocalFrame>& frames);
+    void write_local_column(Column& c, const std::vector<LocalFrame>& frames);
+    void refuse_when_collective(const char* operation) const;
+    Column new_column(const std::string& key, const std::vector<MaybeRow>& rows,
+                      const std::vector<std::optional<std::int64_t>>& natoms) const;
+    void check_fits(const Column& c, const std::vector<MaybeRow>& rows,
+                    const std::vector<std::int64_t>& batch_atoms, std::int64_t first_row) const;
+    void write_column(Column& c, const std::vector<MaybeRow>& rows,
+                      const std::vector<std::int64_t>& batch_atoms);
+    void write_mask(Column& c, const std::vector<MaybeRow>& rows, bool fresh);
+    void write_frame_index(const std::vector<std::int64_t>& batch_atoms);
+    void grow_atom_axis(std::int64_t new_max);
+    void write_attrs();
+    bool update_in_place(std::int64_t start, const std::vector<Row>& rows);
+    void truncate(std::int64_t k);
+    void rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit);
+    void check_key(const std::string& key) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Opening: the group's attributes, every column's dataset, the per-frame atom index.
+
+void ColumnarBackend::Impl::load() {
+    columns.clear();
+    by_name.clear();
+    atoms.clear();
+    offsets.clear();
+    max_atoms = 0;
+    n = 0;
+    const auto frames = store->get_int_attr("n_frames");
+    const auto arrays = store->list_arrays();
+    if (!frames) {
+        if (arrays.empty()) return; // a new group: Python writes the attributes on first extend
+        throw CorruptDataError(
+            where() + ": not an asebytes columnar group: attribute 'n_frames' is missing (it holds " +
+            std::to_string(arrays.size()) + " datasets)");
+    }
+    if (*frames < 0) throw CorruptDataError(where() + ": attribute 'n_frames' is negative");
+    const auto names = store->get_strings_attr("columns");
+    if (!names)
+        throw CorruptDataError(where() + ": not an asebytes columnar group: attribute 'columns' is missing");
+    const auto per_atom = store->get_strings_attr("per_atom_columns").value_or(std::vector<std::string>{});
+    const std::set<std::string> present(arrays.begin(), arrays.end()),
+        atom_columns(per_atom.begin(), per_atom.end());
+    n = *frames;
+    for (const auto& name : *names) {
+        if (!present.count(name) || by_name.count(name)) continue; // upstream skips listed names without data
+        by_name[name] = columns.size();
+        columns.push_back(load_column(name, atom_columns.count(name) > 0));
+    }
+    const std::string index = ragged() ? "_lengths" : "_n_atoms";
+    const bool any_per_atom =
+        std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.per_atom; });
+    if (n > 0 && (present.count(index) || any_per_atom)) {
+        atoms = read_index(index);
+        if (ragged()) offsets = read_index("_offsets");
+    } else {
+        atoms.assign(static_cast<std::size_t>(n), 0);
+        if (ragged()) offsets.assign(static_cast<std::size_t>(n), 0);
+    }
+    validate_atoms();
+}
+
+Column ColumnarBackend::Impl::load_column(const std::string& name, bool per_atom) {
+    const ArrayInfo info = store->info(name);
+    Column c;
+    c.name = name;
+    c.per_atom = per_atom;
+    c.dtype = info.dtype;
+    c.created = true;
+    if (info.shape.empty())
+        throw CorruptDataError(where() + ": dataset '" + name + "' is a scalar, not a column");
+    c.rows = info.shape[0];
+    std::size_t trailing = 1;
+    if (per_atom && !ragged()) {
+        if (info.shape.size() < 2)
+            throw CorruptDataError(where() + ": per-atom dataset '" + name +
+                                   "' of a padded store needs an atom axis, has shape " +
+                                   shape_text(info.shape));
+        c.padded_atoms = info.shape[1];
+        max_atoms = std::max(max_atoms, c.padded_atoms);
+        trailing = 2;
+    }
+    c.row_shape.assign(info.shape.begin() + static_cast<std::ptrdiff_t>(trailing), info.shape.end());
+    if (c.dtype == kString) {
+        if (per_atom || !c.row_shape.empty())
+            throw CorruptDataError(where() + ": string dataset '" + name + "' must be one value per frame");
+        c.kind = CellKind::Json;
+    } else {
+        const auto kind = store->get_array_attr(name, kKindAttr);
+        if (kind == std::string("npscalar"))
+            c.kind = CellKind::NpScalar;
+        else if (kind == std::string("ndarray") || per_atom || !c.row_shape.empty())
+            c.kind = CellKind::Array;
+        else
+            c.kind = CellKind::Scalar;
+    }
+    if (store->has_array(kPresentPrefix + name)) c.mask_rows = store->info(kPresentPrefix + name).shape.at(0);
+    return c;
+}
+
+std::vector<std::int64_t> ColumnarBackend::Impl::read_index(const std::string& name) {
+    if (!store->has_array(name))
+        throw CorruptDataError(where() + ": dataset '" + name + "' is missing (" + std::to_string(n) +
+                               " frames with per-atom columns need it)");
+    const ArrayInfo info = store->info(name);
+    if (info.shape.size() != 1 || info.shape[0] < n || info.dtype == kString || is_float(info.dtype))
+        throw CorruptDataError(where() + ": dataset '" + name + "' has shape " + shape_text(info.shape) +
+                               " and dtype " + info.dtype + "; " + std::to_string(n) +
+                               " integers expected (attribute n_frames)");
+    auto out = store->read_rows(name, 0, n).to_vector<std::int64_t>();
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (out[i] < 0)
+            throw CorruptDataError(where() + ": dataset '" + name + "' is negative at frame " +
+                                   std::to_string(i));
+    return out;
+}
+
+// A per-atom dataset too short for the index would make reads fail half-way: refuse at open.
+void ColumnarBackend::Impl::validate_atoms() {
+    std::int64_t need = 0, widest = 0;
+    for (std::size_t i = 0; i < atoms.size(); ++i) {
+        if (ragged()) need = std::max(need, offsets[i] + atoms[i]);
+        widest = std::max(widest, atoms[i]);
+    }
+    for (const auto& c : columns) {
+        if (!c.per_atom) continue;
+        if (ragged() && c.rows < need)
+            throw CorruptDataError(where() + ": dataset '" + c.name + "' has " + std::to_string(c.rows) +
+                                   " atom rows but _offsets/_lengths address " + std::to_string(need));
+        if (!ragged() && c.padded_atoms < widest)
+            throw CorruptDataError(where() + ": dataset '" + c.name + "' holds " +
+                                   std::to_string(c.padded_atoms) + " atoms per frame but _n_atoms says " +
+                                   std::to_string(widest));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading: one hyperslab per dataset and run of nearby frames.
+
+std::optional<Value> ColumnarBackend::Impl::decode(const Column& c, std::int64_t frame,
+                                                   const std::uint8_t* cell, std::int64_t natoms,
+                                                   std::optional<std::uint8_t> flag,
+                                                   const std::string* text) {
+    // Our presence flag decides where it exists; elsewhere Python's rules (upstream _postprocess):
+    // "" / NaN / all-NaN / no atoms / JSON null mean "missing".
+    if (flag && *flag == 0) return std::nullopt;
+    const bool python_rules = !flag;
+    if (c.kind == CellKind::Json) {
+        if (python_rules && text->empty()) return std::nullopt;
+        Value v = from_json(*text);
+        if (python_rules && v.is_nil()) return std::nullopt;
+        return v;
+    }
+    (void)frame;
+    const std::size_t item = itemsize_of(c.dtype);
+    if (c.kind == CellKind::Scalar) {
+        if (python_rules && all_nan(c.dtype, cell, 1)) return std::nullopt;
+        return scalar_value(c.dtype, cell);
+    }
+    std::vector<std::int64_t> shape = c.row_shape;
+    if (c.per_atom) {
+        if (python_rules && natoms == 0) return std::nullopt;
+        shape.insert(shape.begin(), natoms);
+    }
+    const std::size_t count = static_cast<std::size_t>(product(shape));
+    if (python_rules && all_nan(c.dtype, cell, count)) return std::nullopt;
+    std::vector<std::uint8_t> bytes(cell, cell + count * item);
+    return Value(NdArray(c.dtype, std::move(shape), std::move(bytes), c.kind == CellKind::NpScalar));
+}
+
+void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int64_t>& frames,
+                                     std::size_t first, std::size_t last, bool use_mask,
+                                     std::vector<std::optional<Value>>& out) {
+    const std::int64_t lo = frames[first], hi = frames[last] + 1;
+    std::vector<std::uint8_t> flags;
+    std::int64_t flag_stop = lo;
+    if (use_mask && c.mask_rows > lo) {
+        flag_stop = std::min(hi, c.mask_rows);
+        const NdArray m = store->read_rows(kPresentPrefix + c.name, lo, flag_stop);
+        flags.assign(m.bytes(), m.bytes() + m.nbytes());
+    }
+    auto flag_of = [&](std::int64_t f) -> std::optional<std::uint8_t> {
+        if (f < flag_stop) return flags[static_cast<std::size_t>(f - lo)];
+        return std::nullopt;
+    };
+    if (!c.per_atom || !ragged()) {
+        const std::int64_t stop = std::min(hi, c.rows);
+        if (lo >= stop) return;
+        if (c.kind == CellKind::Json) {
+            const auto texts = store->read_strings(c.name, lo, stop);
+            for (std::size_t j = first; j <= last && frames[j] < stop; ++j)
+                out[j] = decode(c, frames[j], nullptr, 0, flag_of(frames[j]),
+                                &texts[static_cast<std::size_t>(frames[j] - lo)]);
+            return;
+        }
+        const NdArray block = store->read_rows(c.name, lo, stop);
+        const std::int64_t frame_bytes = c.per_atom ? c.padded_atoms * c.cell_bytes() : c.cell_bytes();
+        for (std::size_t j = first; j <= last && frames[j] < stop; ++j) {
+            const std::int64_t f = frames[j];
+            const std::uint8_t* cell = block.bytes() + (f - lo) * frame_bytes;
+            out[j] =
+                decode(c, f, cell, c.per_atom ? atoms[static_cast<std::size_t>(f)] : 0, flag_of(f), nullptr);
+        }
+        return;
+    }
+    // Ragged per-atom: the frames' atoms are one contiguous stretch of the flat dataset.
+    std::int64_t start = -1, end = -1;
+    for (std::size_t j = first; j <= last; ++j) {
+        const auto f = static_cast<std::size_t>(frames[j]);
+        if (atoms[f] == 0) continue;
+        start = start < 0 ? offsets[f] : std::min(start, offsets[f]);
+        end = std::max(end, offsets[f] + atoms[f]);
+    }
+    NdArray block;
+    if (start >= 0) block = store->read_rows(c.name, start, end);
+    for (std::size_t j = first; j <= last; ++j) {
+        const auto f = static_cast<std::size_t>(frames[j]);
+        const std::uint8_t* cell = atoms[f] ? block.bytes() + (offsets[f] - start) * c.cell_bytes() : nullptr;
+        static const std::uint8_t kNothing = 0;
+        out[j] = decode(c, frames[j], cell ? cell : &kNothing, atoms[f], flag_of(frames[j]), nullptr);
+    }
+}
+
+std::vector<std::optional<Value>>
+ColumnarBackend::Impl::read_cells(const Column& c, const std::vector<std::int64_t>& frames, bool use_mask) {
+    std::vector<std::optional<Value>> out(frames.size());
+    std::size_t first = 0;
+    for (std::size_t j = 1; j <= frames.size(); ++j) {
+        if (j < frames.size() && frames[j] - frames[j - 1] <= kRunGap) continue;
+        if (!frames.empty()) read_run(c, frames, first, j - 1, use_mask, out);
+        first = j;
+    }
+    return out;
+}
+
+std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::Impl::get_many(const Indices& indices,
+                                                                       const std::optional<Keys>& keys) {
+    for (auto i : indices)
+        if (static_cast<std::int64_t>(i) >= n)
+            throw IndexError("index " + std::to_string(i) + " out of range for " + std::to_string(n) +
+                             " rows in " + where());
+    std::vector<std::int64_t> frames(indices.begin(), indices.end());
+    std::sort(frames.begin(), frames.end());
+    frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+    std::vector<Row> rows(frames.size());
+    const std::set<std::string> wanted =
+        keys ? std::set<std::string>(keys->begin(), keys->end()) : std::set<std::string>{};
+    for (const auto& c : columns) {
+        if (keys && !wanted.count(c.name)) continue;
+        auto cells = read_cells(c, frames, true);
+        for (std::size_t j = 0; j < frames.size(); ++j)
+            if (cells[j]) rows[j].emplace(c.name, std::move(*cells[j]));
+    }
+    std::vector<MaybeRow> out;
+    out.reserve(indices.size());
+    for (auto i : indices) {
+        const auto j = static_cast<std::size_t>(
+            std::lower_bound(frames.begin(), frames.end(), static_cast<std::int64_t>(i)) - frames.begin());
+        if (rows[j].empty())
+            out.emplace_back(std::nullopt);
+        else
+            out.emplace_back(rows[j]);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: extend appends one block per column; everything else rewrites the tail.
+
+void ColumnarBackend::Impl::check_key(const std::string& key) const {
+    if (key.empty() || key[0] == '_' || key.find('/') != std::string::npos)
+        throw KeyError(
+            "key '" + key + "' cannot be a column of " + where() +
+            " (columnar stores keep names starting with '_' for themselves, and HDF5 names cannot hold '/')");
+}
+
+Column ColumnarBackend::Impl::new_column(const std::string& key, const std::vector<MaybeRow>& rows,
+                                         const std::vector<std::optional<std::int64_t>>& natoms) const {
+    const Value* first = nullptr;
+    for (const auto& row : rows) {
+        if (!row) continue;
+        auto it = row->find(key);
+        if (it != row->end() && !it->second.is_nil()) {
+            first = &it->second;
+            break;
+        }
+    }
+    Column c;
+    c.name = key;
+    const CellType t =
+        first ? cell_type_of(*first, where() + ", key '" + key + "'") : CellType{CellKind::Json, kString, {}};
+    c.kind = t.kind;
+    c.dtype = t.dtype;
+    c.row_shape = t.shape;
+    // Per-atom when, in every row that has atoms, its first axis is the atom count (upstream
+    // _is_per_atom; cell and pbc never are).
+    bool matched = false, mismatched = false;
+    if (key != "cell" && key != "pbc" && t.kind == CellKind::Array) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (!rows[i] || !natoms[i]) continue;
+            auto it = rows[i]->find(key);
+            if (it == rows[i]->end() || !it->second.is_array() || it->second.as_array().is_scalar()) continue;
+            const auto& shape = it->second.as_array().shape();
+            if (shape.empty()) continue;
+            if (shape[0] != *natoms[i])
+                mismatched = true;
+            else
+                matched = true;
+        }
+    }
+    c.per_atom = matched && !mismatched;
+    if (c.per_atom) c.row_shape.erase(c.row_shape.begin());
+    return c;
+}
+
+// A value must match its column's kind, dtype and cell shape (per-atom: the row's atom count
+// first): a batch is checked whole before anything is written.
+void ColumnarBackend::Impl::check_fits(const Column& c, const std::vector<MaybeRow>& rows,
+                                       const std::vector<std::int64_t>& batch_atoms,
+                                       std::int64_t first_row) const {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!rows[i]) continue;
+        auto it = rows[i]->find(c.name);
+        if (it == rows[i]->end()) continue;
+        const Value& v = it->second;
+        const std::string what = where() + ", key '" + c.name + "', row " +
+                                 std::to_string(first_row + static_cast<std::int64_t>(i));
+        const CellType t = cell_type_of(v, what);
+        if (c.kind == CellKind::Json) {
+            if (t.kind != CellKind::Json)
+                throw TypeError(what + ": the column holds JSON text (str, list, dict, None); got " +
+                                v.type_name());
+            to_json(v, what); // throws for what JSON cannot hold
+            continue;
+        }
+        std::vector<std::int64_t> want = c.row_shape;
+        if (c.per_atom) want.insert(want.begin(), batch_atoms[i]);
+        if (t.kind != c.kind || t.dtype != c.dtype || t.shape != want)
+            throw TypeError(what + ": the column holds " +
+                            (c.kind == CellKind::Scalar ? "scalars" : "arrays") + " of dtype " + c.dtype +
+                            (c.kind == CellKind::Scalar ? "" : " and shape " + shape_text(want)) + "; got " +
+                            v.type_name() +
+                            (v.is_array() ? " " + v.as_array().typestr() + " " + shape_text(t.shape) : ""));
+    }
+}
+
+void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>& rows,
+                                         const std::vector<std::int64_t>& batch_atoms) {
+    const auto m = static_cast<std::int64_t>(rows.size());
+    auto value_at = [&](std::size_t i) -> const Value* {
+        if (!rows[i]) return nullptr;
+        auto it = rows[i]->find(c.name);
+        return it == rows[i]->end() ? nullptr : &it->second;
+    };
+    auto what = [&](std::size_t i) {
+        return where() + ", key '" + c.name + "', row " + std::to_string(n + static_cast<std::int64_t>(i));
+    };
+    if (c.kind == CellKind::Json) {
+        std::vector<std::string> texts(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const Value* v = value_at(i);
+            if (v) texts[i] = to_json(*v, what(i));
+        }
+        if (!c.created) {
+            store->create(c.name, kString, {}, {}, n + m);
+            c.created = true;
+        }
+        store->resize(c.name, {n + m});
+        store->write_strings(c.name, n, texts);
+        c.rows = n + m;
+        return;
+    }
+    // Numeric: one block for the batch, fill values where a row lacks the key.
+    std::vector<std::int64_t> block_shape = c.row_shape;
+    std::int64_t start = n, block_rows = m;
+    if (c.per_atom && ragged()) {
+        start = total_atoms();
+        block_rows = 0;
+        for (auto a : batch_atoms)
+            block_rows += a;
+    }
+    if (c.per_atom && !ragged()) block_shape.insert(block_shape.begin(), max_atoms);
+    block_shape.insert(block_shape.begin(), block_rows);
+    NdArray block = filled(c.dtype, block_shape);
+    const std::int64_t cell_bytes = c.cell_bytes();
+    std::int64_t atom_row = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Value* v = value_at(i);
+        const std::int64_t here = atom_row;
+        atom_row += batch_atoms[i];
+        if (!v) continue;
+        std::uint8_t* out = block.bytes();
+        if (!c.per_atom)
+            out += static_cast<std::int64_t>(i) * cell_bytes;
+        else if (ragged())
+            out += here * cell_bytes;
+        else
+            out += static_cast<std::int64_t>(i) * max_atoms * cell_bytes;
+        if (c.kind == CellKind::Scalar)
+            put_scalar(*v, out);
+        else
+            std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+    }
+    std::vector<std::int64_t> extent = block_shape;
+    extent[0] = start + block_rows;
+    if (!c.created) {
+        std::vector<std::int64_t> row_shape(block_shape.begin() + 1, block_shape.end());
+        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
+        if (c.kind == CellKind::NpScalar) store->set_array_attr(c.name, kKindAttr, "npscalar");
+        if (c.kind == CellKind::Array && c.row_shape.empty() && !c.per_atom)
+            store->set_array_attr(c.name, kKindAttr, "ndarray");
+        c.created = true;
+        c.padded_atoms = c.per_atom && !ragged() ? max_atoms : 0;
+    }
+    store->resize(c.name, extent);
+    store->write_rows(c.name, start, block);
+    c.rows = extent[0];
+}
+
+void ColumnarBackend::Impl::write_mask(Column& c, const std::vector<MaybeRow>& rows, bool fresh) {
+    const std::string name = kPresentPrefix + c.name;
+    const auto m = static_cast<std::int64_t>(rows.size());
+    if (c.mask_rows < 0) {
+        store->create(name, "|u1", {}, {0}, n + m);
+        // A new column is absent from every earlier row: the fill value 0 says so.
+        c.mask_rows = fresh ? n : 0;
+    }
+    if (c.mask_rows < n) {
+        // Rows written without flags (by Python): they hold what Python's rules say they hold.
+        std::vector<std::int64_t> frames;
+        for (std::int64_t f = c.mask_rows; f < n; ++f)
+            frames.push_back(f);
+        const auto cells = read_cells(c, frames, false);
+        std::vector<std::uint8_t> flags(cells.size());
+        for (std::size_t j = 0; j < cells.size(); ++j)
+            flags[j] = cells[j] ? 1 : 0;
+        store->resize(name, {n});
+        store->write_rows(name, c.mask_rows,
+                          NdArray("|u1", {static_cast<std::int64_t>(flags.size())}, flags));
+    }
+    std::vector<std::uint8_t> flags(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        flags[i] = rows[i] && rows[i]->count(c.name) ? 1 : 0;
+    store->resize(name, {n + m});
+    store->write_rows(name, n, NdArray("|u1", {m}, flags));
+    c.mask_rows = n + m;
+}
+
+void ColumnarBackend::Impl::write_frame_index(const std::vector<std::int64_t>& batch_atoms) {
+    const auto m = static_cast<std::int64_t>(batch_atoms.size());
+    auto append = [&](const std::string& name, const std::string& dtype, const NdArray& values,
+                      bool explicit_fill) {
+        if (!store->has_array(name))
+            store->create(name, dtype, {}, explicit_fill ? fill_bytes(dtype) : std::vector<std::uint8_t>{},
+                          n + m);
+        store->resize(name, {n + m});
+        store->write_rows(name, n, values);
+    };
+    std::vector<std::int32_t> counts(batch_atoms.begin(), batch_atoms.end());
+    if (ragged()) {
+        std::vector<std::int64_t> starts;
+        std::int64_t next = total_atoms();
+        for (auto a : batch_atoms) {
+            starts.push_back(next);
+            offsets.push_back(next);
+            next += a;
+        }
+        append("_offsets", "<i8", NdArray::from<std::int64_t>(starts), false);
+        append("_lengths", "<i4", NdArray::from<std::int32_t>(counts), false);
+    } else {
+        append("_n_atoms", "<i4", NdArray::from<std::int32_t>(counts), true);
+    }
+    atoms.insert(atoms.end(), batch_atoms.begin(), batch_atoms.end());
+}
+
+// Padded: a frame wider than every earlier one widens the atom axis of every per-atom dataset.
+// The new cells lie beyond the old extent, where HDF5 returns the fill value.
+void ColumnarBackend::Impl::grow_atom_axis(std::int64_t new_max) {
+    for (auto& c : columns) {
+        if (!c.per_atom || !c.created || c.padded_atoms >= new_max) continue;
+        std::vector<std::int64_t> extent = c.row_shape;
+        extent.insert(extent.begin(), {c.rows, new_max});
+        store->resize(c.name, extent);
+        c.padded_atoms = new_max;
+    }
+    max_atoms = new_max;
+}
+
+void ColumnarBackend::Impl::write_attrs() {
+    std::vector<std::string> names, per_atom;
+    for (const auto& c : columns) {
+        names.push_back(c.name);
+        if (c.per_atom) per_atom.push_back(c.name);
+    }
+    std::sort(per_atom.begin(), per_atom.end());
+    store->set_int_attr("n_frames", n);
+    store->set_strings_attr("columns", names);
+    store->set_strings_attr("per_atom_columns", per_atom);
+    store->set_string_attr("asebytes_version", kFormatVersion);
+}
+
+// Everything extend needs to know about a batch, found (and checked) before anything is written,
+// so a bad value leaves the store as it was.
+ColumnarBackend::Impl::Batch ColumnarBackend::Impl::plan(const std::vector<MaybeRow>& rows,
+                                                         std::int64_t first_row) const {
+    Batch b;
+    b.natoms.resize(rows.size());
+    b.atoms.assign(rows.size(), 0);
+    std::set<std::string> keys;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!rows[i]) continue;
+        for (const auto& kv : *rows[i])
+            keys.insert(kv.first);
+        // Atom count: arrays.positions, else arrays.numbers (upstream extend).
+        for (const char* k : {"arrays.positions", "arrays.numbers"}) {
+            auto it = rows[i]->find(k);
+            if (it == rows[i]->end() || !it->second.is_array() || it->second.as_array().ndim() == 0) continue;
+            b.natoms[i] = it->second.as_array().shape()[0];
+            b.atoms[i] = *b.natoms[i];
+            break;
+        }
+    }
+    for (const auto& k : keys)
+        check_key(k);
+    for (const auto& k : keys)
+        if (!by_name.count(k)) b.added.push_back(new_column(k, rows, b.natoms));
+    for (const auto& c : columns)
+        check_fits(c, rows, b.atoms, first_row);
+    for (const auto& c : b.added)
+        check_fits(c, rows, b.atoms, first_row);
+    return b;
+}
+
+std::size_t ColumnarBackend::Impl::extend(const std::vector<MaybeRow>& rows) {
+    if (rows.empty()) return static_cast<std::size_t>(n);
+    Batch b = plan(rows, n);
+    const std::int64_t widest = *std::max_element(b.atoms.begin(), b.atoms.end());
+    if (!ragged() && widest > max_atoms) grow_atom_axis(widest);
+    for (auto& c : b.added) {
+        by_name[c.name] = columns.size();
+        columns.push_back(std::move(c));
+    }
+    for (auto& c : columns) {
+        const bool fresh = !c.created;
+        write_column(c, rows, b.atoms);
+        write_mask(c, rows, fresh);
+    }
+    write_frame_index(b.atoms);
+    n += static_cast<std::int64_t>(rows.size());
+    write_attrs();
+    return static_cast<std::size_t>(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collective writes: every rank the same calls (HDF5 metadata is collective), its own atoms.
+
+void ColumnarBackend::Impl::refuse_when_collective(const char* operation) const {
+    if (settings.mpi_comm)
+        throw NotSupportedError(std::string(operation) +
+                                " is not supported on a store opened collectively (" + where() +
+                                "): only extend and extend_collective are");
+}
+
+// The rows of a collective batch as the serial code paths take them, checked.
+ColumnarBackend::Impl::CollectiveBatch
+ColumnarBackend::Impl::check_local_frames(const std::vector<LocalFrame>& frames) const {
+    CollectiveBatch b;
+    const std::string what = where() + ", extend_collective";
+    for (const auto& kv : frames.front().local)
+        b.local_keys.insert(kv.first);
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const LocalFrame& f = frames[i];
+        b.globals.emplace_back(f.global);
+        b.presence.emplace_back(f.global);
+        b.atoms.push_back(static_cast<std::int64_t>(f.total_atoms));
+        std::set<std::string> keys;
+        for (const auto& [k, v] : f.local) {
+            keys.insert(k);
+            (*b.presence.back())[k] = Value();
+            if (f.global.count(k)) throw KeyError(what + ": key '" + k + "' is both per-frame and per-atom");
+            if (!v.is_array() || v.as_array().ndim() == 0 ||
+                v.as_array().shape()[0] != static_cast<std::int64_t>(f.atom_rows.size()))
+                throw TypeError(what + ", frame " + std::to_string(i) + ", key '" + k +
+                                "': " + std::to_string(f.atom_rows.size()) +
+                                " local atoms need an array with that many rows");
+        }
+        if (keys != b.local_keys) throw KeyError(what + ": every frame needs the same per-atom keys");
+        for (auto r : f.atom_rows)
+            if (r >= f.total_atoms)
+                throw IndexError(what + ": atom row " + std::to_string(r) + " of a frame of " +
+                                 std::to_string(f.total_atoms) + " atoms");
+    }
+    return b;
+}
+
+// The per-atom column of local key `key`, as stored or about to be created.
+Column ColumnarBackend::Impl::local_column(const std::string& key,
+                                           const std::vector<LocalFrame>& frames) const {
+    const std::string what = where() + ", extend_collective, key '" + key + "'";
+    check_key(key);
+    const NdArray& a = frames.front().local.at(key).as_array();
+    if (!storable_dtypes().count(a.typestr())) throw TypeError(what + ": dtype " + a.typestr());
+    Column c;
+    c.name = key;
+    c.per_atom = true;
+    c.kind = CellKind::Array;
+    c.dtype = a.typestr();
+    c.row_shape.assign(a.shape().begin() + 1, a.shape().end());
+    auto it = by_name.find(key);
+    const Column& known = it == by_name.end() ? c : columns[it->second];
+    if (!known.per_atom || known.dtype != c.dtype || known.row_shape != c.row_shape)
+        throw TypeError(what + ": does not match its stored per-atom column");
+    for (const auto& f : frames) {
+        const NdArray& b = f.local.at(key).as_array();
+        if (b.typestr() != c.dtype ||
+            std::vector<std::int64_t>(b.shape().begin() + 1, b.shape().end()) != c.row_shape)
+            throw TypeError(what + ": changes dtype or shape between frames");
+    }
+    return c;
+}
+
+// Columns a collective batch creates; every value checked, and no text (parallel HDF5 1.10
+// writes no variable-length data), before any collective call.
+std::vector<Column> ColumnarBackend::Impl::collective_columns(const std::vector<LocalFrame>& frames,
+                                                              const CollectiveBatch& b) const {
+    const std::string what = where() + ", extend_collective";
+    std::vector<Column> added;
+    std::set<std::string> global_keys;
+    for (const auto& f : frames)
+        for (const auto& kv : f.global)
+            global_keys.insert(kv.first);
+    const std::vector<std::optional<std::int64_t>> no_atoms(frames.size());
+    for (const auto& k : global_keys) {
+        check_key(k);
+        if (!by_name.count(k)) added.push_back(new_column(k, b.globals, no_atoms));
+    }
+    for (const auto& k : b.local_keys) {
+        Column c = local_column(k, frames);
+        if (!by_name.count(k)) added.push_back(std::move(c));
+    }
+    for (const std::vector<Column>* set : {&columns, static_cast<const std::vector<Column>*>(&added)})
+        for (const auto& c : *set) {
+            if (c.per_atom && !b.local_keys.count(c.name))
+                throw KeyError(what + ": per-atom column '" + c.name + "' is missing from the frames");
+            if (!c.per_atom && c.kind == CellKind::Json)
+                throw NotSupportedError(what + ": key '" + c.name +
+                                        "' holds text, which parallel HDF5 cannot write");
+            if (!c.per_atom) check_fits(c, b.globals, b.atoms, n);
+        }
+    return added;
+}
+
+std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFrame>& frames) {
+    if (!settings.mpi_comm)
+        throw NotSupportedError(where() +
+                                ": extend_collective needs a store opened with an MPI communicator");
+    if (frames.empty()) return static_cast<std::size_t>(n);
+    const CollectiveBatch b = check_local_frames(frames);
+    std::vector<Column> added = collective_columns(frames, b);
+    const std::int64_t widest = *std::max_element(b.atoms.begin(), b.atoms.end());
+    if (!ragged() && widest > max_atoms) grow_atom_axis(widest);
+    for (auto& c : added) {
+        by_name[c.name] = columns.size();
+        columns.push_back(std::move(c));
+    }
+    for (auto& c : columns) {
+        const bool fresh = !c.created;
+        if (c.per_atom)
+            write_local_column(c, frames);
+        else
+            write_column(c, b.globals, b.atoms);
+        write_mask(c, b.presence, fresh);
+    }
+    write_frame_index(b.atoms);
+    n += static_cast<std::int64_t>(frames.size());
+    write_attrs();
+    return static_cast<std::size_t>(n);
+}
+
+// Each rank's atoms go to their rows: ragged (offset of the frame + row), padded (frame, row).
+void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<LocalFrame>& frames) {
+    std::vector<std::vector<std::int64_t>> leading;
+    std::size_t local_rows = 0;
+    for (const auto& f : frames)
+        local_rows += f.atom_rows.size();
+    std::vector<std::int64_t> block_shape = c.row_shape;
+    block_shape.insert(block_shape.begin(), static_cast<std::int64_t>(local_rows));
+    NdArray block = filled(c.dtype, block_shape);
+    std::int64_t frame_start = total_atoms(), copied = 0, batch_total = 0;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const LocalFrame& f = frames[i];
+        for (auto r : f.atom_rows) {
+            if (ragged())
+                leading.push_back({frame_start + static_cast<std::int64_t>(r)});
+            else
+                leading.push_back({n + static_cast<std::int64_t>(i), static_cast<std::int64_t>(r)});
+        }
+        const NdArray& a = f.local.at(c.name).as_array();
+        std::memcpy(block.bytes() + copied, a.bytes(), a.nbytes());
+        copied += static_cast<std::int64_t>(a.nbytes());
+        frame_start += static_cast<std::int64_t>(f.total_atoms);
+        batch_total += static_cast<std::int64_t>(f.total_atoms);
+    }
+    std::vector<std::int64_t> extent = c.row_shape;
+    if (ragged()) {
+        extent.insert(extent.begin(), total_atoms() + batch_total);
+    } else {
+        extent.insert(extent.begin(), max_atoms);
+        extent.insert(extent.begin(), n + static_cast<std::int64_t>(frames.size()));
+    }
+    if (!c.created) {
+        std::vector<std::int64_t> row_shape(extent.begin() + 1, extent.end());
+        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
+        c.created = true;
+        c.padded_atoms = ragged() ? 0 : max_atoms;
+    }
+    store->resize(c.name, extent);
+    store->write_scattered(c.name, leading, block);
+    c.rows = extent[0];
+}
+
+// Updates of stored columns that keep every frame's atom count are written where the cells are:
+// one read and one write per touched dataset. Anything else (a new key, a changed atom count,
+// rows Python appended without flags) takes the rewrite path.
+bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vector<Row>& rows) {
+    if (settings.mpi_comm) return false;
+    const auto m = static_cast<std::int64_t>(rows.size());
+    std::vector<MaybeRow> fields(rows.begin(), rows.end());
+    std::vector<std::int64_t> frame_atoms(atoms.begin() + start, atoms.begin() + start + m);
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> spans; // column -> [first, last] row
+    for (std::int64_t i = 0; i < m; ++i) {
+        for (const auto& [key, value] : rows[static_cast<std::size_t>(i)]) {
+            auto it = by_name.find(key);
+            if (it == by_name.end()) return false;
+            const Column& c = columns[it->second];
+            if (!c.created || c.mask_rows < start + m || c.rows < (c.per_atom && ragged() ? 0 : start + m))
+                return false;
+            if (c.per_atom && (!value.is_array() || value.as_array().ndim() == 0 ||
+                               value.as_array().shape()[0] != frame_atoms[static_cast<std::size_t>(i)]))
+                return false;
+            auto [span, fresh] = spans.emplace(key, std::make_pair(start + i, start + i));
+            if (!fresh) span->second.second = start + i;
+        }
+    }
+    for (const auto& kv : spans)
+        check_fits(columns[by_name.at(kv.first)], fields, frame_atoms, start);
+    for (const auto& [key, span] : spans) {
+        const Column& c = columns[by_name.at(key)];
+        const auto [lo, last] = span;
+        const std::int64_t hi = last + 1;
+        auto value_of = [&](std::int64_t f) -> const Value* {
+            const Row& r = rows[static_cast<std::size_t>(f - start)];
+            auto it = r.find(key);
+            return it == r.end() ? nullptr : &it->second;
+        };
+        if (c.kind == CellKind::Json) {
+            auto texts = store->read_strings(c.name, lo, hi);
+            for (std::int64_t f = lo; f < hi; ++f)
+                if (const Value* v = value_of(f))
+                    texts[static_cast<std::size_t>(f - lo)] = to_json(*v, where());
+            store->write_strings(c.name, lo, texts);
+        } else {
+            const std::int64_t cell = c.cell_bytes();
+            const bool flat = c.per_atom && ragged();
+            const std::int64_t first = flat ? offsets[static_cast<std::size_t>(lo)] : lo;
+            const std::int64_t stop =
+                flat ? offsets[static_cast<std::size_t>(last)] + atoms[static_cast<std::size_t>(last)] : hi;
+            NdArray block = store->read_rows(c.name, first, stop);
+            for (std::int64_t f = lo; f < hi; ++f) {
+                const Value* v = value_of(f);
+                if (!v) continue;
+                std::uint8_t* out = block.bytes();
+                if (flat)
+                    out += (offsets[static_cast<std::size_t>(f)] - first) * cell;
+                else
+                    out += (f - lo) * (c.per_atom ? c.padded_atoms * cell : cell);
+                if (c.kind == CellKind::Scalar)
+                    put_scalar(*v, out);
+                else
+                    std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+            }
+            store->write_rows(c.name, first, block);
+        }
+        NdArray flags = store->read_rows(kPresentPrefix + c.name, lo, hi);
+        for (std::int64_t f = lo; f < hi; ++f)
+            if (value_of(f)) flags.bytes()[f - lo] = 1;
+        store->write_rows(kPresentPrefix + c.name, lo, flags);
+    }
+    return true;
+}
+
+void ColumnarBackend::Impl::truncate(std::int64_t k) {
+    if (k >= n) return;
+    const std::int64_t atom_rows = ragged() ? offsets[static_cast<std::size_t>(k)] : 0;
+    for (auto& c : columns) {
+        const std::int64_t keep = c.per_atom && ragged() ? atom_rows : k;
+        if (c.rows > keep) {
+            std::vector<std::int64_t> extent = c.row_shape;
+            if (c.per_atom && !ragged()) extent.insert(extent.begin(), c.padded_atoms);
+            extent.insert(extent.begin(), keep);
+            store->resize(c.name, extent);
+            c.rows = keep;
+        }
+        if (c.mask_rows > k) {
+            store->resize(kPresentPrefix + c.name, {k});
+            c.mask_rows = k;
+        }
+    }
+    for (const char* index : {"_offsets", "_lengths", "_n_atoms"})
+        if (store->has_array(index)) store->resize(index, {k});
+    atoms.resize(static_cast<std::size_t>(k));
+    if (ragged()) offsets.resize(static_cast<std::size_t>(k));
+    n = k;
+    write_attrs();
+}
+
+// Rows k.. are read, edited, truncated away and appended again: slow for early k, but the only
+// way to keep the contiguous layout (upstream has no insert or delete at all).
+void ColumnarBackend::Impl::rewrite_from(std::int64_t k,
+                                         const std::function<void(std::vector<MaybeRow>&)>& edit) {
+    refuse_when_collective("editing rows in place");
+    Indices tail_indices;
+    for (std::int64_t i = k; i < n; ++i)
+        tail_indices.push_back(static_cast<std::size_t>(i));
+    std::vector<MaybeRow> tail = get_many(tail_indices, std::nullopt);
+    edit(tail);
+    plan(tail, k); // a bad value throws here, before the old rows are cut
+    truncate(k);
+    extend(tail);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+BackendMetadata make_metadata(ColumnarLayout layout) {
+    BackendMetadata d;
+    const bool ragged = layout == ColumnarLayout::Ragged;
+    d.name = ragged ? "h5" : "h5p";
+    d.description =
+        ragged ? "columnar HDF5, per-atom data concatenated with _offsets/_lengths (Python asebytes' *.h5)"
+               : "columnar HDF5, per-atom data padded to the largest frame (Python asebytes' *.h5p)";
+    d.extensions = {ragged ? ".h5" : ".h5p"};
+    d.native_tier = Tier::Object;
+    return d;
+}
+
+ColumnarSettings settings_from(const OpenOptions& options, ColumnarLayout layout) {
+    const std::string name = make_metadata(layout).name;
+    OptionReader reader(options, name);
+    ColumnarSettings s;
+    s.layout = layout;
+    s.readonly = options.readonly;
+    const std::string compression = reader.get("compression", "gzip");
+    const std::size_t level = reader.get_size("compression_opts", 4);
+    s.chunk_frames = reader.get_size("chunk_frames", 64);
+    reader.finish();
+    if (compression == "none")
+        s.gzip_level.reset();
+    else if (compression == "gzip")
+        s.gzip_level = static_cast<int>(level);
+    else
+        throw Error(name + " option 'compression' must be gzip or none, got '" + compression + "'");
+    if (level > 9)
+        throw Error(name + " option 'compression_opts' is a gzip level 0-9, got " + std::to_string(level));
+    if (s.chunk_frames == 0) throw Error(name + " option 'chunk_frames' must be at least 1");
+    return s;
+}
+
+BackendEntry make_entry(ColumnarLayout layout) {
+    BackendEntry e;
+    e.metadata = &ColumnarBackend::describe(layout);
+    e.open_object = [layout](const std::string& path,
+                             const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
+        auto backend = std::make_shared<ColumnarBackend>(
+            path, options.group.value_or(ColumnarBackend::describe(layout).default_group),
+            settings_from(options, layout));
+        if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
+        return backend;
+    };
+    e.list_groups = &ColumnarBackend::list_groups;
+    return e;
+}
+
+} // namespace
+
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+const BackendMetadata& ColumnarBackend::describe(ColumnarLayout layout) {
+    static const BackendMetadata ragged = make_metadata(ColumnarLayout::Ragged);
+    static const BackendMetadata padded = make_metadata(ColumnarLayout::Padded);
+    return layout == ColumnarLayout::Ragged ? ragged : padded;
+}
+
+ColumnarSettings ColumnarBackend::settings_for(const std::string& path, const OpenOptions& options) {
+    const bool padded = path.size() >= 4 && path.compare(path.size() - 4, 4, ".h5p") == 0;
+    return settings_from(options, padded ? ColumnarLayout::Padded : ColumnarLayout::Ragged);
+}
+
+BackendEntry ColumnarBackend::ragged_entry() { return make_entry(ColumnarLayout::Ragged); }
+BackendEntry ColumnarBackend::padded_entry() { return make_entry(ColumnarLayout::Padded); }
+
+std::vector<std::string> ColumnarBackend::list_groups(const std::string& path) {
+    return Hdf5Store::list_groups(path);
+}
+
+ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& group, ColumnarSettings settings)
+    : impl_(std::make_unique<Impl>()) {
+    Lock lock(hdf5::library_mutex());
+    impl_->path = path;
+    impl_->group = group;
+    impl_->settings = settings;
+    StoreSettings store;
+    store.chunk_rows = settings.chunk_frames;
+    store.gzip_level = settings.gzip_level;
+    store.mpi_comm = settings.mpi_comm;
+    impl_->store = std::make_unique<Hdf5Store>(path, group, !settings.readonly, store);
+    impl_->load();
+}
+
+ColumnarBackend::~ColumnarBackend() {
+    Lock lock(hdf5::library_mutex());
+    impl_.reset();
+}
+
+const BackendMetadata& ColumnarBackend::metadata() const { return describe(impl_->settings.layout); }
+std::string ColumnarBackend::location() const { return impl_->where(); }
+
+std::size_t ColumnarBackend::size() {
+    Lock lock(hdf5::library_mutex()); // a BufferedWriter may be extending on its thread
+    return static_cast<std::size_t>(impl_->n);
+}
+
+ColumnarBackend::MaybeRow ColumnarBackend::get(std::size_t index, const std::optional<Keys>& keys) {
+    Lock lock(hdf5::library_mutex());
+    return impl_->get_many({index}, keys).front();
+}
+
+std::vector<ColumnarBackend::MaybeRow> ColumnarBackend::get_many(const Indices& indices,
+                                                                 const std::optional<Keys>& keys) {
+    Lock lock(hdf5::library_mutex());
+    return impl_->get_many(indices, keys);
+}
+
+Keys ColumnarBackend::keys(std::size_t index) {
+    Lock lock(hdf5::library_mutex());
+    Keys out;
+    if (auto row = impl_->get_many({index}, std::nullopt).front())
+        for (const auto& kv : *row)
+            out.push_back(kv.first);
+    return out;
+}
+
+void ColumnarBackend::set(std::size_t index, const MaybeRow& row) {
+    Lock lock(hdf5::library_mutex());
+    const auto n = static_cast<std::size_t>(impl_->n);
+    if (index >= n) {
+        std::vector<MaybeRow> rows(index - n);
+        rows.push_back(row);
+        impl_->extend(rows);
+        return;
+    }
+    impl_->rewrite_from(static_cast<std::int64_t>(index),
+                        [&](std::vector<MaybeRow>& tail) { tail.front() = row; });
+}
+
+void ColumnarBackend::insert(std::size_t index, const MaybeRow& row) {
+    Lock lock(hdf5::library_mutex());
+    const auto at = static_cast<std::int64_t>(std::min(index, static_cast<std::size_t>(impl_->n)));
+    impl_->rewrite_from(at, [&](std::vector<MaybeRow>& tail) { tail.insert(tail.begin(), row); });
+}
+
+std::size_t ColumnarBackend::extend(const std::vector<MaybeRow>& rows) {
+    Lock lock(hdf5::library_mutex());
+    return impl_->extend(rows);
+}
+
+std::size_t ColumnarBackend::extend_collective(const std::vector<LocalFrame>& frames) {
+    Lock lock(hdf5::library_mutex());
+    return impl_->extend_collective(frames);
+}
+
+void ColumnarBackend::erase(std::size_t index) {
+    Lock lock(hdf5::library_mutex());
+    check_index(index);
+    impl_->rewrite_from(static_cast<std::int64_t>(index),
+                        [](std::vector<MaybeRow>& tail) { tail.erase(tail.begin()); });
+}
+
+void ColumnarBackend::erase_range(std::size_t start, std::size_t stop) {
+    Lock lock(hdf5::library_mutex());
+    if (start >= stop) return;
+    check_index(stop - 1);
+    impl_->rewrite_from(static_cast<std::int64_t>(start), [&](std::vector<MaybeRow>& tail) {
+        tail.erase(tail.begin(), tail.begin() + static_cast<std::ptrdiff_t>(stop - start));
+    });
+}
+
+void ColumnarBackend::update(std::size_t index, const RowType& fields) {
+    Lock lock(hdf5::library_mutex());
+    check_index(index);
+    update_many(index, {fields});
+}
+
+void ColumnarBackend::set_many(std::size_t start, const std::vector<MaybeRow>& rows) {
+    Lock lock(hdf5::library_mutex());
+    if (rows.empty()) return;
+    const auto n = static_cast<std::size_t>(impl_->n);
+    if (start >= n) {
+        std::vector<MaybeRow> more(start - n);
+        more.insert(more.end(), rows.begin(), rows.end());
+        impl_->extend(more);
+        return;
+    }
+    impl_->rewrite_from(static_cast<std::int64_t>(start), [&](std::vector<MaybeRow>& tail) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (i < tail.size())
+                tail[i] = rows[i];
+            else
+                tail.push_back(rows[i]);
+        }
+    });
+}
+
+void ColumnarBackend::update_many(std::size_t start, const std::vector<RowType>& rows) {
+    Lock lock(hdf5::library_mutex());
+    if (rows.empty()) return;
+    if (start + rows.size() > static_cast<std::size_t>(impl_->n)) check_index(start + rows.size() - 1);
+    if (impl_->update_in_place(static_cast<std::int64_t>(start), rows)) return;
+    impl_->rewrite_from(static_cast<std::int64_t>(start), [&](std::vector<MaybeRow>& tail) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (rows[i].empty()) continue;
+            if (!tail[i]) tail[i].emplace();
+            for (const auto& [k, v] : rows[i])
+                (*tail[i])[k] = v;
+        }
+    });
+}
+
+void ColumnarBackend::set_column(const std::string& key, std::size_t start,
+                                 const std::vector<Value>& values) {
+    Lock lock(hdf5::library_mutex());
+    std::vector<RowType> rows;
+    rows.reserve(values.size());
+    for (const auto& v : values)
+        rows.push_back(RowType{{key, v}});
+    update_many(start, rows);
+}
+
+void ColumnarBackend::drop_keys(const Keys& keys, const std::optional<Indices>& indices) {
+    Lock lock(hdf5::library_mutex());
+    auto& im = *impl_;
+    im.refuse_when_collective("drop");
+    if (indices) {
+        if (indices->empty()) return;
+        for (auto i : *indices)
+            check_index(i);
+        const auto first = *std::min_element(indices->begin(), indices->end());
+        const std::set<std::size_t> chosen(indices->begin(), indices->end());
+        im.rewrite_from(static_cast<std::int64_t>(first), [&](std::vector<MaybeRow>& tail) {
+            for (std::size_t j = 0; j < tail.size(); ++j) {
+                if (!chosen.count(first + j) || !tail[j]) continue;
+                for (const auto& k : keys)
+                    tail[j]->erase(k);
+            }
+        });
+        return;
+    }
+    // Every row: the datasets go (upstream has no drop; this is what a full rewrite would give).
+    const std::set<std::string> drop(keys.begin(), keys.end());
+    std::vector<Column> kept;
+    for (auto& c : im.columns) {
+        if (!drop.count(c.name)) {
+            kept.push_back(std::move(c));
+            continue;
+        }
+        im.store->remove_array(c.name);
+        if (c.mask_rows >= 0) im.store->remove_array(kPresentPrefix + c.name);
+    }
+    im.columns = std::move(kept);
+    im.by_name.clear();
+    for (std::size_t i = 0; i < im.columns.size(); ++i)
+        im.by_name[im.columns[i].name] = i;
+    im.write_attrs();
+}
+
+void ColumnarBackend::clear() {
+    Lock lock(hdf5::library_mutex());
+    impl_->refuse_when_collective("clear");
+    impl_->store->clear_group();
+    impl_->load();
+}
+
+void ColumnarBackend::remove() {
+    Lock lock(hdf5::library_mutex());
+    impl_->refuse_when_collective("remove");
+    impl_->store->remove_group();
+    impl_->columns.clear();
+    impl_->by_name.clear();
+    impl_->atoms.clear();
+    impl_->offsets.clear();
+    impl_->n = 0;
+}
+
+void ColumnarBackend::flush() {
+    Lock lock(hdf5::library_mutex());
+    impl_->store->flush();
+}
+
+} // namespace asebytes

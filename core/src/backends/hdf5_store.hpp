@@ -1,0 +1,76 @@
+#pragma once
+// ColumnarStore over one HDF5 file, laid out as upstream's HDF5Store (h5py) writes it:
+// one group per asebytes group directly under the root, datasets chunked along axis 0 with
+// unlimited extent, deflate on numeric datasets, attributes on the group (spec/columnar.md).
+#include <memory>
+
+#include "columnar_store.hpp"
+#include "hdf5_handles.hpp"
+
+namespace asebytes::columnar {
+
+/// One open HDF5 file shared by every store of this process that uses it: HDF5 refuses to open
+/// a file read-write while it is open read-only, so a read-write opening upgrades the shared
+/// handle in place (no HDF5 object stays open between calls, so this is safe).
+class SharedFile;
+
+class Hdf5Store : public ColumnarStore {
+public:
+    /// Opens (or, when writable, creates) `path` and group `group` in it. A missing group is
+    /// created when writable; read-only, it is an error listing the groups there.
+    Hdf5Store(const std::string& path, const std::string& group, bool writable, StoreSettings settings);
+    ~Hdf5Store() override;
+
+    /// The groups directly under the root of `path`; empty when there is no such file.
+    static std::vector<std::string> list_groups(const std::string& path);
+
+    std::string location() const override;
+    std::vector<std::string> list_arrays() override;
+    bool has_array(const std::string& name) override;
+    ArrayInfo info(const std::string& name) override;
+    NdArray read_rows(const std::string& name, std::int64_t start, std::int64_t stop) override;
+    std::vector<std::string> read_strings(const std::string& name, std::int64_t start,
+                                          std::int64_t stop) override;
+    void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
+                const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) override;
+    void resize(const std::string& name, const std::vector<std::int64_t>& shape) override;
+    void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) override;
+    void write_strings(const std::string& name, std::int64_t start,
+                       const std::vector<std::string>& rows) override;
+    void write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
+                         const NdArray& rows) override;
+    void remove_array(const std::string& name) override;
+    std::optional<std::int64_t> get_int_attr(const std::string& name) override;
+    std::optional<std::vector<std::string>> get_strings_attr(const std::string& name) override;
+    void set_int_attr(const std::string& name, std::int64_t value) override;
+    void set_string_attr(const std::string& name, const std::string& value) override;
+    void set_strings_attr(const std::string& name, const std::vector<std::string>& values) override;
+    std::optional<std::string> get_array_attr(const std::string& array, const std::string& name) override;
+    void set_array_attr(const std::string& array, const std::string& name, const std::string& value) override;
+    std::vector<std::string> attr_names() override;
+    void clear_group() override;
+    void remove_group() override;
+    void flush() override;
+
+private:
+    hid_t file_id() const;
+    hdf5::Group open_group() const;
+    hdf5::Dataset open_dataset(const std::string& name) const;
+    std::string where(const std::string& name) const;
+    void open_collective(bool writable);
+    void open_shared(bool writable);
+    /// The transfer property list of writes: collective under MPI (required for compressed
+    /// datasets), the default otherwise.
+    hid_t write_plist() const { return collective_write_ ? collective_write_.get() : H5P_DEFAULT; }
+    /// Under MPI only rank 0 writes whole rows; the other ranks take part with an empty selection.
+    bool writes_rows() const { return rank_ == 0; }
+
+    std::shared_ptr<SharedFile> file_;
+    std::string path_, group_;
+    StoreSettings settings_;
+    int rank_ = 0;
+    hdf5::File own_file_; ///< the file, when opened collectively (never shared)
+    hdf5::PropertyList collective_write_;
+};
+
+} // namespace asebytes::columnar

@@ -1,0 +1,51 @@
+#pragma once
+// Parallel HDF5 for the columnar stores (*.h5, *.h5p): every rank of a communicator opens the
+// same file and writes its own atoms of each frame at their rows, in one collective write per
+// dataset (issue 7). FrameGatherer::slab gives each rank the rows of its atoms.
+#include <mpi.h>
+
+#include <memory>
+#include <string>
+
+#include "asebytes/backends/columnar.hpp"
+#include "asebytes/mpi/frame_gatherer.hpp"
+#include "asebytes/mpi/frame_sink.hpp"
+
+namespace asebytes::mpi {
+
+/// Collective over `comm`: opens (or creates) the columnar store at `path` on every rank, with
+/// the registry's options (compression, compression_opts, chunk_frames; the group).
+std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& path, MPI_Comm comm,
+                                                          const OpenOptions& options = {});
+
+/// Collective over `comm`: this rank's LocalFrame of a frame whose atoms are spread over the
+/// ranks (`local`: per-atom arrays of this rank's atoms, rows in the order `slab` was made from;
+/// `slab` from FrameGatherer::slab). The atoms are exchanged so that each rank holds one
+/// contiguous stretch of rows (the frame's rows split evenly), which it writes as one hyperslab.
+LocalFrame local_frame(MPI_Comm comm, Row global, const Row& local, const Slab& slab);
+
+/// Batches this rank's LocalFrames and writes them with extend_collective on the calling
+/// thread (collective writes cannot run on a background thread of one rank). Every rank calls
+/// write, flush and close in the same order.
+class CollectiveColumnarWriter {
+public:
+    CollectiveColumnarWriter(std::shared_ptr<ColumnarBackend> store, std::size_t batch_frames = 32);
+    ~CollectiveColumnarWriter();
+    /// Collective once `batch_frames` frames are pending.
+    void write(LocalFrame frame);
+    /// Collective: writes what is pending and flushes the file.
+    void flush();
+    /// Collective: flush, then closes the store.
+    void close();
+    WriterStats stats() const { return stats_; }
+
+private:
+    void write_pending();
+
+    std::shared_ptr<ColumnarBackend> store_;
+    std::size_t batch_frames_;
+    std::vector<LocalFrame> pending_;
+    WriterStats stats_;
+};
+
+} // namespace asebytes::mpi
