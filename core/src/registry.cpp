@@ -3,6 +3,7 @@
 #include "asebytes/adapters.hpp"
 #include "asebytes/backends/columnar.hpp"
 #include "asebytes/backends/extxyz.hpp"
+#include "asebytes/backends/h5md.hpp"
 #include "asebytes/backends/lmdb.hpp"
 #include "asebytes/backends/memory.hpp"
 
@@ -38,6 +39,7 @@ const std::vector<BackendEntry>& backends() {
         MemoryBackend::entry(),
         ColumnarBackend::ragged_entry(),
         ColumnarBackend::padded_entry(),
+        H5mdBackend::entry(),
         ExtxyzBackend::entry(),
     };
     return table;

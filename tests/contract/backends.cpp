@@ -30,4 +30,8 @@ INSTANTIATE_TEST_SUITE_P(Columnar, Contract,
                                            StoreSpec{"h5p_padded", [](const fs::path& d) { return suffix_store(d, ".h5p"); }}),
                          [](const auto& i) { return i.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(H5md, Contract,
+                         ::testing::Values(StoreSpec{"h5md", [](const fs::path& d) { return suffix_store(d, ".h5md"); }}),
+                         [](const auto& i) { return i.param.name; });
+
 }  // namespace asebytes::test

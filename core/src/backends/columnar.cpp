@@ -8,6 +8,7 @@
 
 #include "asebytes/adapters.hpp"
 #include "columnar_values.hpp"
+#include "h5md_store.hpp"
 #include "hdf5_store.hpp"
 
 namespace asebytes {
@@ -1025,6 +1026,15 @@ namespace {
 
 BackendMetadata make_metadata(ColumnarLayout layout) {
     BackendMetadata d;
+    if (layout == ColumnarLayout::H5md) {
+        d.name = "h5md";
+        d.description = "H5MD 1.1 trajectories as Python asebytes and znh5md write them (particles, "
+                        "observables, per-frame box and pbc, padded variable atom counts)";
+        d.extensions = {".h5md"};
+        d.native_tier = Tier::Object;
+        d.default_group = "atoms";
+        return d;
+    }
     const bool ragged = layout == ColumnarLayout::Ragged;
     d.name = ragged ? "h5" : "h5p";
     d.description =
@@ -1079,6 +1089,8 @@ using Lock = std::lock_guard<std::recursive_mutex>;
 const BackendMetadata& ColumnarBackend::describe(ColumnarLayout layout) {
     static const BackendMetadata ragged = make_metadata(ColumnarLayout::Ragged);
     static const BackendMetadata padded = make_metadata(ColumnarLayout::Padded);
+    static const BackendMetadata h5md = make_metadata(ColumnarLayout::H5md);
+    if (layout == ColumnarLayout::H5md) return h5md;
     return layout == ColumnarLayout::Ragged ? ragged : padded;
 }
 
@@ -1104,7 +1116,10 @@ ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& gro
     store.chunk_rows = settings.chunk_frames;
     store.gzip_level = settings.gzip_level;
     store.mpi_comm = settings.mpi_comm;
-    impl_->store = std::make_unique<Hdf5Store>(path, group, !settings.readonly, store);
+    if (settings.layout == ColumnarLayout::H5md)
+        impl_->store = std::make_unique<H5mdStore>(path, group, !settings.readonly, store, settings.author);
+    else
+        impl_->store = std::make_unique<Hdf5Store>(path, group, !settings.readonly, store);
     impl_->load();
 }
 

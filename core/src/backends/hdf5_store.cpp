@@ -224,8 +224,9 @@ void SharedFile::open(bool writable, bool create) {
     file_ = File(id, path_, "H5Fopen");
 }
 
-Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, bool writable, StoreSettings settings)
-    : path_(path), group_(group), settings_(settings) {
+Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, const std::string& root,
+                     bool writable, StoreSettings settings, Unchecked)
+    : path_(path), group_(group), root_(root), settings_(settings) {
     silence_errors();
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     if (group.empty() || group.find('/') != std::string::npos || group == "." || group == "..")
@@ -235,6 +236,11 @@ Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, bool wri
         open_collective(writable);
     else
         open_shared(writable);
+}
+
+Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, bool writable, StoreSettings settings)
+    : Hdf5Store(path, group, group, writable, settings, Unchecked{}) {
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const std::string where = location();
     const htri_t exists = H5Lexists(file_id(), group_.c_str(), H5P_DEFAULT);
     if (exists > 0) {
@@ -318,15 +324,30 @@ std::vector<std::string> Hdf5Store::list_groups(const std::string& path) {
 hid_t Hdf5Store::file_id() const { return own_file_ ? own_file_.get() : file_->id(); }
 std::string Hdf5Store::location() const { return path_ + ", group '" + group_ + "'"; }
 std::string Hdf5Store::where(const std::string& name) const {
-    return path_ + ", dataset '/" + group_ + "/" + name + "'";
+    return path_ + ", dataset '/" + dataset_path(name) + "'";
 }
 
 Group Hdf5Store::open_group() const {
-    return Group(H5Gopen2(file_id(), group_.c_str(), H5P_DEFAULT), location(), "H5Gopen2");
+    return Group(H5Gopen2(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Gopen2");
+}
+
+// H5Lexists fails (rather than saying no) when an intermediate group is missing: each step.
+bool Hdf5Store::path_exists(const std::string& path) const {
+    std::size_t from = 0;
+    while (true) {
+        const auto slash = path.find('/', from);
+        const std::string prefix = path.substr(0, slash);
+        if (H5Lexists(file_id(), prefix.c_str(), H5P_DEFAULT) <= 0) {
+            take_error_stack();
+            return false;
+        }
+        if (slash == std::string::npos) return true;
+        from = slash + 1;
+    }
 }
 
 Dataset Hdf5Store::open_dataset(const std::string& name) const {
-    const std::string full = group_ + "/" + name;
+    const std::string full = dataset_path(name);
     const hid_t id = H5Dopen2(file_id(), full.c_str(), H5P_DEFAULT);
     if (id < 0) {
         const std::string stack = take_error_stack();
@@ -345,19 +366,7 @@ std::vector<std::string> Hdf5Store::list_arrays() {
 
 bool Hdf5Store::has_array(const std::string& name) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    const std::string full = group_ + "/" + name;
-    // H5Lexists fails (rather than saying no) when an intermediate group is missing.
-    const auto slash = name.find('/');
-    if (slash != std::string::npos) {
-        const std::string parent = group_ + "/" + name.substr(0, slash);
-        if (H5Lexists(file_id(), parent.c_str(), H5P_DEFAULT) <= 0) {
-            take_error_stack();
-            return false;
-        }
-    }
-    const htri_t exists = H5Lexists(file_id(), full.c_str(), H5P_DEFAULT);
-    take_error_stack();
-    return exists > 0;
+    return path_exists(dataset_path(name));
 }
 
 ArrayInfo Hdf5Store::info(const std::string& name) {
@@ -440,7 +449,7 @@ void Hdf5Store::create(const std::string& name, const std::string& dtype,
         check(H5Pset_fill_value(dcpl.get(), type.get(), fill.data()), w, "H5Pset_fill_value");
     PropertyList lcpl(H5Pcreate(H5P_LINK_CREATE), w, "H5Pcreate");
     check(H5Pset_create_intermediate_group(lcpl.get(), 1), w, "H5Pset_create_intermediate_group");
-    const std::string full = group_ + "/" + name;
+    const std::string full = dataset_path(name);
     Dataset(H5Dcreate2(file_id(), full.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
             w, "H5Dcreate2");
 }
@@ -548,7 +557,7 @@ void Hdf5Store::write_scattered(const std::string& name,
 
 void Hdf5Store::remove_array(const std::string& name) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    const std::string full = group_ + "/" + name;
+    const std::string full = dataset_path(name);
     check(H5Ldelete(file_id(), full.c_str(), H5P_DEFAULT), where(name), "H5Ldelete");
 }
 
@@ -641,14 +650,14 @@ std::vector<std::string> Hdf5Store::attr_names() {
 
 void Hdf5Store::clear_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    check(H5Ldelete(file_id(), group_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
-    Group(H5Gcreate2(file_id(), group_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), location(),
+    check(H5Ldelete(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
+    Group(H5Gcreate2(file_id(), root_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), location(),
           "H5Gcreate2");
 }
 
 void Hdf5Store::remove_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    check(H5Ldelete(file_id(), group_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
+    check(H5Ldelete(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
 }
 
 void Hdf5Store::flush() {

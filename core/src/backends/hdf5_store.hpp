@@ -52,11 +52,25 @@ public:
     void remove_group() override;
     void flush() override;
 
-private:
+protected:
+    /// For layouts that spread a group over the file (H5MD): `root` is the HDF5 path holding the
+    /// group's attributes and internal arrays. The file is opened; the root is neither checked
+    /// nor created (the subclass knows what a valid file looks like).
+    struct Unchecked {};
+    Hdf5Store(const std::string& path, const std::string& group, const std::string& root, bool writable,
+              StoreSettings settings, Unchecked);
+    /// The HDF5 path (from the file root, no leading '/') of array `name`.
+    virtual std::string dataset_path(const std::string& name) const { return root_ + "/" + name; }
+    bool path_exists(const std::string& path) const;
     hid_t file_id() const;
     hdf5::Group open_group() const;
     hdf5::Dataset open_dataset(const std::string& name) const;
     std::string where(const std::string& name) const;
+    const std::string& path() const { return path_; }
+    const std::string& group() const { return group_; }
+    const std::string& root() const { return root_; }
+
+private:
     void open_collective(bool writable);
     void open_shared(bool writable);
     /// The transfer property list of writes: collective under MPI (required for compressed
@@ -66,7 +80,7 @@ private:
     bool writes_rows() const { return rank_ == 0; }
 
     std::shared_ptr<SharedFile> file_;
-    std::string path_, group_;
+    std::string path_, group_, root_;
     StoreSettings settings_;
     int rank_ = 0;
     hdf5::File own_file_; ///< the file, when opened collectively (never shared)

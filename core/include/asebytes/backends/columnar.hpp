@@ -18,7 +18,8 @@
 
 namespace asebytes {
 
-enum class ColumnarLayout { Ragged, Padded };
+/// H5md: padded per-atom arrays in an H5MD file (asebytes/backends/h5md.hpp builds on it).
+enum class ColumnarLayout { Ragged, Padded, H5md };
 
 struct ColumnarSettings {
     ColumnarLayout layout = ColumnarLayout::Ragged;
@@ -31,6 +32,8 @@ struct ColumnarSettings {
     /// rank of the communicator opens the file with parallel HDF5 and calls every write
     /// collectively. asebytes/mpi/collective_columnar.hpp sets it.
     const void* mpi_comm = nullptr;
+    /// H5md: /h5md/author's name when the file is created ("" leaves it out, as upstream).
+    std::string author;
 };
 
 /// One frame as one MPI rank holds it, for ColumnarBackend::extend_collective.

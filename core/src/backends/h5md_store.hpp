@@ -1,0 +1,61 @@
+#pragma once
+// ColumnarStore over an H5MD 1.1 file as Python asebytes 0.3.1 writes it (spec/h5md.md, upstream
+// asebytes/h5md/_store.py): flat column names map to H5MD elements (/particles/<group>/position,
+// /observables/<group>/potential_energy, ...), each a group with `value`, `step` and `time`;
+// the group's attributes and internal arrays (_n_atoms, our _present flags) live in
+// /asebytes/<group>. The padded columnar backend does the rest, as upstream's H5MDBackend
+// subclasses its PaddedColumnarBackend. Internal to the H5MD backend.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hdf5_store.hpp"
+
+namespace asebytes::columnar {
+
+class H5mdStore : public Hdf5Store {
+public:
+    /// Opens (or, when writable, creates) `path`. An existing file must be H5MD (a /h5md group)
+    /// with asebytes' metadata for `group`; a writable opening adds what is missing. `author`
+    /// becomes /h5md/author's `name` when the file is created.
+    H5mdStore(const std::string& path, const std::string& group, bool writable, StoreSettings settings,
+              const std::string& author);
+
+    /// The particle groups of `path` (/particles/*); empty when there is no such file.
+    static std::vector<std::string> list_groups(const std::string& path);
+
+    /// Internal arrays of /asebytes/<group>, then the column of every element of the group.
+    std::vector<std::string> list_arrays() override;
+    /// A column becomes an element: ASE_ENTRY_ORIGIN, `value` (with its unit), scalar `step` and
+    /// `time` as upstream writes them.
+    void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
+                const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) override;
+    /// Removes the whole element of a column.
+    void remove_array(const std::string& name) override;
+    void clear_group() override;
+    void remove_group() override;
+
+protected:
+    std::string dataset_path(const std::string& name) const override;
+
+private:
+    struct Probe {};
+    /// The file alone, read-only, nothing checked (for list_groups).
+    H5mdStore(const std::string& path, Probe);
+    struct Element {
+        std::string path;   ///< HDF5 path of the element group
+        std::string origin; ///< ASE_ENTRY_ORIGIN ("" for none)
+    };
+    /// Where column `name` lives (upstream _column_to_h5); nullopt for internal arrays.
+    std::optional<Element> element_of(const std::string& name) const;
+    /// The column of the element at `path` (upstream _h5_to_column); nullopt when none.
+    std::optional<std::string> column_of(const std::string& path) const;
+    void check_h5md(bool writable);
+    void write_skeleton(const std::string& author);
+    void create_group_paths();
+    void write_box_attributes();
+    void walk_elements(const std::string& path, std::vector<std::string>& out) const;
+    std::vector<std::string> group_paths() const;
+};
+
+} // namespace asebytes::columnar
