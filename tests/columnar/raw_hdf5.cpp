@@ -141,6 +141,24 @@ RawGroup inspect_group(const fs::path& file, const std::string& group) {
     return out;
 }
 
+std::map<std::string, std::string> inspect_attributes(const fs::path& file, const std::string& path) {
+    silence_errors();
+    File f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), file.string(), "H5Fopen");
+    Handle<H5Oclose> object(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), file.string() + ", " + path, "H5Oopen");
+    const hid_t id = object.get();
+    std::map<std::string, std::string> out;
+    H5O_info_t info;
+    H5Oget_info2(id, &info, H5O_INFO_NUM_ATTRS);
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+        char name[256];
+        Attribute a(H5Aopen_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT), "attr",
+                    "H5Aopen_by_idx");
+        H5Aget_name(a.get(), sizeof name, name);
+        out[name] = attribute_text(id, name);
+    }
+    return out;
+}
+
 std::string describe(const RawDataset& d) {
     auto dims = [](const std::vector<unsigned long long>& v) {
         std::string s = "(";

@@ -29,6 +29,8 @@ struct RawGroup {
 };
 
 RawGroup inspect_group(const fs::path& file, const std::string& group);
+/// The attributes of any object (group or dataset) at `path`: name -> "type: value".
+std::map<std::string, std::string> inspect_attributes(const fs::path& file, const std::string& path);
 std::string describe(const RawDataset& d);
 
 } // namespace asebytes::test

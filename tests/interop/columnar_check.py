@@ -1,4 +1,4 @@
-"""Python asebytes 0.3.1 reads a columnar HDF5 store we wrote (*.h5 ragged or *.h5p padded) as it
+"""Python asebytes 0.3.1 reads a columnar HDF5 store we wrote (*.h5 ragged, *.h5p padded, *.h5md) as it
 reads its own golden file of the same rows.
 
 usage: columnar_check.py OURS PYTHONS_H5

@@ -29,6 +29,9 @@ struct StoreSettings {
     /// An MPI_Comm*: the file is opened by every rank of it, metadata calls are collective, and
     /// writes are collective (rank 0 writes whole rows; write_scattered writes every rank's own).
     const void* mpi_comm = nullptr;
+    /// String arrays get "" as their fill value (upstream HDF5Store); upstream H5MDStore leaves
+    /// HDF5's default (a null string, read as "").
+    bool empty_string_fill = true;
 };
 
 class ColumnarStore {

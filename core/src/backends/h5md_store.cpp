@@ -126,11 +126,16 @@ Group create_groups(hid_t file, const std::string& path, const std::string& wher
     return Group(H5Gcreate2(file, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), where, "H5Gcreate2 " + path);
 }
 
+StoreSettings without_string_fill(StoreSettings s) {
+    s.empty_string_fill = false;
+    return s;
+}
+
 } // namespace
 
 H5mdStore::H5mdStore(const std::string& path, const std::string& group, bool writable, StoreSettings settings,
                      const std::string& author)
-    : Hdf5Store(path, group, "asebytes/" + group, writable, settings, Unchecked{}) {
+    : Hdf5Store(path, group, "asebytes/" + group, writable, without_string_fill(settings), Unchecked{}) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const bool empty = links_of(file_id(), "/", location()).empty();
     if (!empty) check_h5md(writable);

@@ -443,7 +443,7 @@ void Hdf5Store::create(const std::string& name, const std::string& dtype,
     if (settings_.gzip_level && is_numeric(dtype))
         check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(*settings_.gzip_level)), w, "H5Pset_deflate");
     const char* empty = "";
-    if (dtype == kString)
+    if (dtype == kString && settings_.empty_string_fill)
         check(H5Pset_fill_value(dcpl.get(), type.get(), &empty), w, "H5Pset_fill_value");
     else if (!fill.empty())
         check(H5Pset_fill_value(dcpl.get(), type.get(), fill.data()), w, "H5Pset_fill_value");

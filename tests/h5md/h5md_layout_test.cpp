@@ -1,0 +1,112 @@
+// What we write is Python asebytes' H5MD layout: the golden rows give the golden file's groups,
+// datasets (type, shape, chunks, filters, fill value) and attributes (ASE_ENTRY_ORIGIN, unit,
+// box description, /h5md metadata), except where we keep more on purpose
+// (core/include/asebytes/backends/h5md.hpp).
+#include <gtest/gtest.h>
+
+#include "asebytes/asebytes.hpp"
+#include "raw_hdf5.hpp"
+
+namespace asebytes::test {
+namespace {
+
+std::vector<Row> golden_rows(const std::string& name) { return truth_rows(golden_dir() / (name + ".json")); }
+
+// Python stores int and bool info as float64 (and reads them back as float); we keep their type.
+const std::map<std::string, std::string> kTypedByUs = {{"/observables/atoms/step/value", "int64"},
+                                                       {"/observables/atoms/converged/value", "bool-enum"}};
+// Attributes whose value names the writer, not the layout.
+const std::set<std::string> kWriterAttributes = {"/h5md/creator name"};
+
+void expect_same_group(const fs::path& ours, const fs::path& python, const std::string& path) {
+    const RawGroup got = inspect_group(ours, path), want = inspect_group(python, path);
+    for (const auto& [name, theirs] : want.datasets) {
+        const std::string full = path + (path == "/" ? "" : "/") + name;
+        ASSERT_TRUE(got.datasets.count(name)) << "missing dataset " << full;
+        const RawDataset& mine = got.datasets.at(name);
+        if (kTypedByUs.count(full)) {
+            EXPECT_EQ(mine.type, kTypedByUs.at(full)) << full;
+            EXPECT_EQ(mine.shape, theirs.shape) << full;
+        } else {
+            EXPECT_EQ(describe(mine), describe(theirs)) << full;
+        }
+        EXPECT_EQ(inspect_attributes(ours, full), inspect_attributes(python, full)) << full;
+    }
+    for (const auto& kv : got.datasets)
+        EXPECT_TRUE(want.datasets.count(kv.first)) << "extra dataset " << path << "/" << kv.first;
+    std::vector<std::string> subgroups = got.subgroups;
+    // Our presence flags (one per row and key) live beside _n_atoms; Python ignores them.
+    if (path == "/asebytes/atoms") subgroups.erase(std::find(subgroups.begin(), subgroups.end(), "_present"));
+    EXPECT_EQ(subgroups, want.subgroups) << path;
+    ASSERT_EQ(got.attributes.size(), want.attributes.size()) << path;
+    for (const auto& [name, value] : want.attributes) {
+        ASSERT_TRUE(got.attributes.count(name)) << path << " attribute " << name;
+        if (kWriterAttributes.count(path + " " + name)) continue;
+        EXPECT_EQ(got.attributes.at(name), value) << path << " attribute " << name;
+    }
+    for (const auto& sub : want.subgroups) expect_same_group(ours, python, path + (path == "/" ? "" : "/") + sub);
+}
+
+class H5mdWrites : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(H5mdWrites, GoldenRowsGiveThePythonFilesStructure) {
+    TempDir dir;
+    const auto ours = dir / (GetParam() + ".h5md");
+    ObjectIO(ours.string()).extend(golden_rows(GetParam()));
+    expect_same_group(ours, golden_dir() / (GetParam() + ".h5md"), "/");
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, H5mdWrites, ::testing::Values("ethanol", "periodic"),
+                         [](const auto& i) { return i.param; });
+
+TEST(H5mdLayout, ValueDatasetsCarryTheirUnits) {
+    TempDir dir;
+    const auto path = dir / "periodic.h5md";
+    ObjectIO(path.string()).extend(golden_rows("periodic"));
+    auto unit = [&](const std::string& element) {
+        return inspect_attributes(path, element + "/value").at("unit");
+    };
+    EXPECT_EQ(unit("/particles/atoms/position"), "utf8-vlen scalar: Angstrom");
+    EXPECT_EQ(unit("/particles/atoms/force"), "utf8-vlen scalar: eV/Angstrom");
+    EXPECT_EQ(unit("/particles/atoms/box/edges"), "utf8-vlen scalar: Angstrom");
+    EXPECT_EQ(unit("/observables/atoms/potential_energy"), "utf8-vlen scalar: eV");
+    EXPECT_EQ(unit("/observables/atoms/stress"), "utf8-vlen scalar: eV/Angstrom^3");
+}
+
+TEST(H5mdLayout, AuthorCompressionAndChunkingFollowTheOptions) {
+    TempDir dir;
+    const auto path = dir / "plain.h5md";
+    OpenOptions o;
+    o.options = {{"author", "Ada"}, {"compression", "none"}, {"chunk_frames", "8"}};
+    ObjectIO(path.string(), o).extend(golden_rows("periodic"));
+    EXPECT_EQ(inspect_attributes(path, "/h5md/author").at("name"), "utf8-vlen scalar: Ada");
+    EXPECT_EQ(describe(inspect_group(path, "/particles/atoms/position").datasets.at("value")),
+              "float64 (20,64,3) unlimited chunk (8,64,3) filters [] fill nan");
+    OpenOptions strong;
+    strong.options = {{"compression_opts", "9"}};
+    const auto gz = dir / "strong.h5md";
+    ObjectIO(gz.string(), strong).extend(golden_rows("periodic"));
+    EXPECT_EQ(inspect_group(gz, "/observables/atoms/potential_energy").datasets.at("value").filters, "deflate(9)");
+}
+
+TEST(H5mdLayout, AppendingExtendsEveryDatasetAndWidensTheAtomAxis) {
+    TempDir dir;
+    const auto path = dir / "grow.h5md";
+    const auto rows = golden_rows("periodic");
+    {
+        ObjectIO io(path.string());
+        io.extend(std::vector<Row>(rows.begin(), rows.begin() + 1)); // 4 atoms
+    }
+    EXPECT_EQ(inspect_group(path, "/particles/atoms/position").datasets.at("value").shape,
+              (std::vector<unsigned long long>{1, 4, 3}));
+    ObjectIO io(path.string());
+    io.extend(std::vector<Row>(rows.begin() + 1, rows.end()));
+    EXPECT_EQ(inspect_group(path, "/particles/atoms/position").datasets.at("value").shape,
+              (std::vector<unsigned long long>{20, 64, 3}));
+    EXPECT_EQ(inspect_group(path, "/asebytes/atoms").datasets.at("_n_atoms").shape,
+              (std::vector<unsigned long long>{20}));
+    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*io.get(i), rows[i]) << i;
+}
+
+} // namespace
+} // namespace asebytes::test
