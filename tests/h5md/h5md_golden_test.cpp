@@ -45,7 +45,8 @@ TEST_P(H5mdGolden, ReadsColumnsOfEveryKeyBackwards) {
     const auto want = truth();
     std::set<std::string> keys;
     for (const auto& row : want)
-        for (const auto& kv : row) keys.insert(kv.first);
+        for (const auto& kv : row)
+            keys.insert(kv.first);
     for (const auto& key : keys) {
         const auto column = io.rows(Slice(std::nullopt, std::nullopt, -1)).column(key).to_list();
         ASSERT_EQ(column.size(), want.size()) << key;
@@ -59,12 +60,11 @@ TEST_P(H5mdGolden, ReadsColumnsOfEveryKeyBackwards) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Python, H5mdGolden,
-                         ::testing::Values(GoldenGroup{"ethanol.h5md", "atoms"}, GoldenGroup{"periodic.h5md", "atoms"},
-                                           GoldenGroup{"groups.h5md", "train"}, GoldenGroup{"groups.h5md", "test"}),
-                         [](const auto& i) {
-                             return i.param.store.substr(0, i.param.store.find('.')) + "_" + i.param.group;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Python, H5mdGolden,
+    ::testing::Values(GoldenGroup{"ethanol.h5md", "atoms"}, GoldenGroup{"periodic.h5md", "atoms"},
+                      GoldenGroup{"groups.h5md", "train"}, GoldenGroup{"groups.h5md", "test"}),
+    [](const auto& i) { return i.param.store.substr(0, i.param.store.find('.')) + "_" + i.param.group; });
 
 TEST(H5mdGoldenStore, OpensTheAtomsGroupByDefault) {
     TempDir dir;
@@ -73,7 +73,8 @@ TEST(H5mdGoldenStore, OpensTheAtomsGroupByDefault) {
 }
 
 TEST(H5mdGoldenStore, ListsParticleGroupsAsPythonDoes) {
-    EXPECT_EQ(list_groups((golden_dir() / "groups.h5md").string()), (std::vector<std::string>{"test", "train"}));
+    EXPECT_EQ(list_groups((golden_dir() / "groups.h5md").string()),
+              (std::vector<std::string>{"test", "train"}));
     EXPECT_EQ(list_groups((golden_dir() / "ethanol.h5md").string()), (std::vector<std::string>{"atoms"}));
     EXPECT_TRUE(list_groups((golden_dir() / "nothing-here.h5md").string()).empty());
 }
@@ -82,7 +83,8 @@ TEST(H5mdGoldenStore, AtomsIOReadsVariableSizesPerFramePbcAndConstraints) {
     TempDir dir;
     AtomsIO per(copy_golden("periodic.h5md", dir).string());
     std::set<std::size_t> sizes;
-    for (const auto& f : per) sizes.insert(f->natoms());
+    for (const auto& f : per)
+        sizes.insert(f->natoms());
     EXPECT_EQ(*sizes.begin(), 4u);
     EXPECT_EQ(*sizes.rbegin(), 64u);
     EXPECT_EQ(per.get(6)->pbc, (std::array<bool, 3>{true, true, false}));

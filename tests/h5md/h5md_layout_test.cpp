@@ -44,7 +44,8 @@ void expect_same_group(const fs::path& ours, const fs::path& python, const std::
         if (kWriterAttributes.count(path + " " + name)) continue;
         EXPECT_EQ(got.attributes.at(name), value) << path << " attribute " << name;
     }
-    for (const auto& sub : want.subgroups) expect_same_group(ours, python, path + (path == "/" ? "" : "/") + sub);
+    for (const auto& sub : want.subgroups)
+        expect_same_group(ours, python, path + (path == "/" ? "" : "/") + sub);
 }
 
 class H5mdWrites : public ::testing::TestWithParam<std::string> {};
@@ -86,7 +87,8 @@ TEST(H5mdLayout, AuthorCompressionAndChunkingFollowTheOptions) {
     strong.options = {{"compression_opts", "9"}};
     const auto gz = dir / "strong.h5md";
     ObjectIO(gz.string(), strong).extend(golden_rows("periodic"));
-    EXPECT_EQ(inspect_group(gz, "/observables/atoms/potential_energy").datasets.at("value").filters, "deflate(9)");
+    EXPECT_EQ(inspect_group(gz, "/observables/atoms/potential_energy").datasets.at("value").filters,
+              "deflate(9)");
 }
 
 TEST(H5mdLayout, AppendingExtendsEveryDatasetAndWidensTheAtomAxis) {
@@ -105,7 +107,8 @@ TEST(H5mdLayout, AppendingExtendsEveryDatasetAndWidensTheAtomAxis) {
               (std::vector<unsigned long long>{20, 64, 3}));
     EXPECT_EQ(inspect_group(path, "/asebytes/atoms").datasets.at("_n_atoms").shape,
               (std::vector<unsigned long long>{20}));
-    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*io.get(i), rows[i]) << i;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*io.get(i), rows[i]) << i;
 }
 
 } // namespace

@@ -314,12 +314,16 @@ void ColumnarBackend::Impl::validate_atoms() {
         widest = std::max(widest, atoms[i]);
     }
     for (const auto& c : columns) {
+        // H5MD: upstream pads every element to every frame, so a shorter one is damage.
+        if (settings.layout == ColumnarLayout::H5md && c.rows < n)
+            throw CorruptDataError(store->array_location(c.name) + " (key '" + c.name + "') has " +
+                                   std::to_string(c.rows) + " frames; the group has " + std::to_string(n));
         if (!c.per_atom) continue;
         if (ragged() && c.rows < need)
             throw CorruptDataError(where() + ": dataset '" + c.name + "' has " + std::to_string(c.rows) +
                                    " atom rows but _offsets/_lengths address " + std::to_string(need));
         if (!ragged() && c.padded_atoms < widest)
-            throw CorruptDataError(where() + ": dataset '" + c.name + "' holds " +
+            throw CorruptDataError(store->array_location(c.name) + " (key '" + c.name + "') holds " +
                                    std::to_string(c.padded_atoms) + " atoms per frame but _n_atoms says " +
                                    std::to_string(widest));
     }

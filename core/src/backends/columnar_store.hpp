@@ -40,6 +40,10 @@ public:
 
     /// "<file>, group '<group>'" for messages.
     virtual std::string location() const = 0;
+    /// Where array `name` is stored, for messages ("<file>, dataset '/<path>'").
+    virtual std::string array_location(const std::string& name) const {
+        return location() + ", dataset '" + name + "'";
+    }
 
     /// Arrays directly in the group (not in subgroups), in the store's order.
     virtual std::vector<std::string> list_arrays() = 0;

@@ -57,7 +57,8 @@ std::optional<Row> from_stored(std::optional<Row> row) {
 std::optional<Keys> stored_keys(const std::optional<Keys>& keys) {
     if (!keys) return keys;
     Keys out;
-    for (const auto& k : *keys) out.push_back(k == "constraints" ? kConstraintsKey : k);
+    for (const auto& k : *keys)
+        out.push_back(k == "constraints" ? kConstraintsKey : k);
     return out;
 }
 
@@ -100,7 +101,8 @@ H5mdSettings H5mdBackend::settings_from(const OpenOptions& options) {
         s.gzip_level = static_cast<int>(level);
     else
         throw Error(name + " option 'compression' must be gzip or none, got '" + compression + "'");
-    if (level > 9) throw Error(name + " option 'compression_opts' is a gzip level 0-9, got " + std::to_string(level));
+    if (level > 9)
+        throw Error(name + " option 'compression_opts' is a gzip level 0-9, got " + std::to_string(level));
     if (s.chunk_frames == 0) throw Error(name + " option 'chunk_frames' must be at least 1");
     return s;
 }
@@ -108,7 +110,8 @@ H5mdSettings H5mdBackend::settings_from(const OpenOptions& options) {
 BackendEntry H5mdBackend::entry() {
     BackendEntry e;
     e.metadata = &describe();
-    e.open_object = [](const std::string& path, const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
+    e.open_object = [](const std::string& path,
+                       const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         auto backend = std::make_shared<H5mdBackend>(path, options.group.value_or(describe().default_group),
                                                      settings_from(options));
         if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
@@ -129,23 +132,27 @@ H5mdBackend::MaybeRow H5mdBackend::get(std::size_t index, const std::optional<Ke
     return from_stored(table_->get(index, stored_keys(keys)));
 }
 
-std::vector<H5mdBackend::MaybeRow> H5mdBackend::get_many(const Indices& indices, const std::optional<Keys>& keys) {
+std::vector<H5mdBackend::MaybeRow> H5mdBackend::get_many(const Indices& indices,
+                                                         const std::optional<Keys>& keys) {
     auto rows = table_->get_many(indices, stored_keys(keys));
-    for (auto& r : rows) r = from_stored(std::move(r));
+    for (auto& r : rows)
+        r = from_stored(std::move(r));
     return rows;
 }
 
 Keys H5mdBackend::keys(std::size_t index) {
     Keys out;
     if (auto row = get(index))
-        for (const auto& kv : *row) out.push_back(kv.first);
+        for (const auto& kv : *row)
+            out.push_back(kv.first);
     return out;
 }
 
 std::size_t H5mdBackend::extend(const std::vector<MaybeRow>& rows) {
     std::vector<MaybeRow> stored;
     stored.reserve(rows.size());
-    for (const auto& r : rows) stored.push_back(to_stored(r, location()));
+    for (const auto& r : rows)
+        stored.push_back(to_stored(r, location()));
     return table_->extend(stored);
 }
 
@@ -158,17 +165,20 @@ std::size_t H5mdBackend::extend_collective(const std::vector<LocalFrame>& frames
     return table_->extend_collective(stored);
 }
 
-void H5mdBackend::set(std::size_t index, const MaybeRow& row) { table_->set(index, to_stored(row, location())); }
-
-void H5mdBackend::insert(std::size_t index, const MaybeRow& row) { table_->insert(index, to_stored(row, location())); }
-
-void H5mdBackend::update(std::size_t index, const RowType& fields) {
-    update_many(index, {fields});
+void H5mdBackend::set(std::size_t index, const MaybeRow& row) {
+    table_->set(index, to_stored(row, location()));
 }
+
+void H5mdBackend::insert(std::size_t index, const MaybeRow& row) {
+    table_->insert(index, to_stored(row, location()));
+}
+
+void H5mdBackend::update(std::size_t index, const RowType& fields) { update_many(index, {fields}); }
 
 void H5mdBackend::set_many(std::size_t start, const std::vector<MaybeRow>& rows) {
     std::vector<MaybeRow> stored;
-    for (const auto& r : rows) stored.push_back(to_stored(r, location()));
+    for (const auto& r : rows)
+        stored.push_back(to_stored(r, location()));
     table_->set_many(start, stored);
 }
 
@@ -186,7 +196,8 @@ void H5mdBackend::update_many(std::size_t start, const std::vector<RowType>& row
 
 void H5mdBackend::set_column(const std::string& key, std::size_t start, const std::vector<Value>& values) {
     std::vector<RowType> rows;
-    for (const auto& v : values) rows.push_back(RowType{{key, v}});
+    for (const auto& v : values)
+        rows.push_back(RowType{{key, v}});
     update_many(start, rows);
 }
 

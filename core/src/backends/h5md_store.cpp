@@ -17,21 +17,27 @@ constexpr const char* kOriginAttr = "ASE_ENTRY_ORIGIN"; // znh5md's marker, upst
 
 // Upstream _mapping.py: ASE property name <-> H5MD element name (znh5md's conventions).
 const std::map<std::string, std::string>& ase_to_h5md() {
-    static const std::map<std::string, std::string> m = {
-        {"positions", "position"}, {"forces", "force"},     {"masses", "mass"},       {"charges", "charge"},
-        {"energy", "potential_energy"}, {"numbers", "species"}, {"velocities", "velocity"}};
+    static const std::map<std::string, std::string> m = {{"positions", "position"},
+                                                         {"forces", "force"},
+                                                         {"masses", "mass"},
+                                                         {"charges", "charge"},
+                                                         {"energy", "potential_energy"},
+                                                         {"numbers", "species"},
+                                                         {"velocities", "velocity"}};
     return m;
 }
 const std::map<std::string, std::string>& h5md_to_ase() {
     static const std::map<std::string, std::string> m = [] {
         std::map<std::string, std::string> r;
-        for (const auto& [ase, h5md] : ase_to_h5md()) r[h5md] = ase;
+        for (const auto& [ase, h5md] : ase_to_h5md())
+            r[h5md] = ase;
         return r;
     }();
     return m;
 }
 const std::set<std::string>& particle_elements() {
-    static const std::set<std::string> s = {"position", "velocity", "force", "mass", "species", "id", "charge"};
+    static const std::set<std::string> s = {"position", "velocity", "force", "mass",
+                                            "species",  "id",       "charge"};
     return s;
 }
 // Upstream _store.py _ASE_UNITS: the `unit` attribute of value datasets (ASE units).
@@ -56,7 +62,9 @@ std::string ase_name(const std::string& key) {
     return key;
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 herr_t collect_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
     auto& out = *static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
@@ -75,7 +83,8 @@ std::vector<std::pair<std::string, H5O_type_t>> links_of(hid_t file, const std::
     return out;
 }
 
-void write_string_attr(hid_t object, const std::string& name, const std::string& value, const std::string& where) {
+void write_string_attr(hid_t object, const std::string& name, const std::string& value,
+                       const std::string& where) {
     if (check(H5Aexists(object, name.c_str()), where, "H5Aexists") > 0)
         check(H5Adelete(object, name.c_str()), where, "H5Adelete " + name);
     Dataspace scalar(H5Screate(H5S_SCALAR), where, "H5Screate");
@@ -117,13 +126,15 @@ void write_scalar_dataset(hid_t parent, const char* name, hid_t type, T value, c
     Dataspace scalar(H5Screate(H5S_SCALAR), where, "H5Screate");
     Dataset d(H5Dcreate2(parent, name, type, scalar.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), where,
               std::string("H5Dcreate2 ") + name);
-    check(H5Dwrite(d.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), where, std::string("H5Dwrite ") + name);
+    check(H5Dwrite(d.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), where,
+          std::string("H5Dwrite ") + name);
 }
 
 Group create_groups(hid_t file, const std::string& path, const std::string& where) {
     PropertyList lcpl(H5Pcreate(H5P_LINK_CREATE), where, "H5Pcreate");
     check(H5Pset_create_intermediate_group(lcpl.get(), 1), where, "H5Pset_create_intermediate_group");
-    return Group(H5Gcreate2(file, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), where, "H5Gcreate2 " + path);
+    return Group(H5Gcreate2(file, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), where,
+                 "H5Gcreate2 " + path);
 }
 
 StoreSettings without_string_fill(StoreSettings s) {
@@ -157,17 +168,19 @@ H5mdStore::H5mdStore(const std::string& path, Probe)
 // An H5MD file has /h5md; asebytes reads a particle group through /asebytes/<group>.
 void H5mdStore::check_h5md(bool writable) {
     if (!path_exists("h5md"))
-        throw CorruptDataError(path() + " is not an H5MD file: it has no /h5md group (an HDF5 file of another kind)");
+        throw CorruptDataError(path() +
+                               " is not an H5MD file: it has no /h5md group (an HDF5 file of another kind)");
     if (path_exists(root())) return;
     if (path_exists("particles/" + group()))
-        throw NotSupportedError(location() + ": /particles/" + group() + " has no asebytes metadata (/" + root() +
-                                "); H5MD files from other writers (znh5md, LAMMPS dump h5md) are not read yet");
+        throw NotSupportedError(
+            location() + ": /particles/" + group() + " has no asebytes metadata (/" + root() +
+            "); H5MD files from other writers (znh5md, LAMMPS dump h5md) are not read yet");
     if (!writable) {
         std::string known;
         for (const auto& g : list_groups(path()))
             known += (known.empty() ? "" : ", ") + g;
-        throw Error(location() + ": no such particle group in the file (groups: " + (known.empty() ? "none" : known) +
-                    ")");
+        throw Error(location() + ": no such particle group in the file (groups: " +
+                    (known.empty() ? "none" : known) + ")");
     }
 }
 
@@ -242,9 +255,15 @@ void H5mdStore::walk_elements(const std::string& path, std::vector<std::string>&
         const std::string child = path + "/" + name;
         if (path_exists(child + "/value")) {
             if (auto col = column_of(child)) out.push_back(*col);
-        } else {
-            walk_elements(child, out);
+            continue;
         }
+        // A group holding datasets (step, time) but no `value` is a broken element, not a
+        // container of elements (as box is).
+        for (const auto& [inner, kind] : links_of(file_id(), child, location()))
+            if (kind == H5O_TYPE_DATASET)
+                throw CorruptDataError(Hdf5Store::path() + ": H5MD element '/" + child +
+                                       "' has no 'value' dataset (it holds '" + inner + "')");
+        walk_elements(child, out);
     }
 }
 
@@ -259,8 +278,9 @@ std::vector<std::string> H5mdStore::list_arrays() {
     return out;
 }
 
-void H5mdStore::create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
-                       const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) {
+void H5mdStore::create(const std::string& name, const std::string& dtype,
+                       const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
+                       std::int64_t expected_rows) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const auto element = element_of(name);
     if (!element) {
@@ -277,7 +297,8 @@ void H5mdStore::create(const std::string& name, const std::string& dtype, const 
     if (unit != units().end()) set_array_attr(name, "unit", unit->second);
     // A fixed interval, as upstream writes it: step 1, time 1.0 (real steps and times are the
     // info.step / info.time observables).
-    if (!path_exists(element->path + "/step")) write_scalar_dataset(g.get(), "step", H5T_STD_I32LE, std::int32_t{1}, w);
+    if (!path_exists(element->path + "/step"))
+        write_scalar_dataset(g.get(), "step", H5T_STD_I32LE, std::int32_t{1}, w);
     if (!path_exists(element->path + "/time")) write_scalar_dataset(g.get(), "time", H5T_IEEE_F64LE, 1.0, w);
     if (name == "cell") write_box_attributes();
 }
@@ -290,8 +311,8 @@ void H5mdStore::write_box_attributes() {
     if (H5Aexists(g.get(), "dimension") <= 0) {
         const std::int64_t three = 3;
         Dataspace scalar(H5Screate(H5S_SCALAR), w, "H5Screate");
-        Attribute a(H5Acreate2(g.get(), "dimension", H5T_STD_I64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), w,
-                    "H5Acreate2 dimension");
+        Attribute a(H5Acreate2(g.get(), "dimension", H5T_STD_I64LE, scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    w, "H5Acreate2 dimension");
         check(H5Awrite(a.get(), H5T_NATIVE_INT64, &three), w, "H5Awrite dimension");
     }
     if (H5Aexists(g.get(), "boundary") <= 0) {
@@ -313,7 +334,8 @@ void H5mdStore::remove_array(const std::string& name) {
         Hdf5Store::remove_array(name);
         return;
     }
-    check(H5Ldelete(file_id(), element->path.c_str(), H5P_DEFAULT), path() + ", /" + element->path, "H5Ldelete");
+    check(H5Ldelete(file_id(), element->path.c_str(), H5P_DEFAULT), path() + ", /" + element->path,
+          "H5Ldelete");
 }
 
 std::vector<std::string> H5mdStore::group_paths() const {
@@ -329,7 +351,8 @@ void H5mdStore::clear_group() {
 void H5mdStore::remove_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     for (const auto& p : group_paths())
-        if (path_exists(p)) check(H5Ldelete(file_id(), p.c_str(), H5P_DEFAULT), path() + ", /" + p, "H5Ldelete");
+        if (path_exists(p))
+            check(H5Ldelete(file_id(), p.c_str(), H5P_DEFAULT), path() + ", /" + p, "H5Ldelete");
 }
 
 } // namespace asebytes::columnar

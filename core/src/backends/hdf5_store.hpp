@@ -25,6 +25,7 @@ public:
     static std::vector<std::string> list_groups(const std::string& path);
 
     std::string location() const override;
+    std::string array_location(const std::string& name) const override { return where(name); }
     std::vector<std::string> list_arrays() override;
     bool has_array(const std::string& name) override;
     ArrayInfo info(const std::string& name) override;

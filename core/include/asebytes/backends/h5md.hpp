@@ -41,7 +41,8 @@ public:
     std::string location() const override { return table_->location(); }
     std::size_t size() override { return table_->size(); }
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override;
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override;
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override;
     Keys keys(std::size_t index) override;
 
     std::size_t extend(const std::vector<MaybeRow>& rows) override;

@@ -1,0 +1,123 @@
+// Bad input gets a clear asebytes error naming the file and the H5MD path, never a crash, and
+// changes nothing on disk.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "asebytes/asebytes.hpp"
+#include "golden.hpp"
+#include "hdf5_handles.hpp"
+
+namespace asebytes::test {
+namespace {
+
+template <class E, class F> void expect_error(F&& open, const std::vector<std::string>& fragments) {
+    try {
+        open();
+        ADD_FAILURE() << "no error";
+    } catch (const E& e) {
+        for (const auto& f : fragments)
+            EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "wrong exception type: " << e.what();
+    }
+}
+
+std::string read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+OpenOptions opening(bool readonly) {
+    OpenOptions o;
+    o.readonly = readonly;
+    return o;
+}
+
+// Runs `edit` on the file through the raw HDF5 API (as a foreign writer would).
+template <class F> void edit_raw(const fs::path& file, F&& edit) {
+    using namespace asebytes::hdf5;
+    silence_errors();
+    File f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), file.string(), "H5Fopen");
+    edit(f.get());
+}
+
+void resize(hid_t file, const char* path, std::vector<hsize_t> dims) {
+    using namespace asebytes::hdf5;
+    Dataset d(H5Dopen2(file, path, H5P_DEFAULT), path, "H5Dopen2");
+    check(H5Dset_extent(d.get(), dims.data()), path, "H5Dset_extent");
+}
+
+TEST(H5mdBadInput, AFileThatIsNotHdf5IsCorruptDataNamingThePath) {
+    TempDir dir;
+    const auto path = dir / "text.h5md";
+    { std::ofstream(path) << std::string(5000, 'x'); }
+    const std::string before = read_bytes(path);
+    for (bool ro : {true, false})
+        expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(ro)); },
+                                       {path.string(), "not an HDF5 file"});
+    EXPECT_EQ(read_bytes(path), before);
+}
+
+TEST(H5mdBadInput, HdfFiveThatIsNotH5mdIsCorruptDataAndStaysUntouched) {
+    TempDir dir;
+    const auto path = dir / "columnar.h5md";
+    fs::copy_file(golden_dir() / "periodic.h5", path);
+    const std::string before = read_bytes(path);
+    for (bool ro : {true, false})
+        expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(ro)); },
+                                       {path.string(), "not an H5MD file", "/h5md"});
+    EXPECT_EQ(read_bytes(path), before);
+}
+
+TEST(H5mdBadInput, AnElementWithoutValueIsCorruptDataNamingTheElement) {
+    TempDir dir;
+    const auto path = copy_golden("periodic.h5md", dir);
+    edit_raw(path, [](hid_t f) { H5Ldelete(f, "/particles/atoms/position/value", H5P_DEFAULT); });
+    for (bool ro : {true, false})
+        expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(ro)); },
+                                       {path.string(), "'/particles/atoms/position'", "no 'value' dataset"});
+}
+
+TEST(H5mdBadInput, AValueWithFewerFramesThanTheGroupIsCorruptDataNamingIt) {
+    TempDir dir;
+    const auto path = copy_golden("periodic.h5md", dir);
+    edit_raw(path, [](hid_t f) { resize(f, "/observables/atoms/potential_energy/value", {12}); });
+    expect_error<CorruptDataError>(
+        [&] { ObjectIO io(path.string(), opening(true)); },
+        {path.string(), "/observables/atoms/potential_energy/value", "12 frames", "20"});
+}
+
+TEST(H5mdBadInput, AnAtomAxisNarrowerThanTheAtomCountsIsCorruptDataNamingIt) {
+    TempDir dir;
+    const auto path = copy_golden("periodic.h5md", dir);
+    edit_raw(path, [](hid_t f) { resize(f, "/particles/atoms/force/value", {20, 8, 3}); });
+    expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(true)); },
+                                   {path.string(), "/particles/atoms/force/value", "8 atoms", "64"});
+}
+
+TEST(H5mdBadInput, AMissingGroupIsAnErrorListingTheGroups) {
+    TempDir dir;
+    const auto path = copy_golden("groups.h5md", dir);
+    OpenOptions o = opening(true);
+    o.group = "valid";
+    expect_error<Error>([&] { ObjectIO io(path.string(), o); }, {path.string(), "valid", "test, train"});
+}
+
+TEST(H5mdBadInput, AParticleGroupWithoutAsebytesMetadataIsNotSupportedYet) {
+    TempDir dir;
+    const auto path = copy_golden("periodic.h5md", dir);
+    edit_raw(path, [](hid_t f) { H5Ldelete(f, "/asebytes/atoms", H5P_DEFAULT); });
+    expect_error<NotSupportedError>([&] { ObjectIO io(path.string(), opening(true)); },
+                                    {path.string(), "/particles/atoms", "znh5md"});
+}
+
+TEST(H5mdBadInput, UnknownOptionsAreErrorsNamingThem) {
+    TempDir dir;
+    OpenOptions o;
+    o.options = {{"autor", "Ada"}};
+    expect_error<Error>([&] { ObjectIO io((dir / "x.h5md").string(), o); }, {"autor"});
+}
+
+} // namespace
+} // namespace asebytes::test
