@@ -46,7 +46,17 @@ class PythonTest : public ::testing::Test {
 protected:
     void SetUp() override;
     std::string path(const std::string& name) const { return (dir_ / name).string(); }
-    static std::string golden(const std::string& name) { return (golden_dir() / name).string(); }
+    /// A copy of golden store `name` in the temporary directory: Python asebytes opens HDF5 files
+    /// read-write, and two tests opening the same golden file at once collide on HDF5's file lock
+    /// (and golden files must never change).
+    std::string golden(const std::string& name) const {
+        const fs::path copy = dir_ / "golden" / name;
+        if (!fs::exists(copy)) {
+            fs::create_directories(copy.parent_path());
+            fs::copy(golden_dir() / name, copy, fs::copy_options::recursive);
+        }
+        return copy.string();
+    }
 
     TempDir dir_;
 };
