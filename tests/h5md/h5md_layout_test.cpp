@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"
+#include "hdf5_handles.hpp"
 #include "raw_hdf5.hpp"
 
 namespace asebytes::test {
@@ -15,15 +16,23 @@ std::vector<Row> golden_rows(const std::string& name) { return truth_rows(golden
 // Python stores int and bool info as float64 (and reads them back as float); we keep their type.
 const std::map<std::string, std::string> kTypedByUs = {{"/observables/atoms/step/value", "int64"},
                                                        {"/observables/atoms/converged/value", "bool-enum"}};
+// Rows with integer info.step give every element a per-frame `step` (H5MD's explicit time;
+// upstream writes the scalar 1).
+const std::string kRealSteps = "int64 (20) unlimited chunk (64) filters [] fill default";
 // Attributes whose value names the writer, not the layout.
 const std::set<std::string> kWriterAttributes = {"/h5md/creator name"};
 
-void expect_same_group(const fs::path& ours, const fs::path& python, const std::string& path) {
+void expect_same_group(const fs::path& ours, const fs::path& python, const std::string& path,
+                       bool real_steps) {
     const RawGroup got = inspect_group(ours, path), want = inspect_group(python, path);
     for (const auto& [name, theirs] : want.datasets) {
         const std::string full = path + (path == "/" ? "" : "/") + name;
         ASSERT_TRUE(got.datasets.count(name)) << "missing dataset " << full;
         const RawDataset& mine = got.datasets.at(name);
+        if (real_steps && name == "step") {
+            EXPECT_EQ(describe(mine), kRealSteps) << full;
+            continue;
+        }
         if (kTypedByUs.count(full)) {
             EXPECT_EQ(mine.type, kTypedByUs.at(full)) << full;
             EXPECT_EQ(mine.shape, theirs.shape) << full;
@@ -45,7 +54,7 @@ void expect_same_group(const fs::path& ours, const fs::path& python, const std::
         EXPECT_EQ(got.attributes.at(name), value) << path << " attribute " << name;
     }
     for (const auto& sub : want.subgroups)
-        expect_same_group(ours, python, path + (path == "/" ? "" : "/") + sub);
+        expect_same_group(ours, python, path + (path == "/" ? "" : "/") + sub, real_steps);
 }
 
 class H5mdWrites : public ::testing::TestWithParam<std::string> {};
@@ -53,8 +62,10 @@ class H5mdWrites : public ::testing::TestWithParam<std::string> {};
 TEST_P(H5mdWrites, GoldenRowsGiveThePythonFilesStructure) {
     TempDir dir;
     const auto ours = dir / (GetParam() + ".h5md");
-    ObjectIO(ours.string()).extend(golden_rows(GetParam()));
-    expect_same_group(ours, golden_dir() / (GetParam() + ".h5md"), "/");
+    const auto rows = golden_rows(GetParam());
+    ObjectIO(ours.string()).extend(rows);
+    const bool real_steps = rows.front().count("info.step") > 0;
+    expect_same_group(ours, golden_dir() / (GetParam() + ".h5md"), "/", real_steps);
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, H5mdWrites, ::testing::Values("ethanol", "periodic"),
@@ -109,6 +120,54 @@ TEST(H5mdLayout, AppendingExtendsEveryDatasetAndWidensTheAtomAxis) {
               (std::vector<unsigned long long>{20}));
     for (std::size_t i = 0; i < rows.size(); ++i)
         EXPECT_EQ(*io.get(i), rows[i]) << i;
+}
+
+std::vector<double> read_doubles(const fs::path& file, const std::string& path) {
+    using namespace asebytes::hdf5;
+    File f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), file.string(), "H5Fopen");
+    Dataset d(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), path, "H5Dopen2");
+    Dataspace s(H5Dget_space(d.get()), path, "H5Dget_space");
+    std::vector<double> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s.get())));
+    check(H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path, "H5Dread");
+    return out;
+}
+
+Row md_frame(std::int64_t step, double time) {
+    Row r;
+    r["arrays.numbers"] = Value(NdArray::from<std::int64_t>({29, 29}));
+    r["arrays.positions"] = Value(NdArray::from<double>({2, 3}, {0, 0, 0, 1.8, 0, 0}));
+    r["calc.energy"] = Value(-7.0);
+    r["info.step"] = Value(step);
+    r["info.time"] = Value(time);
+    return r;
+}
+
+TEST(H5mdLayout, RealStepsAndTimesBecomeEveryElementsPerFrameStepAndTime) {
+    TempDir dir;
+    const auto path = dir / "md.h5md";
+    ObjectIO io(path.string());
+    io.extend({md_frame(0, 0.0), md_frame(100, 0.1)});
+    io.extend({md_frame(200, 0.2)});
+    for (const char* element : {"/particles/atoms/position", "/particles/atoms/species",
+                                "/observables/atoms/potential_energy", "/observables/atoms/step"}) {
+        EXPECT_EQ(read_doubles(path, std::string(element) + "/step"), (std::vector<double>{0, 100, 200}))
+            << element;
+        EXPECT_EQ(read_doubles(path, std::string(element) + "/time"), (std::vector<double>{0.0, 0.1, 0.2}))
+            << element;
+    }
+    EXPECT_EQ(inspect_attributes(path, "/particles/atoms/position/time").at("unit"), "utf8-vlen scalar: ps");
+    io.erase(1);
+    EXPECT_EQ(read_doubles(path, "/particles/atoms/position/step"), (std::vector<double>{0, 200}));
+    EXPECT_EQ(io.column("info.step").to_list(), (std::vector<std::optional<Value>>{Value(0), Value(200)}));
+}
+
+TEST(H5mdLayout, WithoutIntegerStepsElementsKeepUpstreamsFixedInterval) {
+    TempDir dir;
+    const auto path = dir / "periodic.h5md";
+    ObjectIO(path.string()).extend(golden_rows("periodic"));
+    EXPECT_EQ(describe(inspect_group(path, "/particles/atoms/position").datasets.at("step")),
+              "int32 () unlimited chunk () filters [] fill default");
+    EXPECT_EQ(read_doubles(path, "/particles/atoms/position/step"), (std::vector<double>{1}));
 }
 
 } // namespace

@@ -137,6 +137,10 @@ Group create_groups(hid_t file, const std::string& path, const std::string& wher
                  "H5Gcreate2 " + path);
 }
 
+// The per-frame dataset of an element that an info column drives (H5MD's explicit step / time).
+std::string clock_of(const std::string& column) { return column == "info.step" ? "step" : "time"; }
+bool is_clock_column(const std::string& column) { return column == "info.step" || column == "info.time"; }
+
 StoreSettings without_string_fill(StoreSettings s) {
     s.empty_string_fill = false;
     return s;
@@ -301,6 +305,104 @@ void H5mdStore::create(const std::string& name, const std::string& dtype,
         write_scalar_dataset(g.get(), "step", H5T_STD_I32LE, std::int32_t{1}, w);
     if (!path_exists(element->path + "/time")) write_scalar_dataset(g.get(), "time", H5T_IEEE_F64LE, 1.0, w);
     if (name == "cell") write_box_attributes();
+    for (const char* column : {"info.step", "info.time"})
+        if (drives_clock(column)) rewrite_clock(element->path, column);
+}
+
+bool H5mdStore::drives_clock(const std::string& column) {
+    if (!is_clock_column(column) || !has_array(column)) return false;
+    const ArrayInfo a = info(column);
+    if (a.shape.size() != 1 || a.dtype == kString || a.dtype == "|b1") return false;
+    return column == "info.time" || a.dtype[1] == 'i' || a.dtype[1] == 'u';
+}
+
+// Replaces the element's clock dataset by a per-frame one holding the whole column.
+void H5mdStore::rewrite_clock(const std::string& element, const std::string& column) {
+    const std::string clock = element + "/" + clock_of(column), w = path() + ", dataset '/" + clock + "'";
+    if (path_exists(clock)) check(H5Ldelete(file_id(), clock.c_str(), H5P_DEFAULT), w, "H5Ldelete");
+    const bool step = column == "info.step";
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = settings().chunk_rows;
+    Dataspace space(H5Screate_simple(1, &zero, &unlimited), w, "H5Screate_simple");
+    PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE), w, "H5Pcreate");
+    check(H5Pset_chunk(dcpl.get(), 1, &chunk), w, "H5Pset_chunk");
+    Dataset d(H5Dcreate2(file_id(), clock.c_str(), step ? H5T_STD_I64LE : H5T_IEEE_F64LE, space.get(),
+                         H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+              w, "H5Dcreate2");
+    // fix asebytes writes info.time in ps (ASE's time unit is not one H5MD readers know).
+    if (!step) write_string_attr(d.get(), "unit", "ps", w);
+    d.reset();
+    const std::int64_t rows = info(column).shape[0];
+    if (rows > 0) write_clock(element, column, 0, read_rows(column, 0, rows));
+}
+
+// Writes `rows` of the column at `start` of the element's per-frame clock (grown as needed).
+void H5mdStore::write_clock(const std::string& element, const std::string& column, std::int64_t start,
+                            const NdArray& rows) {
+    const std::string clock = element + "/" + clock_of(column), w = path() + ", dataset '/" + clock + "'";
+    Dataset d(H5Dopen2(file_id(), clock.c_str(), H5P_DEFAULT), w, "H5Dopen2");
+    Dataspace file(H5Dget_space(d.get()), w, "H5Dget_space");
+    if (H5Sget_simple_extent_ndims(file.get()) != 1) return rewrite_clock(element, column);
+    hsize_t extent = 0;
+    H5Sget_simple_extent_dims(file.get(), &extent, nullptr);
+    const auto count = static_cast<hsize_t>(rows.ndim() ? rows.shape()[0] : 1);
+    const hsize_t need = static_cast<hsize_t>(start) + count;
+    if (need > extent) {
+        check(H5Dset_extent(d.get(), &need), w, "H5Dset_extent");
+        file = Dataspace(H5Dget_space(d.get()), w, "H5Dget_space");
+    }
+    if (count == 0) return;
+    const hsize_t offset = static_cast<hsize_t>(start);
+    check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr), w,
+          "H5Sselect_hyperslab");
+    Dataspace memory(H5Screate_simple(1, &count, nullptr), w, "H5Screate_simple");
+    if (column == "info.step") {
+        const auto values = rows.to_vector<std::int64_t>();
+        check(H5Dwrite(d.get(), H5T_NATIVE_INT64, memory.get(), file.get(), H5P_DEFAULT, values.data()), w,
+              "H5Dwrite");
+    } else {
+        const auto values = rows.to_vector<double>();
+        check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, memory.get(), file.get(), H5P_DEFAULT, values.data()), w,
+              "H5Dwrite");
+    }
+}
+
+std::vector<std::string> H5mdStore::element_paths() const {
+    std::vector<std::string> out;
+    std::vector<std::string> pending;
+    for (const char* top : {"particles/", "observables/"})
+        if (path_exists(top + group())) pending.push_back(top + group());
+    while (!pending.empty()) {
+        const std::string p = pending.back();
+        pending.pop_back();
+        for (const auto& [name, type] : links_of(file_id(), p, location())) {
+            if (type != H5O_TYPE_GROUP) continue;
+            const std::string child = p + "/" + name;
+            (path_exists(child + "/value") ? out : pending).push_back(child);
+        }
+    }
+    return out;
+}
+
+void H5mdStore::resize(const std::string& name, const std::vector<std::int64_t>& shape) {
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    Hdf5Store::resize(name, shape);
+    if (!drives_clock(name)) return;
+    for (const auto& e : element_paths()) {
+        const std::string clock = e + "/" + clock_of(name), w = path() + ", dataset '/" + clock + "'";
+        Dataset d(H5Dopen2(file_id(), clock.c_str(), H5P_DEFAULT), w, "H5Dopen2");
+        Dataspace file(H5Dget_space(d.get()), w, "H5Dget_space");
+        if (H5Sget_simple_extent_ndims(file.get()) != 1) continue; // still scalar: write_rows converts it
+        const auto rows = static_cast<hsize_t>(shape.at(0));
+        check(H5Dset_extent(d.get(), &rows), w, "H5Dset_extent");
+    }
+}
+
+void H5mdStore::write_rows(const std::string& name, std::int64_t start, const NdArray& rows) {
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    Hdf5Store::write_rows(name, start, rows);
+    if (!drives_clock(name)) return;
+    for (const auto& e : element_paths())
+        write_clock(e, name, start, rows);
 }
 
 // Upstream _ensure_box_attrs: the standard's box description (always periodic upstream; the

@@ -32,6 +32,9 @@ public:
                 const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) override;
     /// Removes the whole element of a column.
     void remove_array(const std::string& name) override;
+    /// info.step / info.time also become every element's per-frame `step` / `time` (below).
+    void resize(const std::string& name, const std::vector<std::int64_t>& shape) override;
+    void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) override;
     void clear_group() override;
     void remove_group() override;
 
@@ -55,6 +58,16 @@ private:
     void create_group_paths();
     void write_box_attributes();
     void walk_elements(const std::string& path, std::vector<std::string>& out) const;
+    /// The HDF5 paths of every element of the group.
+    std::vector<std::string> element_paths() const;
+    /// Real steps and times: while info.step holds integers (info.time numbers), every element's
+    /// `step` (`time`) is a per-frame dataset of them, as the H5MD standard's explicit time
+    /// (MDAnalysis indexes them by frame); asebytes reads only `value`, so it reads the file as
+    /// before. Otherwise the elements keep upstream's scalar step 1 / time 1.0.
+    bool drives_clock(const std::string& column);
+    void write_clock(const std::string& element, const std::string& column, std::int64_t start,
+                     const NdArray& rows);
+    void rewrite_clock(const std::string& element, const std::string& column);
     std::vector<std::string> group_paths() const;
 };
 

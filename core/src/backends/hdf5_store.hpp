@@ -70,6 +70,7 @@ protected:
     const std::string& path() const { return path_; }
     const std::string& group() const { return group_; }
     const std::string& root() const { return root_; }
+    const StoreSettings& settings() const { return settings_; }
 
 private:
     void open_collective(bool writable);

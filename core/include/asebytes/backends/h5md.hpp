@@ -6,7 +6,8 @@
 // position, ... (upstream _mapping.py); value datasets carry the H5MD `unit` attribute (ASE
 // units). Rows are those of the padded columnar backend (columnar.hpp) with upstream's two
 // translations: species are stored as float64 (znh5md) and read back as int64, and constraints
-// are stored as the JSON text column info.constraints_json.
+// are stored as the JSON text column info.constraints_json. Real steps and times (integer
+// info.step, numeric info.time) also become every element's per-frame `step` / `time`.
 #include <memory>
 #include <optional>
 #include <string>
