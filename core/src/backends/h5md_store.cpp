@@ -1,5 +1,7 @@
 #include "h5md_store.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -156,7 +158,7 @@ H5mdStore::H5mdStore(const std::string& path, const std::string& group, bool wri
     if (!empty) check_h5md(writable);
     if (!writable) return;
     if (empty) write_skeleton(author);
-    create_group_paths();
+    if (!foreign_) create_group_paths();
 }
 
 // The particle group exists from the start (empty until per-atom data comes), so that
@@ -175,10 +177,10 @@ void H5mdStore::check_h5md(bool writable) {
         throw CorruptDataError(path() +
                                " is not an H5MD file: it has no /h5md group (an HDF5 file of another kind)");
     if (path_exists(root())) return;
-    if (path_exists("particles/" + group()))
-        throw NotSupportedError(
-            location() + ": /particles/" + group() + " has no asebytes metadata (/" + root() +
-            "); H5MD files from other writers (znh5md, LAMMPS dump h5md) are not read yet");
+    if (path_exists("particles/" + group())) {
+        foreign_ = true; // written by znh5md or another H5MD writer
+        return;
+    }
     if (!writable) {
         std::string known;
         for (const auto& g : list_groups(path()))
@@ -274,6 +276,7 @@ void H5mdStore::walk_elements(const std::string& path, std::vector<std::string>&
 std::vector<std::string> H5mdStore::list_arrays() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     std::vector<std::string> out;
+    if (foreign_) out.push_back("_n_atoms");
     if (path_exists(root()))
         for (const auto& [name, type] : links_of(file_id(), root(), location()))
             if (type == H5O_TYPE_DATASET) out.push_back(name);
@@ -286,6 +289,7 @@ void H5mdStore::create(const std::string& name, const std::string& dtype,
                        const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
                        std::int64_t expected_rows) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    refuse_foreign("writing");
     const auto element = element_of(name);
     if (!element) {
         Hdf5Store::create(name, dtype, row_shape, fill, expected_rows);
@@ -385,6 +389,7 @@ std::vector<std::string> H5mdStore::element_paths() const {
 
 void H5mdStore::resize(const std::string& name, const std::vector<std::int64_t>& shape) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    refuse_foreign("writing");
     Hdf5Store::resize(name, shape);
     if (!drives_clock(name)) return;
     for (const auto& e : element_paths()) {
@@ -399,6 +404,7 @@ void H5mdStore::resize(const std::string& name, const std::vector<std::int64_t>&
 
 void H5mdStore::write_rows(const std::string& name, std::int64_t start, const NdArray& rows) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    refuse_foreign("writing");
     Hdf5Store::write_rows(name, start, rows);
     if (!drives_clock(name)) return;
     for (const auto& e : element_paths())
@@ -431,6 +437,7 @@ void H5mdStore::write_box_attributes() {
 
 void H5mdStore::remove_array(const std::string& name) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    refuse_foreign("removing a key");
     const auto element = element_of(name);
     if (!element) {
         Hdf5Store::remove_array(name);
@@ -446,15 +453,106 @@ std::vector<std::string> H5mdStore::group_paths() const {
 
 void H5mdStore::clear_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    refuse_foreign("clear");
     remove_group();
     create_group_paths();
 }
 
 void H5mdStore::remove_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    refuse_foreign("remove");
     for (const auto& p : group_paths())
         if (path_exists(p))
             check(H5Ldelete(file_id(), p.c_str(), H5P_DEFAULT), path() + ", /" + p, "H5Ldelete");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files of other H5MD writers (upstream H5MDBackend._discover fallback and _strip_nan_rows).
+
+void H5mdStore::refuse_foreign(const char* operation) const {
+    if (foreign_)
+        throw NotSupportedError(std::string(operation) + " is not supported on " + location() +
+                                ": an H5MD file without asebytes metadata (/" + root() +
+                                "; written by znh5md or another H5MD writer) is read-only here");
+}
+
+std::string H5mdStore::frames_element() const {
+    for (const char* e : {"species", "position"}) {
+        const std::string p = "particles/" + group() + "/" + e + "/value";
+        if (path_exists(p)) return p;
+    }
+    throw CorruptDataError(location() + ": an H5MD particle group without species or position values");
+}
+
+bool H5mdStore::has_array(const std::string& name) {
+    if (foreign_ && name == "_n_atoms") return true;
+    return Hdf5Store::has_array(name);
+}
+
+ArrayInfo H5mdStore::info(const std::string& name) {
+    if (!foreign_ || name != "_n_atoms") return Hdf5Store::info(name);
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    return ArrayInfo{"<i8", {*get_int_attr("n_frames")}};
+}
+
+// Atoms of each frame: up to the last atom row that is not all NaN (the padding).
+std::vector<std::int64_t> H5mdStore::foreign_atom_counts(std::int64_t start, std::int64_t stop) {
+    const bool species = frames_element().find("/species/") != std::string::npos;
+    const NdArray block = Hdf5Store::read_rows(species ? "arrays.numbers" : "arrays.positions", start, stop);
+    std::vector<std::int64_t> out;
+    if (block.ndim() < 2 || block.shape()[1] == 0) {
+        out.assign(static_cast<std::size_t>(stop - start), 0);
+        return out;
+    }
+    const auto values = block.to_vector<double>();
+    const std::int64_t atoms = block.shape()[1];
+    const std::size_t per_atom = values.size() / static_cast<std::size_t>((stop - start) * atoms);
+    for (std::int64_t f = 0; f < stop - start; ++f) {
+        std::int64_t n = 0;
+        for (std::int64_t a = 0; a < atoms; ++a) {
+            const std::size_t at = static_cast<std::size_t>(f * atoms + a) * per_atom;
+            for (std::size_t k = 0; k < per_atom; ++k)
+                if (!std::isnan(values[at + k])) n = a + 1;
+        }
+        out.push_back(n);
+    }
+    return out;
+}
+
+NdArray H5mdStore::read_rows(const std::string& name, std::int64_t start, std::int64_t stop) {
+    if (!foreign_ || name != "_n_atoms") return Hdf5Store::read_rows(name, start, stop);
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    return NdArray::from<std::int64_t>(foreign_atom_counts(start, stop));
+}
+
+std::optional<std::int64_t> H5mdStore::get_int_attr(const std::string& name) {
+    if (!foreign_) return Hdf5Store::get_int_attr(name);
+    if (name != "n_frames") return std::nullopt;
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    const std::string p = frames_element(), w = path() + ", dataset '/" + p + "'";
+    Dataset d(H5Dopen2(file_id(), p.c_str(), H5P_DEFAULT), w, "H5Dopen2");
+    Dataspace space(H5Dget_space(d.get()), w, "H5Dget_space");
+    const int rank = check(H5Sget_simple_extent_ndims(space.get()), w, "H5Sget_simple_extent_ndims");
+    if (rank < 1) throw CorruptDataError(w + ": a scalar where frames were expected");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    return static_cast<std::int64_t>(dims[0]);
+}
+
+std::optional<std::vector<std::string>> H5mdStore::get_strings_attr(const std::string& name) {
+    if (!foreign_) return Hdf5Store::get_strings_attr(name);
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    std::vector<std::string> columns, per_atom;
+    for (const auto& c : list_arrays()) {
+        if (c.empty() || c[0] == '_') continue;
+        columns.push_back(c);
+        if (c == "cell" || c == "pbc" || !starts_with(dataset_path(c), "particles/")) continue;
+        if (Hdf5Store::info(c).shape.size() >= 2) per_atom.push_back(c);
+    }
+    std::sort(columns.begin(), columns.end());
+    if (name == "columns") return columns;
+    if (name == "per_atom_columns") return per_atom;
+    return std::nullopt;
 }
 
 } // namespace asebytes::columnar

@@ -26,6 +26,15 @@ public:
 
     /// Internal arrays of /asebytes/<group>, then the column of every element of the group.
     std::vector<std::string> list_arrays() override;
+    // A file from another H5MD writer (znh5md, no /asebytes/<group>) is read as upstream reads
+    // it: frames from species (or position), every element a column, per-atom the /particles
+    // elements with an atom axis, and _n_atoms from the rows that are not NaN padding. Such a
+    // file is read-only here (writes: NotSupportedError).
+    bool has_array(const std::string& name) override;
+    ArrayInfo info(const std::string& name) override;
+    NdArray read_rows(const std::string& name, std::int64_t start, std::int64_t stop) override;
+    std::optional<std::int64_t> get_int_attr(const std::string& name) override;
+    std::optional<std::vector<std::string>> get_strings_attr(const std::string& name) override;
     /// A column becomes an element: ASE_ENTRY_ORIGIN, `value` (with its unit), scalar `step` and
     /// `time` as upstream writes them.
     void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
@@ -54,6 +63,11 @@ private:
     /// The column of the element at `path` (upstream _h5_to_column); nullopt when none.
     std::optional<std::string> column_of(const std::string& path) const;
     void check_h5md(bool writable);
+    void refuse_foreign(const char* operation) const;
+    /// The element whose frames count (species, else position), for foreign files.
+    std::string frames_element() const;
+    std::vector<std::int64_t> foreign_atom_counts(std::int64_t start, std::int64_t stop);
+    bool foreign_ = false;
     void write_skeleton(const std::string& author);
     void create_group_paths();
     void write_box_attributes();
