@@ -70,6 +70,20 @@ TEST(H5mdBadInput, HdfFiveThatIsNotH5mdIsCorruptDataAndStaysUntouched) {
     EXPECT_EQ(read_bytes(path), before);
 }
 
+TEST(H5mdBadInput, AnEmptyHdfFiveFileIsNotH5mdWhenReadAndBecomesH5mdWhenWritten) {
+    TempDir dir;
+    const auto path = dir / "empty.h5md";
+    {
+        using namespace asebytes::hdf5;
+        File f(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), path.string(), "H5Fcreate");
+    }
+    expect_error<CorruptDataError>([&] { ObjectIO io(path.string(), opening(true)); },
+                                   {path.string(), "not an H5MD file"});
+    ObjectIO io(path.string());
+    io.extend({Row{{"calc.energy", Value(-1.0)}}});
+    EXPECT_EQ(list_groups(path.string()), (std::vector<std::string>{"atoms"}));
+}
+
 TEST(H5mdBadInput, AnElementWithoutValueIsCorruptDataNamingTheElement) {
     TempDir dir;
     const auto path = copy_golden("periodic.h5md", dir);

@@ -20,7 +20,7 @@ const std::map<std::string, std::string> kTypedByUs = {{"/observables/atoms/step
 // upstream writes the scalar 1).
 const std::string kRealSteps = "int64 (20) unlimited chunk (64) filters [] fill default";
 // Attributes whose value names the writer, not the layout.
-const std::set<std::string> kWriterAttributes = {"/h5md/creator name"};
+const std::set<std::string> kWriterAttributes = {"/h5md/creator name", "/h5md/creator version"};
 
 void expect_same_group(const fs::path& ours, const fs::path& python, const std::string& path,
                        bool real_steps) {
@@ -92,6 +92,7 @@ TEST(H5mdLayout, AuthorCompressionAndChunkingFollowTheOptions) {
     o.options = {{"author", "Ada"}, {"compression", "none"}, {"chunk_frames", "8"}};
     ObjectIO(path.string(), o).extend(golden_rows("periodic"));
     EXPECT_EQ(inspect_attributes(path, "/h5md/author").at("name"), "utf8-vlen scalar: Ada");
+    EXPECT_EQ(inspect_attributes(path, "/h5md/creator").at("name"), "utf8-vlen scalar: asebytes-cpp");
     EXPECT_EQ(describe(inspect_group(path, "/particles/atoms/position").datasets.at("value")),
               "float64 (20,64,3) unlimited chunk (8,64,3) filters [] fill nan");
     OpenOptions strong;

@@ -13,8 +13,12 @@ using namespace asebytes::hdf5;
 
 namespace {
 
-// The Python asebytes version whose layout we write (creator of the layout, not of the file).
-constexpr const char* kLayoutVersion = "0.3.1";
+// /h5md/creator: this library and its version (CMake defines it; upstream writes "asebytes" and
+// its own version, which readers do not check).
+#ifndef ASEBYTES_VERSION
+#define ASEBYTES_VERSION "unknown"
+#endif
+constexpr const char* kCreatorVersion = ASEBYTES_VERSION;
 constexpr const char* kOriginAttr = "ASE_ENTRY_ORIGIN"; // znh5md's marker, upstream _mapping.py
 
 // Upstream _mapping.py: ASE property name <-> H5MD element name (znh5md's conventions).
@@ -155,7 +159,7 @@ H5mdStore::H5mdStore(const std::string& path, const std::string& group, bool wri
     : Hdf5Store(path, group, "asebytes/" + group, writable, without_string_fill(settings), Unchecked{}) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const bool empty = links_of(file_id(), "/", location()).empty();
-    if (!empty) check_h5md(writable);
+    if (!empty || !writable) check_h5md(writable); // an empty file is H5MD only once we write it
     if (!writable) return;
     if (empty) write_skeleton(author);
     if (!foreign_) create_group_paths();
@@ -204,7 +208,7 @@ void H5mdStore::write_skeleton(const std::string& author) {
     if (!author.empty()) write_string_attr(who.get(), "name", author, w);
     Group creator = create_groups(file_id(), "h5md/creator", w);
     write_string_attr(creator.get(), "name", "asebytes-cpp", w);
-    write_string_attr(creator.get(), "version", kLayoutVersion, w);
+    write_string_attr(creator.get(), "version", kCreatorVersion, w);
     create_groups(file_id(), "particles", w);
 }
 
