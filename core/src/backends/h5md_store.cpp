@@ -46,11 +46,22 @@ const std::set<std::string>& particle_elements() {
                                             "species",  "id",       "charge"};
     return s;
 }
-// Upstream _store.py _ASE_UNITS: the `unit` attribute of value datasets (ASE units).
+// The `unit` attribute of value datasets, in ASE units: upstream _store.py _ASE_UNITS (positions,
+// forces, stress, velocities, cell, energy), and the other quantities ASE gives a unit (upstream
+// writes none for them).
 const std::map<std::string, std::string>& units() {
-    static const std::map<std::string, std::string> m = {
-        {"positions", "Angstrom"},     {"forces", "eV/Angstrom"}, {"stress", "eV/Angstrom^3"},
-        {"velocities", "Angstrom/fs"}, {"cell", "Angstrom"},      {"energy", "eV"}};
+    static const std::map<std::string, std::string> m = {{"charges", "e"},
+                                                         {"initial_charges", "e"},
+                                                         {"free_energy", "eV"},
+                                                         {"energies", "eV"},
+                                                         {"masses", "amu"},
+                                                         {"dipole", "e*Angstrom"},
+                                                         {"positions", "Angstrom"},
+                                                         {"forces", "eV/Angstrom"},
+                                                         {"stress", "eV/Angstrom^3"},
+                                                         {"velocities", "Angstrom/fs"},
+                                                         {"cell", "Angstrom"},
+                                                         {"energy", "eV"}};
     return m;
 }
 
