@@ -62,11 +62,6 @@ std::optional<Keys> stored_keys(const std::optional<Keys>& keys) {
     return out;
 }
 
-BackendMetadata make_metadata() {
-    BackendMetadata d = ColumnarBackend::describe(ColumnarLayout::H5md);
-    return d;
-}
-
 ColumnarSettings table_settings(const H5mdSettings& s) {
     ColumnarSettings c;
     c.layout = ColumnarLayout::H5md;
@@ -80,10 +75,8 @@ ColumnarSettings table_settings(const H5mdSettings& s) {
 
 } // namespace
 
-const BackendMetadata& H5mdBackend::describe() {
-    static const BackendMetadata d = make_metadata();
-    return d;
-}
+// One description, kept with the columnar layouts (the table reports it in its errors too).
+const BackendMetadata& H5mdBackend::describe() { return ColumnarBackend::describe(ColumnarLayout::H5md); }
 
 H5mdSettings H5mdBackend::settings_from(const OpenOptions& options) {
     const std::string name = describe().name;
