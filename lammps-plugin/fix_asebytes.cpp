@@ -155,14 +155,14 @@ static std::string store_path(const std::string &store)
   }
 }
 
-// Columnar HDF5 (*.h5, *.h5p) under mpirun: parallel HDF5, every rank writes its own atoms
+// Columnar HDF5 (*.h5, *.h5p, *.h5md) under mpirun: parallel HDF5, every rank writes its own atoms
 // (issue 7); everything else goes through rank 0.
 static bool writes_collectively(const std::string &store, int nprocs)
 {
   auto ends_with = [&](const std::string &suffix) {
     return store.size() >= suffix.size() && store.compare(store.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  return nprocs > 1 && (ends_with(".h5") || ends_with(".h5p"));
+  return nprocs > 1 && (ends_with(".h5") || ends_with(".h5p") || ends_with(".h5md"));
 }
 
 void FixASEBytes::open_collective()

@@ -1,6 +1,6 @@
-// fix asebytes into H5MD (*.h5md): frames are gathered to rank 0 and written there (no parallel
-// HDF5 for H5MD yet), on one and two ranks; the store reads back exactly the frames the same run
-// wrote into an LMDB store, with real steps and times in info.step / info.time.
+// fix asebytes into H5MD (*.h5md): serially through the BufferedWriter, under mpirun with parallel
+// HDF5 (every rank writes its own atoms, as for *.h5p); the store reads back exactly the frames the
+// same run wrote into an LMDB store (gathered to rank 0), with real steps and times.
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"
@@ -15,15 +15,16 @@ std::vector<std::optional<Row>> rows_of(const fs::path& store) {
     return out;
 }
 
-TEST(FixH5md, OneAndTwoRanksWriteH5mdEqualToLmdb) {
+TEST(FixH5md, OneTwoAndFourRanksWriteH5mdEqualToLmdb) {
     const std::string input = cu_system() +
                               "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
                               "fix b all asebytes 10 traj.h5md elements Cu velocities yes\nrun 30\n";
-    for (int np : {1, 2}) {
+    for (int np : {1, 2, 4}) {
         SCOPED_TRACE("np " + std::to_string(np));
         TempDir dir;
         const auto r = run_lammps(dir.path(), input, np);
         ASSERT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_EQ(r.has("every rank writing its own atoms (parallel HDF5)"), np > 1) << r.output;
         const auto lmdb = rows_of(dir / "frames.lmdb");
         ASSERT_EQ(lmdb.size(), 4u);
         EXPECT_EQ(rows_of(dir / "traj.h5md"), lmdb);

@@ -1186,7 +1186,18 @@ std::size_t ColumnarBackend::extend(const std::vector<MaybeRow>& rows) {
 
 std::size_t ColumnarBackend::extend_collective(const std::vector<LocalFrame>& frames) {
     Lock lock(hdf5::library_mutex());
-    return impl_->extend_collective(frames);
+    if (impl_->settings.layout != ColumnarLayout::H5md) return impl_->extend_collective(frames);
+    // H5MD stores species as float64 (znh5md's convention, upstream H5MDBackend.extend), whoever
+    // writes them; H5mdBackend reads them back as integers.
+    std::vector<LocalFrame> copy = frames;
+    for (auto& f : copy) {
+        auto it = f.local.find("arrays.numbers");
+        if (it == f.local.end() || !it->second.is_array() || it->second.as_array().dtype() == DType::Float64)
+            continue;
+        const NdArray& a = it->second.as_array();
+        it->second = Value(NdArray::from<double>(a.shape(), a.to_vector<double>()));
+    }
+    return impl_->extend_collective(copy);
 }
 
 void ColumnarBackend::erase(std::size_t index) {

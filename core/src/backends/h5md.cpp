@@ -62,17 +62,6 @@ std::optional<Keys> stored_keys(const std::optional<Keys>& keys) {
     return out;
 }
 
-ColumnarSettings table_settings(const H5mdSettings& s) {
-    ColumnarSettings c;
-    c.layout = ColumnarLayout::H5md;
-    c.chunk_frames = s.chunk_frames;
-    c.gzip_level = s.gzip_level;
-    c.readonly = s.readonly;
-    c.mpi_comm = s.mpi_comm;
-    c.author = s.author;
-    return c;
-}
-
 } // namespace
 
 // One description, kept with the columnar layouts (the table reports it in its errors too).
@@ -118,8 +107,19 @@ std::vector<std::string> H5mdBackend::list_groups(const std::string& path) {
     return columnar::H5mdStore::list_groups(path);
 }
 
+ColumnarSettings H5mdBackend::columnar_settings(const H5mdSettings& s) {
+    ColumnarSettings c;
+    c.layout = ColumnarLayout::H5md;
+    c.chunk_frames = s.chunk_frames;
+    c.gzip_level = s.gzip_level;
+    c.readonly = s.readonly;
+    c.mpi_comm = s.mpi_comm;
+    c.author = s.author;
+    return c;
+}
+
 H5mdBackend::H5mdBackend(const std::string& path, const std::string& group, H5mdSettings settings)
-    : table_(std::make_unique<ColumnarBackend>(path, group, table_settings(settings))) {}
+    : table_(std::make_unique<ColumnarBackend>(path, group, columnar_settings(settings))) {}
 
 H5mdBackend::MaybeRow H5mdBackend::get(std::size_t index, const std::optional<Keys>& keys) {
     return from_stored(table_->get(index, stored_keys(keys)));

@@ -374,13 +374,17 @@ void H5mdStore::write_clock(const std::string& element, const std::string& colum
     check(H5Sselect_hyperslab(file.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr), w,
           "H5Sselect_hyperslab");
     Dataspace memory(H5Screate_simple(1, &count, nullptr), w, "H5Screate_simple");
+    if (!writes_rows()) { // under MPI rank 0 writes, the others take part in the collective call
+        H5Sselect_none(file.get());
+        H5Sselect_none(memory.get());
+    }
     if (column == "info.step") {
         const auto values = rows.to_vector<std::int64_t>();
-        check(H5Dwrite(d.get(), H5T_NATIVE_INT64, memory.get(), file.get(), H5P_DEFAULT, values.data()), w,
+        check(H5Dwrite(d.get(), H5T_NATIVE_INT64, memory.get(), file.get(), write_plist(), values.data()), w,
               "H5Dwrite");
     } else {
         const auto values = rows.to_vector<double>();
-        check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, memory.get(), file.get(), H5P_DEFAULT, values.data()), w,
+        check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, memory.get(), file.get(), write_plist(), values.data()), w,
               "H5Dwrite");
     }
 }

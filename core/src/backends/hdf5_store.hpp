@@ -71,15 +71,15 @@ protected:
     const std::string& group() const { return group_; }
     const std::string& root() const { return root_; }
     const StoreSettings& settings() const { return settings_; }
-
-private:
-    void open_collective(bool writable);
-    void open_shared(bool writable);
     /// The transfer property list of writes: collective under MPI (required for compressed
     /// datasets), the default otherwise.
     hid_t write_plist() const { return collective_write_ ? collective_write_.get() : H5P_DEFAULT; }
     /// Under MPI only rank 0 writes whole rows; the other ranks take part with an empty selection.
     bool writes_rows() const { return rank_ == 0; }
+
+private:
+    void open_collective(bool writable);
+    void open_shared(bool writable);
 
     std::shared_ptr<SharedFile> file_;
     std::string path_, group_, root_;

@@ -33,6 +33,9 @@ public:
     static BackendEntry entry();
     /// The settings the registry would open a store with.
     static H5mdSettings settings_from(const OpenOptions& options);
+    /// The columnar table's settings for an H5MD store (mpi/collective_columnar.hpp opens
+    /// ColumnarBackend with them for parallel writes; species are then stored as written).
+    static ColumnarSettings columnar_settings(const H5mdSettings& settings);
     /// The particle groups of `path` (/particles/*); empty when there is no file.
     static std::vector<std::string> list_groups(const std::string& path);
 
