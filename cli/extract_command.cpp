@@ -37,12 +37,18 @@ struct ExtractOptions {
     std::vector<std::string> options;
 };
 
-// What a part's path ends in: a file extension, or nothing for deepmd's directory of systems.
+// What a part's path ends in: the extension of the backend named by --format (any persistent,
+// writable backend of the registry), or nothing for deepmd's directory of systems.
 std::string extension_of(const std::string& format) {
-    if (format == "extxyz") return ".xyz";
-    if (format == "lmdb") return ".lmdb";
     if (format == "deepmd") return "";
-    throw Error("unknown --format '" + format + "': extxyz, lmdb or deepmd");
+    std::string known = "deepmd";
+    for (const auto& e : backends()) {
+        const BackendMetadata& m = *e.metadata;
+        if (!m.writable || !m.persistent || m.extensions.empty()) continue;
+        if (m.name == format) return m.extensions.front();
+        known += ", " + m.name;
+    }
+    throw Error("unknown --format '" + format + "': " + known);
 }
 
 // The selected rows: stride, filters (reading only their keys), duplicates dropped.
@@ -165,7 +171,7 @@ void add_extract_command(CLI::App& app) {
     cmd->add_option("--unique", opts->unique, "Drop rows repeating a value of this key (e.g. info.step)");
     cmd->add_option("--group-by", opts->group_by, "Keep rows with the same value of this key in one part");
     cmd->add_option("-o,--out-dir", opts->out_dir, "Directory for the parts")->capture_default_str();
-    cmd->add_option("--format", opts->format, "Output format: extxyz, lmdb or deepmd")->capture_default_str();
+    cmd->add_option("--format", opts->format, "Output format: a backend name (extxyz, lmdb, h5, h5p, h5md; see `asebytes formats`) or deepmd")->capture_default_str();
     cmd->add_option("--option", opts->options, "Output backend option NAME=VALUE (repeatable)");
     cmd->footer(kExtractExamples);
     cmd->callback([opts] { run_extract(*opts); });

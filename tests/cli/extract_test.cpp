@@ -67,6 +67,18 @@ TEST(CliExtract, FiltersAndStrideSelectExactlyTheMatchingRows) {
     EXPECT_EQ(read_all(dir / "selected.lmdb"), want);
 }
 
+TEST(CliExtract, EveryWritableBackendIsAnOutputFormat) {
+    for (const std::string format : {"h5", "h5p", "h5md", "lmdb"}) {
+        const TempDir dir;
+        const auto source = copy_golden("periodic.lmdb", dir);
+        cli_output({"extract", source.string(), "--split", "train=15,test=5", "--seed", "3", "--format", format,
+                    "--out-dir", dir.path().string()});
+        const auto train = read_all(dir / ("train." + format)), test = read_all(dir / ("test." + format));
+        EXPECT_EQ(train.size(), 15u) << format;
+        EXPECT_EQ(test.size(), 5u) << format;
+    }
+}
+
 TEST(CliExtract, OptionsRenameResultsForTrainingCodes) {
     const TempDir dir;
     cli_output({"extract", golden("periodic.xyz"), "--split", "train=2", "--option", "energy_key=REF_energy",

@@ -179,5 +179,27 @@ TEST(H5mdLayout, WithoutIntegerStepsElementsKeepUpstreamsFixedInterval) {
     EXPECT_EQ(read_doubles(path, "/particles/atoms/position/step"), (std::vector<double>{1}));
 }
 
+TEST(H5mdLayout, KeysThatWouldShareAnElementAreRefusedBeforeAnythingIsWritten) {
+    // ASE's extxyz reader gives forces as both arrays.forces and calc.forces; H5MD (as upstream)
+    // stores both in /particles/<group>/force.
+    TempDir dir;
+    const auto path = dir / "x.h5md";
+    Row row = golden_rows("periodic").at(0);
+    row["arrays.forces"] = row.at("calc.forces");
+    ObjectIO io(path.string());
+    try {
+        io.extend({row});
+        FAIL() << "no error";
+    } catch (const KeyError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("'arrays.forces' and 'calc.forces'"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("/particles/atoms/force"), std::string::npos) << msg;
+    }
+    EXPECT_EQ(ObjectIO(path.string()).size(), 0u);
+    row.erase("arrays.forces");
+    io.extend({row});
+    EXPECT_EQ(ObjectIO(path.string()).size(), 1u);
+}
+
 } // namespace
 } // namespace asebytes::test

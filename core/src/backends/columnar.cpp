@@ -205,6 +205,7 @@ struct ColumnarBackend::Impl {
     void truncate(std::int64_t k);
     void rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit);
     void check_key(const std::string& key) const;
+    void check_distinct_storage(const std::vector<Column>& added) const;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -469,6 +470,19 @@ void ColumnarBackend::Impl::check_key(const std::string& key) const {
             " (columnar stores keep names starting with '_' for themselves, and HDF5 names cannot hold '/')");
 }
 
+// Two keys stored in one place (H5MD maps both arrays.forces and calc.forces to
+// /particles/<group>/force, as upstream does): refused before anything is written.
+void ColumnarBackend::Impl::check_distinct_storage(const std::vector<Column>& added) const {
+    std::map<std::string, std::string> stored_as;
+    for (const auto& c : columns) stored_as.emplace(store->array_location(c.name), c.name);
+    for (const auto& c : added) {
+        const auto [it, fresh] = stored_as.emplace(store->array_location(c.name), c.name);
+        if (!fresh)
+            throw KeyError("keys '" + it->second + "' and '" + c.name + "' would both be stored in " + it->first +
+                           ": drop one of them before writing");
+    }
+}
+
 Column ColumnarBackend::Impl::new_column(const std::string& key, const std::vector<MaybeRow>& rows,
                                          const std::vector<std::optional<std::int64_t>>& natoms) const {
     const Value* first = nullptr;
@@ -719,6 +733,7 @@ ColumnarBackend::Impl::Batch ColumnarBackend::Impl::plan(const std::vector<Maybe
         check_key(k);
     for (const auto& k : keys)
         if (!by_name.count(k)) b.added.push_back(new_column(k, rows, b.natoms));
+    check_distinct_storage(b.added);
     for (const auto& c : columns)
         check_fits(c, rows, b.atoms, first_row);
     for (const auto& c : b.added)
