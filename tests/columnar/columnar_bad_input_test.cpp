@@ -5,23 +5,12 @@
 #include <fstream>
 
 #include "asebytes/asebytes.hpp"
+#include "expect_error.hpp"
 #include "golden.hpp"
 #include "hdf5_handles.hpp"
 
 namespace asebytes::test {
 namespace {
-
-template <class E, class F> void expect_error(F&& open, const std::vector<std::string>& fragments) {
-    try {
-        open();
-        ADD_FAILURE() << "no error";
-    } catch (const E& e) {
-        for (const auto& f : fragments)
-            EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "wrong exception type: " << e.what();
-    }
-}
 
 std::string read_bytes(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -6,23 +6,11 @@
 #include <fstream>
 
 #include "asebytes/asebytes.hpp"
+#include "expect_error.hpp"
 #include "raw_lmdb.hpp"
 
 namespace asebytes::test {
 namespace {
-
-// Runs `open`, expects an asebytes error of type E whose message holds every fragment.
-template <class E, class F>
-void expect_error(F&& open, const std::vector<std::string>& fragments) {
-    try {
-        open();
-        ADD_FAILURE() << "no error";
-    } catch (const E& e) {
-        for (const auto& f : fragments) EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "wrong exception type: " << e.what();
-    }
-}
 
 OpenOptions read_only() {
     OpenOptions o;

@@ -8,6 +8,7 @@
 
 #include "asebytes/adapters.hpp"
 #include "columnar_values.hpp"
+#include "hdf5_options.hpp"
 #include "h5md_store.hpp"
 #include "hdf5_store.hpp"
 
@@ -1070,19 +1071,10 @@ ColumnarSettings settings_from(const OpenOptions& options, ColumnarLayout layout
     ColumnarSettings s;
     s.layout = layout;
     s.readonly = options.readonly;
-    const std::string compression = reader.get("compression", "gzip");
-    const std::size_t level = reader.get_size("compression_opts", 4);
-    s.chunk_frames = reader.get_size("chunk_frames", 64);
+    const Hdf5Options h = read_hdf5_options(reader, name);
     reader.finish();
-    if (compression == "none")
-        s.gzip_level.reset();
-    else if (compression == "gzip")
-        s.gzip_level = static_cast<int>(level);
-    else
-        throw Error(name + " option 'compression' must be gzip or none, got '" + compression + "'");
-    if (level > 9)
-        throw Error(name + " option 'compression_opts' is a gzip level 0-9, got " + std::to_string(level));
-    if (s.chunk_frames == 0) throw Error(name + " option 'chunk_frames' must be at least 1");
+    s.gzip_level = h.gzip_level;
+    s.chunk_frames = h.chunk_frames;
     return s;
 }
 
