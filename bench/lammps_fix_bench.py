@@ -63,6 +63,17 @@ VARIANTS = {
     "dump_mpiio_10": ("dump custom/mpiio", 10, "dump bench all custom/mpiio 10 {d}/dump.mpiio " + COLUMNS),
 }
 PEERS = ("dump_zstd_10", "dump_mpiio_10")
+# Diagnostics, not run by default: the fix without energy and stress (no extra energy/virial
+# tallies on output steps) shows what computing them costs.
+VARIANTS["fix_asebytes_10_noev"] = ("fix asebytes", 10, "fix bench all asebytes 10 {d}/store.lmdb units native "
+                                    "elements Ar energy no stress no")
+# ... and with mpirun's default binding of each rank to one core lifted, which its writer thread
+# otherwise shares: mpirun --bind-to none.
+UNBOUND = ["--bind-to", "none"]
+for _v in ("none", "fix_asebytes_10", "fix_asebytes_100"):
+    VARIANTS[_v + "_unbound"] = VARIANTS[_v] + (UNBOUND,)
+DEFAULT_VARIANTS = ["none", "dump_custom_10", "dump_custom_100", "fix_asebytes_10", "fix_asebytes_100",
+                    "dump_zstd_10", "dump_mpiio_10"]
 IDLE_PATTERNS = ("ci/run", "ctest")
 
 LOOP_RE = re.compile(r"^Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", re.M)
@@ -124,10 +135,10 @@ def wait_until_quiet(enabled):
     if not enabled:
         return 0.0
     waited = 0.0
-    while waited < QUIET_WAIT_MAX_S:  # quiet = 3 s in which the machine was busy < FOREIGN_LIMIT of a core
+    while waited < QUIET_WAIT_MAX_S:  # quiet = 1.5 s in which the machine was busy < FOREIGN_LIMIT of a core
         b0 = machine_busy_s()
-        time.sleep(3.0)
-        if machine_busy_s() - b0 <= 3 * FOREIGN_LIMIT:
+        time.sleep(1.5)
+        if machine_busy_s() - b0 <= 1.5 * FOREIGN_LIMIT:
             break
         if waited == 0.0:
             log("other programs are busy; waiting")
@@ -165,8 +176,9 @@ def run_lammps(args, variant, np, steps, scratch_root):
         infile = os.path.join(d, "in.lammps")
         with open(infile, "w") as f:
             f.write(text)
-        cmd = [args.mpirun] + shlex.split(args.mpirun_args) + ["-np", str(np), args.lmp, "-in", infile,
-                                                               "-var", "steps", str(steps), "-log", "none"]
+        extra = VARIANTS[variant][3] if len(VARIANTS[variant]) > 3 else []
+        cmd = [args.mpirun] + shlex.split(args.mpirun_args) + extra + ["-np", str(np), args.lmp, "-in", infile,
+                                                                       "-var", "steps", str(steps), "-log", "none"]
         busy0, own0 = machine_busy_s(), children_cpu_s()
         t0 = time.perf_counter()
         p = subprocess.run(cmd, cwd=d, env=mpirun_env(), capture_output=True, text=True)
@@ -210,34 +222,136 @@ def fmt_x(s):
     return "%.3fx [%.3f, %.3f]" % (s["median"], s["min"], s["max"])
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--lmp", default=os.environ.get("LMP_ASEBYTES", os.path.join(ROOT, "build", "bin", "lmp_asebytes")))
-    ap.add_argument("--mpirun", default="mpirun")
-    ap.add_argument("--mpirun-args", default="--oversubscribe",
-                    help='extra mpirun arguments (default "--oversubscribe"; e.g. add "--bind-to none")')
-    ap.add_argument("--np", default="1,2")
-    ap.add_argument("--steps", type=int, default=1000)
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--variants", default=",".join(VARIANTS))
-    ap.add_argument("--tmpdir", default=os.environ.get("TMPDIR", "/tmp"))
-    ap.add_argument("--json", default=os.path.join(HERE, "results", "lammps_fix_bench.json"))
-    ap.add_argument("--no-idle-wait", action="store_true",
-                    help="do not wait for CI runs / ctest (pgrep -f ci/run, ctest) or other busy programs before "
-                         "each run, and do not repeat disturbed runs")
-    args = ap.parse_args()
-    args.lmp = os.path.abspath(args.lmp)
+def analyse(doc):
+    runs, variants, nps = doc["runs"], doc["variants"], doc["nps"]
 
-    if not os.access(args.lmp, os.X_OK):
-        sys.exit("lammps_fix_bench: %s is not an executable (build it, or pass --lmp)" % args.lmp)
-    nps = [int(x) for x in args.np.split(",") if x]
-    variants = [v for v in args.variants.split(",") if v]
-    for v in variants:
-        if v not in VARIANTS:
-            sys.exit("lammps_fix_bench: unknown variant %r (known: %s)" % (v, ", ".join(VARIANTS)))
-    if "none" not in variants:
-        variants.insert(0, "none")
+    def get(v, np):
+        return {r["rep"]: r for r in runs if r["variant"] == v and r["np"] == np}
 
+    def incall(r):  # seconds LAMMPS timed inside output code: Modify (fixes) + Output (dumps, thermo)
+        return r.get("section_modify_s", 0.0) + r.get("section_output_s", 0.0)
+
+    results = {}
+    for np in nps:
+        base = get("none", np)
+        none_loops = [r["loop_s"] for r in base.values()]
+        per = {}
+        for v in variants:
+            rs = get(v, np)
+            keys = sorted(k for k in rs if k in base)
+            frac = [(rs[k]["loop_s"] - base[k]["loop_s"]) / base[k]["loop_s"] for k in keys]
+            wall = [(rs[k]["wall_s"] - base[k]["wall_s"]) / base[k]["loop_s"] for k in keys]
+            inc = [(incall(rs[k]) - incall(base[k])) / base[k]["loop_s"] for k in keys]
+            entry = {"family": VARIANTS[v][0], "every": VARIANTS[v][1], "command": VARIANTS[v][2].format(d="DIR"),
+                     "mpirun_extra": VARIANTS[v][3] if len(VARIANTS[v]) > 3 else [],
+                     "loop_s": stats([r["loop_s"] for r in rs.values()]),
+                     "wall_s": stats([r["wall_s"] for r in rs.values()]),
+                     "overhead_fraction": stats(frac) if v != "none" else None,
+                     "wall_overhead_fraction": stats(wall) if v != "none" else None,
+                     "incall_overhead_fraction": stats(inc) if v != "none" else None,
+                     "output_s": stats([r.get("section_output_s", 0.0) for r in rs.values()]),
+                     "pair_s": stats([r.get("section_pair_s", 0.0) for r in rs.values()]),
+                     "modify_s": stats([r.get("section_modify_s", 0.0) for r in rs.values()]),
+                     "output_mb": statistics.median([r["output_bytes"] / 1e6 for r in rs.values()])}
+            fixes = [r["fix"] for r in rs.values() if "fix" in r]
+            if fixes:
+                entry["fix_md_waited_s"] = stats([f["md_waited_s"] for f in fixes])
+                entry["fix_writer_busy_s"] = stats([f["writer_busy_s"] for f in fixes])
+                entry["fix_frames"] = fixes[0]["frames"]
+                entry["fix_transactions"] = stats([f["transactions"] for f in fixes])
+            per[v] = entry
+        goals = {"noise_none_loop_spread": (max(none_loops) - min(none_loops)) / statistics.median(none_loops)}
+        for every in (10, 100):
+            fv, dv = "fix_asebytes_%d" % every, "dump_custom_%d" % every
+            if fv in per and dv in per:
+                f, d = get(fv, np), get(dv, np)
+                keys = sorted(k for k in f if k in d and k in base)
+                r = {}
+                for name, measure in (("loop", lambda x: x["loop_s"]), ("incall", incall)):
+                    fo = per[fv]["overhead_fraction" if name == "loop" else "incall_overhead_fraction"]["median"]
+                    do = per[dv]["overhead_fraction" if name == "loop" else "incall_overhead_fraction"]["median"]
+                    pairs = [(measure(f[k]) - measure(base[k])) / (measure(d[k]) - measure(base[k]))
+                             for k in keys if measure(d[k]) != measure(base[k])]
+                    r[name] = {"ratio_of_medians": fo / do if do else None, "per_rep": stats(pairs)}
+                goals["ratio_fix_over_dump_%d" % every] = r
+        if "fix_asebytes_10" in per and "dump_custom_10" in per:
+            # Compared without dividing, so a dump overhead lost in the noise cannot pass it.
+            f10, d10 = get("fix_asebytes_10", np), get("dump_custom_10", np)
+            g = {}
+            for name, key, measure in (("loop", "overhead_fraction", lambda x: x["loop_s"]),
+                                       ("incall", "incall_overhead_fraction", incall)):
+                ok = [measure(f10[k]) - measure(base[k]) <= 0.2 * (measure(d10[k]) - measure(base[k]))
+                      for k in f10 if k in d10 and k in base]
+                g[name] = {"met_at_median": per["fix_asebytes_10"][key]["median"] <= 0.2 * per["dump_custom_10"][key]["median"],
+                           "met_in_every_rep": bool(ok) and all(ok)}
+            goals["goal_fix10_le_0.2x_dump10"] = g
+        if "fix_asebytes_100" in per:
+            g = {}
+            for name, key in (("loop", "overhead_fraction"), ("incall", "incall_overhead_fraction")):
+                o = per["fix_asebytes_100"][key]
+                g[name] = {"met_at_median": o["median"] < 0.01, "met_in_every_rep": o["max"] < 0.01}
+            goals["goal_fix100_lt_1pct"] = g
+        results[str(np)] = {"variants": per, "goals": goals}
+    return results
+
+
+def report(doc, results):
+    runs, variants, nps = doc["runs"], doc["variants"], doc["nps"]
+    lmp = doc["lmp"]
+    print("lammps_fix_bench: %s, 32,000-atom LJ melt, %d steps, %d reps per variant, variants interleaved"
+          % (os.path.relpath(lmp, ROOT) if lmp.startswith(ROOT) else lmp, doc["steps"], doc["reps"]))
+    print("mpirun %s -np N; scratch on %s; %.0f s in all%s%s" % (doc["mpirun_args"], doc.get("tmpdir", "?"), doc["total_s"],
+          " (%.0f s of it waiting for CI / other programs)" % doc["idle_waited_s"] if doc["idle_waited_s"] else "",
+          "; %d run(s) repeated (other programs took CPU meanwhile)" % doc["runs_repeated"] if doc["runs_repeated"] else ""))
+    worst = max(r["foreign_share"] for r in runs)
+    print("disturbance: other programs took at most %.1f%% of a core during a kept run (limit %.0f%%)"
+          % (100 * worst, 100 * FOREIGN_LIMIT))
+    for v, why in doc["skipped"].items():
+        print("skipped %s: %s" % (v, why))
+    print("loop overhead = (loop time - no-output loop time, same rep) / no-output loop time: median [min, max] over reps")
+    print("in-call = the same for LAMMPS's Modify + Output timers (time inside fixes and dumps only: without the extra")
+    print("          energy/virial work on output steps and without a writer thread competing for the core)")
+    print("wall = loop overhead measured on the whole mpirun from outside (includes setup and the end-of-run flush)")
+    print("Pair/Output/Modify: LAMMPS's timing breakdown (average over ranks), median over reps")
+    for np in nps:
+        per = results[str(np)]["variants"]
+        g = results[str(np)]["goals"]
+        print("\n== np %d ==   (no-output loop times spread %.1f%% between reps)" % (np, 100 * g["noise_none_loop_spread"]))
+        print("  %-24s %5s %7s %26s %26s %26s %7s %7s %7s %6s %s"
+              % ("variant", "every", "loop s", "loop overhead", "in-call overhead", "wall overhead", "Pair s",
+                 "Output", "Modify", "out MB", "fix: MD waited / writer busy s"))
+        for v in variants:
+            e = per[v]
+            extra = ""
+            if "fix_md_waited_s" in e:
+                extra = "%.3f / %.3f (%d frames, %.0f txns)" % (e["fix_md_waited_s"]["median"], e["fix_writer_busy_s"]["median"],
+                                                               e["fix_frames"], e["fix_transactions"]["median"])
+            ref = v == "none"
+            print("  %-24s %5s %7.3f %26s %26s %26s %7.3f %7.3f %7.3f %6.1f %s"
+                  % (v, e["every"] or "-", e["loop_s"]["median"],
+                     "%26s" % "(reference)" if ref else fmt_pct(e["overhead_fraction"]),
+                     "" if ref else fmt_pct(e["incall_overhead_fraction"]),
+                     "" if ref else fmt_pct(e["wall_overhead_fraction"]),
+                     e["pair_s"]["median"], e["output_s"]["median"], e["modify_s"]["median"], e["output_mb"], extra))
+        for every in (10, 100):
+            k = "ratio_fix_over_dump_%d" % every
+            if k in g:
+                for name in ("loop", "incall"):
+                    r = g[k][name]
+                    print("  fix asebytes / dump custom overhead, every %3d, %-7s ratio of medians %s; per rep %s"
+                          % (every, name + ":", "%.3fx" % r["ratio_of_medians"] if r["ratio_of_medians"] is not None else "n/a",
+                             fmt_x(r["per_rep"])))
+        verdict = lambda m: "%s at the median, %s in every rep" % ("MET" if m["met_at_median"] else "NOT MET",
+                                                                  "met" if m["met_in_every_rep"] else "not met")
+        if "goal_fix10_le_0.2x_dump10" in g:
+            m = g["goal_fix10_le_0.2x_dump10"]
+            print("  goal fix(10) <= 0.2 x dump custom(10), loop time: %s;  in-call: %s" % (verdict(m["loop"]), verdict(m["incall"])))
+        if "goal_fix100_lt_1pct" in g:
+            m = g["goal_fix100_lt_1pct"]
+            print("  goal fix(100) < 1%% of loop time,      loop time: %s;  in-call: %s" % (verdict(m["loop"]), verdict(m["incall"])))
+
+
+def measure(args, variants, nps):
     t_start = time.perf_counter()
     scratch = tempfile.mkdtemp(prefix="asebytes-lammps-bench-", dir=args.tmpdir)
     skipped = {}
@@ -274,117 +388,56 @@ def main():
                     runs.append({"variant": v, "np": np, "rep": rep, **r})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    total_s = time.perf_counter() - t_start
+    return {"benchmark": "lammps_fix_bench", "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "lmp": args.lmp, "mpirun_args": args.mpirun_args, "tmpdir": args.tmpdir, "steps": args.steps,
+            "reps": args.reps, "atoms": 32000, "nps": nps, "variants": variants, "skipped": skipped,
+            "total_s": time.perf_counter() - t_start, "idle_waited_s": idle_waited, "runs_repeated": repeated,
+            "loadavg_at_end": os.getloadavg(), "cpus": os.cpu_count(), "runs": runs}
 
-    # ---- analysis
-    def get(v, np):
-        rs = sorted((r for r in runs if r["variant"] == v and r["np"] == np), key=lambda r: r["rep"])
-        return {r["rep"]: r for r in rs}
 
-    results = {}
-    for np in nps:
-        base = get("none", np)
-        per = {}
-        for v in variants:
-            rs = get(v, np)
-            frac = [(rs[k]["loop_s"] - base[k]["loop_s"]) / base[k]["loop_s"] for k in rs if k in base]
-            wall = [(rs[k]["wall_s"] - base[k]["wall_s"]) / base[k]["loop_s"] for k in rs if k in base]
-            entry = {"family": VARIANTS[v][0], "every": VARIANTS[v][1], "command": VARIANTS[v][2].format(d="DIR"),
-                     "loop_s": stats([r["loop_s"] for r in rs.values()]),
-                     "wall_s": stats([r["wall_s"] for r in rs.values()]),
-                     "overhead_fraction": stats(frac) if v != "none" else None,
-                     "wall_overhead_fraction": stats(wall) if v != "none" else None,
-                     "output_s": stats([r.get("section_output_s", 0.0) for r in rs.values()]),
-                     "pair_s": stats([r.get("section_pair_s", 0.0) for r in rs.values()]),
-                     "modify_s": stats([r.get("section_modify_s", 0.0) for r in rs.values()]),
-                     "output_mb": statistics.median([r["output_bytes"] / 1e6 for r in rs.values()]),
-                     "per_rep": [{"rep": k, "loop_s": r["loop_s"], "wall_s": r["wall_s"], **({"fix": r["fix"]} if "fix" in r else {})}
-                                 for k, r in rs.items()]}
-            fixes = [r["fix"] for r in rs.values() if "fix" in r]
-            if fixes:
-                entry["fix_md_waited_s"] = stats([f["md_waited_s"] for f in fixes])
-                entry["fix_writer_busy_s"] = stats([f["writer_busy_s"] for f in fixes])
-                entry["fix_frames"] = fixes[0]["frames"]
-                entry["fix_transactions"] = stats([f["transactions"] for f in fixes])
-            per[v] = entry
-        goals = {}
-        for every in (10, 100):
-            fv, dv = "fix_asebytes_%d" % every, "dump_custom_%d" % every
-            if fv in per and dv in per:
-                f, dmp = per[fv]["overhead_fraction"], per[dv]["overhead_fraction"]
-                pairs = [(get(fv, np)[k]["loop_s"] - base[k]["loop_s"]) / (get(dv, np)[k]["loop_s"] - base[k]["loop_s"])
-                         for k in get(fv, np) if k in get(dv, np) and get(dv, np)[k]["loop_s"] != base[k]["loop_s"]]
-                goals["ratio_fix_over_dump_%d" % every] = {
-                    "ratio_of_medians": f["median"] / dmp["median"] if dmp["median"] else None,
-                    "per_rep": stats(pairs)}
-        if "fix_asebytes_10" in per and "dump_custom_10" in per:
-            # Compared without dividing, so a dump overhead lost in the noise cannot pass it.
-            f10, d10 = get("fix_asebytes_10", np), get("dump_custom_10", np)
-            reps_ok = [f10[k]["loop_s"] - base[k]["loop_s"] <= 0.2 * (d10[k]["loop_s"] - base[k]["loop_s"])
-                       for k in f10 if k in d10 and k in base]
-            goals["goal_fix10_le_0.2x_dump10"] = {
-                "met_at_median": per["fix_asebytes_10"]["overhead_fraction"]["median"]
-                <= 0.2 * per["dump_custom_10"]["overhead_fraction"]["median"],
-                "met_in_every_rep": bool(reps_ok) and all(reps_ok)}
-        if "fix_asebytes_100" in per:
-            o = per["fix_asebytes_100"]["overhead_fraction"]
-            goals["goal_fix100_lt_1pct"] = {"met_at_median": o["median"] < 0.01, "met_in_every_rep": o["max"] < 0.01}
-        results[str(np)] = {"variants": per, "goals": goals}
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lmp", default=os.environ.get("LMP_ASEBYTES", os.path.join(ROOT, "build", "bin", "lmp_asebytes")))
+    ap.add_argument("--mpirun", default="mpirun")
+    ap.add_argument("--mpirun-args", default="--oversubscribe",
+                    help='extra mpirun arguments (default "--oversubscribe"; e.g. add "--bind-to none")')
+    ap.add_argument("--np", default="1,2")
+    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
+                    help="comma-separated, of: " + ", ".join(VARIANTS))
+    ap.add_argument("--tmpdir", default=os.environ.get("TMPDIR", "/tmp"))
+    ap.add_argument("--json", default=os.path.join(HERE, "results", "lammps_fix_bench.json"))
+    ap.add_argument("--no-idle-wait", action="store_true",
+                    help="do not wait for CI runs / ctest (pgrep -f ci/run, ctest) or other busy programs before "
+                         "each run, and do not repeat disturbed runs")
+    ap.add_argument("--reanalyse", metavar="JSON",
+                    help="measure nothing: print the tables of an earlier run's JSON (and update its analysis)")
+    args = ap.parse_args()
 
-    # ---- report
-    print("lammps_fix_bench: %s, 32,000-atom LJ melt, %d steps, %d reps per variant, variants interleaved"
-          % (os.path.relpath(args.lmp, ROOT) if args.lmp.startswith(ROOT) else args.lmp, args.steps, args.reps))
-    print("mpirun %s -np N; scratch on %s; total %.0f s%s%s" % (args.mpirun_args, args.tmpdir, total_s,
-          "; waited %.0f s for CI" % idle_waited if idle_waited else "",
-          "; %d run(s) repeated (other programs took CPU meanwhile)" % repeated if repeated else ""))
-    worst = max(r["foreign_share"] for r in runs)
-    print("disturbance: other programs took at most %.1f%% of a core during a kept run (limit %.0f%%)"
-          % (100 * worst, 100 * FOREIGN_LIMIT))
-    if skipped:
-        for v, why in skipped.items():
-            print("skipped %s: %s" % (v, why))
-    print("overhead = (loop time - no-output loop time, same rep) / no-output loop time: median [min, max] over reps")
-    print("wall = the same from the whole mpirun timed outside (includes setup and the end-of-run flush)")
-    print("Pair/Output/Modify: LAMMPS's timing breakdown (avg over ranks); fix asebytes' MD-thread work is in Modify")
-    for np in nps:
-        per = results[str(np)]["variants"]
-        print("\n== np %d ==" % np)
-        print("  %-18s %5s %8s %26s %26s %8s %8s %8s %7s %s"
-              % ("variant", "every", "loop s", "loop overhead", "wall overhead", "Pair s", "Output s", "Modify s",
-                 "out MB", "fix: MD waited / writer busy s"))
-        for v in variants:
-            e = per[v]
-            extra = ""
-            if "fix_md_waited_s" in e:
-                extra = "%.3f / %.3f (%d frames, %.0f txns)" % (e["fix_md_waited_s"]["median"], e["fix_writer_busy_s"]["median"],
-                                                               e["fix_frames"], e["fix_transactions"]["median"])
-            print("  %-18s %5s %8.3f %26s %26s %8.3f %8.3f %8.3f %7.1f %s"
-                  % (v, e["every"] or "-", e["loop_s"]["median"],
-                     fmt_pct(e["overhead_fraction"]) if v != "none" else "%26s" % "(reference)",
-                     fmt_pct(e["wall_overhead_fraction"]) if v != "none" else "%26s" % "",
-                     e["pair_s"]["median"], e["output_s"]["median"], e["modify_s"]["median"], e["output_mb"], extra))
-        g = results[str(np)]["goals"]
-        for every in (10, 100):
-            k = "ratio_fix_over_dump_%d" % every
-            if k in g:
-                r = g[k]
-                print("  fix asebytes / dump custom overhead, every %3d: ratio of medians %s; per rep %s"
-                      % (every, "%.3fx" % r["ratio_of_medians"] if r["ratio_of_medians"] is not None else "n/a",
-                         fmt_x(r["per_rep"])))
-        if "goal_fix10_le_0.2x_dump10" in g:
-            m = g["goal_fix10_le_0.2x_dump10"]
-            print("  goal fix(10) <= 0.2 x dump custom(10): %s at the median, %s in every rep"
-                  % ("MET" if m["met_at_median"] else "NOT MET", "met" if m["met_in_every_rep"] else "not met"))
-        if "goal_fix100_lt_1pct" in g:
-            m = g["goal_fix100_lt_1pct"]
-            print("  goal fix(100) < 1%% of loop time:       %s at the median, %s in every rep"
-                  % ("MET" if m["met_at_median"] else "NOT MET", "met" if m["met_in_every_rep"] else "not met"))
+    if args.reanalyse:
+        with open(args.reanalyse) as f:
+            doc = json.load(f)
+        doc["results"] = analyse(doc)
+        report(doc, doc["results"])
+        with open(args.reanalyse, "w") as f:
+            json.dump(doc, f, indent=2)
+        return
 
-    doc = {"benchmark": "lammps_fix_bench", "date": datetime.datetime.now().isoformat(timespec="seconds"),
-           "lmp": args.lmp, "mpirun_args": args.mpirun_args, "steps": args.steps, "reps": args.reps,
-           "atoms": 32000, "nps": nps, "variants": variants, "skipped": skipped, "total_s": total_s,
-           "idle_waited_s": idle_waited, "runs_repeated": repeated, "loadavg_at_end": os.getloadavg(), "cpus": os.cpu_count(),
-           "results": results, "runs": runs}
+    args.lmp = os.path.abspath(args.lmp)
+    if not os.access(args.lmp, os.X_OK):
+        sys.exit("lammps_fix_bench: %s is not an executable (build it, or pass --lmp)" % args.lmp)
+    nps = [int(x) for x in args.np.split(",") if x]
+    variants = [v for v in args.variants.split(",") if v]
+    for v in variants:
+        if v not in VARIANTS:
+            sys.exit("lammps_fix_bench: unknown variant %r (known: %s)" % (v, ", ".join(VARIANTS)))
+    if "none" not in variants:
+        variants.insert(0, "none")
+
+    doc = measure(args, variants, nps)
+    doc["results"] = analyse(doc)
+    report(doc, doc["results"])
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:
