@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "thread_placement.hpp"
+
 namespace asebytes::mpi {
 namespace {
 
@@ -120,6 +122,7 @@ WriterStats BufferedWriter::stats() const {
 }
 
 void BufferedWriter::run() {
+    if (limits_.writer_on_any_cpu) release_to_idle_cpus();
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         changed_.wait(lock, [&] { return !queue_.empty() || stopping_ || sync_requested_ > synced_; });

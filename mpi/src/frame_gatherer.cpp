@@ -45,9 +45,6 @@ std::size_t FrameGatherer::bytes_per_atom() const {
 
 // Send layout: ids, then each column's block, all for this rank's atoms.
 void FrameGatherer::pack(std::size_t n, const std::int64_t* ids, const std::vector<const void*>& data) {
-    if (data.size() != columns_.size())
-        throw Error("FrameGatherer: " + std::to_string(data.size()) + " data pointers for " +
-                    std::to_string(columns_.size()) + " columns");
     send_.resize(n * bytes_per_atom());
     char* p = send_.data();
     if (n) std::memcpy(p, ids, n * sizeof(std::int64_t));
@@ -61,25 +58,49 @@ void FrameGatherer::pack(std::size_t n, const std::int64_t* ids, const std::vect
 
 void FrameGatherer::gather(std::size_t n_local, const std::int64_t* ids, const std::vector<const void*>& data,
                            Row& out) {
-    pack(n_local, ids, data);
+    if (data.size() != columns_.size())
+        throw Error("FrameGatherer: " + std::to_string(data.size()) + " data pointers for " +
+                    std::to_string(columns_.size()) + " columns");
     int n = as_count(n_local, "atom count");
     check_mpi(MPI_Gather(&n, 1, MPI_INT, counts_.data(), 1, MPI_INT, root_, comm_), "MPI_Gather");
-    std::size_t total_bytes = 0;
-    if (is_root()) {
-        for (int r = 0; r < size_; ++r) {
-            const std::size_t bytes = static_cast<std::size_t>(counts_[r]) * bytes_per_atom();
-            byte_counts_[r] = as_count(bytes, "a rank's atoms");
-            displs_[r] = as_count(total_bytes, "the frame");
-            total_bytes += bytes;
-        }
-        recv_.resize(total_bytes);
+    if (!is_root()) {
+        pack(n_local, ids, data);
+        check_mpi(MPI_Gatherv(send_.data(), as_count(send_.size(), "a rank's atoms"), MPI_BYTE, nullptr, nullptr,
+                              nullptr, MPI_BYTE, root_, comm_),
+                  "MPI_Gatherv");
+        return;
     }
-    check_mpi(MPI_Gatherv(send_.data(), as_count(send_.size(), "a rank's atoms"), MPI_BYTE, recv_.data(),
-                          byte_counts_.data(), displs_.data(), MPI_BYTE, root_, comm_),
+    // The root's own atoms are read where the caller keeps them: only the other ranks' travel.
+    std::size_t total_bytes = 0;
+    for (int r = 0; r < size_; ++r) {
+        const std::size_t bytes = r == root_ ? 0 : static_cast<std::size_t>(counts_[r]) * bytes_per_atom();
+        byte_counts_[r] = as_count(bytes, "a rank's atoms");
+        displs_[r] = as_count(total_bytes, "the frame");
+        total_bytes += bytes;
+    }
+    recv_.resize(total_bytes);
+    check_mpi(MPI_Gatherv(MPI_IN_PLACE, 0, MPI_BYTE, recv_.data(), byte_counts_.data(), displs_.data(), MPI_BYTE,
+                          root_, comm_),
               "MPI_Gatherv");
-    if (!is_root()) return;
+    root_ids_ = ids;
+    root_data_ = &data;
     order_by_id();
     unpack(out);
+    root_data_ = nullptr;
+}
+
+// Rank r's ids (column == npos) or its block of `column`, in rank-local order.
+const char* FrameGatherer::block(int r, std::size_t column) const {
+    if (r == root_)
+        return column == kIds ? reinterpret_cast<const char*>(root_ids_)
+                              : static_cast<const char*>((*root_data_)[column]);
+    const auto n = static_cast<std::size_t>(counts_[r]);
+    std::size_t offset = 0;
+    if (column != kIds) {
+        offset = n * sizeof(std::int64_t);
+        for (std::size_t k = 0; k < column; ++k) offset += n * column_bytes_[k];
+    }
+    return recv_.data() + displs_[r] + offset;
 }
 
 // dest_[g] = global row of the g-th atom in rank order, i.e. the rank of its id among all ids.
@@ -90,7 +111,7 @@ void FrameGatherer::order_by_id() {
     std::size_t g = 0;
     for (int r = 0; r < size_; ++r) {
         const auto n = static_cast<std::size_t>(counts_[r]);
-        if (n) std::memcpy(ids_.data() + g, recv_.data() + displs_[r], n * sizeof(std::int64_t));
+        if (n) std::memcpy(ids_.data() + g, block(r, kIds), n * sizeof(std::int64_t));
         g += n;
     }
     dest_.resize(total);
@@ -143,9 +164,7 @@ void FrameGatherer::unpack(Row& out) {
         std::size_t g = 0;
         for (int r = 0; r < size_; ++r) {
             const auto n = static_cast<std::size_t>(counts_[r]);
-            std::size_t offset = n * sizeof(std::int64_t);
-            for (std::size_t k = 0; k < c; ++k) offset += n * column_bytes_[k];
-            const char* src = recv_.data() + displs_[r] + offset;
+            const char* src = block(r, c);
             for (std::size_t i = 0; i < n; ++i, ++g) std::memcpy(bytes.data() + dest_[g] * eb, src + i * eb, eb);
         }
         out[columns_[c].key] = NdArray(typestr_of(columns_[c].dtype), std::move(shape), std::move(bytes));

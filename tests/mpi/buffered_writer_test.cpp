@@ -1,6 +1,7 @@
 // The writers: order and completeness, bounded memory against a slow backend, errors surfacing on
 // the producer's thread, and flushed frames surviving a SIGKILL (LMDB).
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -184,6 +185,46 @@ TEST(BufferedWriter, FlushedFramesSurviveSigkill) {
         const auto values = io.column("info.i").to_list();
         for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(*values[i], Value(static_cast<int>(i)));
     }
+}
+
+// Records the CPUs the writer thread may run on when it writes.
+class AffinityRecordingBackend : public MemoryBackend {
+public:
+    explicit AffinityRecordingBackend(const std::string& name) : MemoryBackend("memory://" + name, "default") {}
+    std::size_t extend(const std::vector<MaybeRow>& rows) override {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        if (sched_getaffinity(0, sizeof(set), &set) == 0) writer_cpus = CPU_COUNT(&set);
+        return MemoryBackend::extend(rows);
+    }
+    std::atomic<int> writer_cpus{0};
+};
+
+// mpirun binds each rank to one core; the writer thread must not stay confined to it.
+int writer_cpus_when_started_from_one_core(bool writer_on_any_cpu) {
+    auto backend = std::make_shared<AffinityRecordingBackend>(writer_on_any_cpu ? "any" : "inherit");
+    std::thread bound_rank([&] {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(sched_getcpu(), &one);
+        if (sched_setaffinity(0, sizeof(one), &one) != 0) return;  // leaves writer_cpus at 0
+        WriterLimits limits;
+        limits.writer_on_any_cpu = writer_on_any_cpu;
+        BufferedWriter w(backend, limits);
+        w.write(frame(0));
+        w.close();
+    });
+    bound_rank.join();
+    return backend->writer_cpus;
+}
+
+TEST(BufferedWriter, WriterThreadLeavesTheCoreItsRankIsBoundTo) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    ASSERT_EQ(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+    if (CPU_COUNT(&allowed) < 2) GTEST_SKIP() << "this process may use one CPU only";
+    EXPECT_EQ(writer_cpus_when_started_from_one_core(false), 1);
+    EXPECT_EQ(writer_cpus_when_started_from_one_core(true), CPU_COUNT(&allowed));
 }
 
 }  // namespace

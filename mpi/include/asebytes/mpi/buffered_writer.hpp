@@ -18,6 +18,9 @@ struct WriterLimits {
     std::size_t max_frames = 64;                    ///< frames queued or being written
     std::size_t max_bytes = std::size_t{256} << 20;  ///< their payload bytes (one larger frame still passes alone)
     std::size_t batch_frames = 32;                  ///< most frames per backend transaction
+    /// Let the writer thread leave the core mpirun bound its rank to and run at batch priority,
+    /// so encoding and I/O use idle CPUs instead of taking turns with the MD thread.
+    bool writer_on_any_cpu = true;
 };
 
 class BufferedWriter : public FrameSink {

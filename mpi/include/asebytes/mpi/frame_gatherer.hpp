@@ -54,6 +54,8 @@ private:
     void order_by_sort();
     [[noreturn]] void duplicate_id(std::int64_t id) const;
     void unpack(Row& out);
+    static constexpr std::size_t kIds = static_cast<std::size_t>(-1);
+    const char* block(int rank, std::size_t column) const;
 
     MPI_Comm comm_;
     std::vector<Column> columns_;
@@ -66,6 +68,9 @@ private:
     std::vector<std::uint32_t> slot_;                           // id - lowest -> rank-order index
     std::vector<std::pair<std::int64_t, std::uint32_t>> by_id_;  // for sparse ids
     std::vector<std::uint32_t> dest_;  // concatenated atom -> global row
+    // During gather() on the root: the root's own atoms, read in place.
+    const std::int64_t* root_ids_ = nullptr;
+    const std::vector<const void*>* root_data_ = nullptr;
 };
 
 }  // namespace asebytes::mpi
