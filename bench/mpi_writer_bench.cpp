@@ -21,9 +21,9 @@
 // OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1):
 //   mpirun -np 1 build/bin/bench_mpi_writer
 //   mpirun --oversubscribe -np 2 build/bin/bench_mpi_writer
-// By default mpirun binds every rank to one core when there are no more ranks than cores, and the
-// writer thread inherits its rank's binding (the first lines of the output show it); add
-// `--bind-to none` to let the writer run on another core.
+// By default mpirun binds every rank to one core when there are no more ranks than cores; the
+// writer thread widens its affinity to every CPU of the job (WriterLimits::writer_on_any_cpu,
+// mpi/src/thread_placement.hpp), so the binding no longer decides where it runs.
 // Benchmarks are not part of the test run.
 #include <mpi.h>
 #include <sched.h>
@@ -287,8 +287,8 @@ std::string filesystem_type(const fs::path& p) {
     }
 }
 
-// The CPUs this process may run on (threads it starts, the writer's included, inherit them):
-// mpirun binds each rank to one core by default when there are no more ranks than cores.
+// The CPUs this rank's MD thread may run on: mpirun binds each rank to one core by default when
+// there are no more ranks than cores (the writer thread widens its own affinity).
 std::string cpu_affinity() {
     cpu_set_t set;
     CPU_ZERO(&set);
