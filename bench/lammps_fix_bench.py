@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """lammps_fix_bench: what `fix asebytes` costs a LAMMPS run, next to stock dumps, in one run.
 
-Runs build/bin/lmp_asebytes (LAMMPS with `fix asebytes` built in) on a 32,000-atom Lennard-Jones
-melt (bench/lammps_fix_bench.in), for every variant below and every rank count, a few times,
+Runs build/bin/lmp_asebytes (LAMMPS with `fix asebytes` built in) on a 32,000-atom system
+(--system lj: Lennard-Jones melt, bench/lammps_fix_bench.in; --system cu_eam: Cu with EAM,
+bench/lammps_fix_bench_cu_eam.in), for every variant below and every rank count, a few times,
 variants interleaved and their order rotated from repetition to repetition:
 
   none              no output
   dump_custom_N     dump custom, id type x y z fx fy fz, every N steps (text)
-  fix_asebytes_N    fix asebytes N store.lmdb units native elements Ar (the same data plus
-                    energy and stress, into LMDB, through the background writer)
+  fix_asebytes_N    fix asebytes N store.lmdb elements Ar|Cu (the same data plus energy and
+                    stress, into LMDB, through the background writer; LJ in `units native`)
+  dump_gz_10        dump custom/gz (peer, if this LAMMPS has it)
   dump_zstd_10      dump custom/zstd (peer, if this LAMMPS has it)
   dump_mpiio_10     dump custom/mpiio (peer, if this LAMMPS has it)
 
@@ -29,7 +31,7 @@ programs keep the CPUs busy; a run during which other programs took more than 5%
 Outputs go to a private temporary directory, removed after every run. Results: a table on
 stdout and JSON in bench/results/lammps_fix_bench.json. Benchmarks are not part of the test run.
 
-usage: bench/lammps_fix_bench.py [--lmp PATH] [--np 1,2] [--steps 1000] [--reps 3]
+usage: bench/lammps_fix_bench.py [--system lj|cu_eam] [--lmp PATH] [--np 1,2] [--steps 1000] [--reps 3]
                                  [--variants a,b,...] [--mpirun-args "..."] [--tmpdir DIR]
                                  [--json FILE] [--no-idle-wait]
 """
@@ -49,7 +51,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-TEMPLATE = os.path.join(HERE, "lammps_fix_bench.in")
+# --system -> (input template, what the fix needs to know about it, description)
+SYSTEMS = {
+    "lj": ("lammps_fix_bench.in", "units native elements Ar", "32,000-atom LJ melt"),
+    "cu_eam": ("lammps_fix_bench_cu_eam.in", "elements Cu", "32,000-atom Cu EAM"),
+}
 COLUMNS = "id type x y z fx fy fz"
 
 # name -> (family, every, output command; {d} is the scratch directory)
@@ -57,23 +63,24 @@ VARIANTS = {
     "none": ("none", None, ""),
     "dump_custom_10": ("dump custom", 10, "dump bench all custom 10 {d}/dump.lammpstrj " + COLUMNS),
     "dump_custom_100": ("dump custom", 100, "dump bench all custom 100 {d}/dump.lammpstrj " + COLUMNS),
-    "fix_asebytes_10": ("fix asebytes", 10, "fix bench all asebytes 10 {d}/store.lmdb units native elements Ar"),
-    "fix_asebytes_100": ("fix asebytes", 100, "fix bench all asebytes 100 {d}/store.lmdb units native elements Ar"),
+    "fix_asebytes_10": ("fix asebytes", 10, "fix bench all asebytes 10 {d}/store.lmdb {fix}"),
+    "fix_asebytes_100": ("fix asebytes", 100, "fix bench all asebytes 100 {d}/store.lmdb {fix}"),
+    "dump_gz_10": ("dump custom/gz", 10, "dump bench all custom/gz 10 {d}/dump.lammpstrj.gz " + COLUMNS),
     "dump_zstd_10": ("dump custom/zstd", 10, "dump bench all custom/zstd 10 {d}/dump.lammpstrj.zst " + COLUMNS),
     "dump_mpiio_10": ("dump custom/mpiio", 10, "dump bench all custom/mpiio 10 {d}/dump.mpiio " + COLUMNS),
 }
-PEERS = ("dump_zstd_10", "dump_mpiio_10")
+PEERS = ("dump_gz_10", "dump_zstd_10", "dump_mpiio_10")
 # Diagnostics, not run by default: the fix without energy and stress (no extra energy/virial
 # tallies on output steps) shows what computing them costs.
-VARIANTS["fix_asebytes_10_noev"] = ("fix asebytes", 10, "fix bench all asebytes 10 {d}/store.lmdb units native "
-                                    "elements Ar energy no stress no")
+VARIANTS["fix_asebytes_10_noev"] = ("fix asebytes", 10, "fix bench all asebytes 10 {d}/store.lmdb {fix} "
+                                    "energy no stress no")
 # ... and with mpirun's default binding of each rank to one core lifted, which its writer thread
 # otherwise shares: mpirun --bind-to none.
 UNBOUND = ["--bind-to", "none"]
 for _v in ("none", "fix_asebytes_10", "fix_asebytes_100"):
     VARIANTS[_v + "_unbound"] = VARIANTS[_v] + (UNBOUND,)
 DEFAULT_VARIANTS = ["none", "dump_custom_10", "dump_custom_100", "fix_asebytes_10", "fix_asebytes_100",
-                    "dump_zstd_10", "dump_mpiio_10"]
+                    "dump_gz_10", "dump_zstd_10", "dump_mpiio_10"]
 IDLE_PATTERNS = ("ci/run", "ctest")
 
 LOOP_RE = re.compile(r"^Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", re.M)
@@ -170,9 +177,10 @@ def run_lammps(args, variant, np, steps, scratch_root):
     """One LAMMPS run of `variant` in a fresh directory (removed afterwards). Returns a dict."""
     d = tempfile.mkdtemp(prefix="run-", dir=scratch_root)
     try:
-        with open(TEMPLATE) as f:
+        template, fix_args, _ = SYSTEMS[args.system]
+        with open(os.path.join(HERE, template)) as f:
             text = f.read()
-        text = text.replace("#OUTPUT#", VARIANTS[variant][2].format(d=d))
+        text = text.replace("#OUTPUT#", VARIANTS[variant][2].format(d=d, fix=fix_args))
         infile = os.path.join(d, "in.lammps")
         with open(infile, "w") as f:
             f.write(text)
@@ -242,7 +250,9 @@ def analyse(doc):
             frac = [(rs[k]["loop_s"] - base[k]["loop_s"]) / base[k]["loop_s"] for k in keys]
             wall = [(rs[k]["wall_s"] - base[k]["wall_s"]) / base[k]["loop_s"] for k in keys]
             inc = [(incall(rs[k]) - incall(base[k])) / base[k]["loop_s"] for k in keys]
-            entry = {"family": VARIANTS[v][0], "every": VARIANTS[v][1], "command": VARIANTS[v][2].format(d="DIR"),
+            fix_args = SYSTEMS[doc.get("system", "lj")][1]
+            entry = {"family": VARIANTS[v][0], "every": VARIANTS[v][1],
+                     "command": VARIANTS[v][2].format(d="DIR", fix=fix_args),
                      "mpirun_extra": VARIANTS[v][3] if len(VARIANTS[v]) > 3 else [],
                      "loop_s": stats([r["loop_s"] for r in rs.values()]),
                      "wall_s": stats([r["wall_s"] for r in rs.values()]),
@@ -298,8 +308,9 @@ def analyse(doc):
 def report(doc, results):
     runs, variants, nps = doc["runs"], doc["variants"], doc["nps"]
     lmp = doc["lmp"]
-    print("lammps_fix_bench: %s, 32,000-atom LJ melt, %d steps, %d reps per variant, variants interleaved"
-          % (os.path.relpath(lmp, ROOT) if lmp.startswith(ROOT) else lmp, doc["steps"], doc["reps"]))
+    print("lammps_fix_bench: %s, %s, %d steps, %d reps per variant, variants interleaved"
+          % (os.path.relpath(lmp, ROOT) if lmp.startswith(ROOT) else lmp, SYSTEMS[doc.get("system", "lj")][2],
+             doc["steps"], doc["reps"]))
     print("mpirun %s -np N; scratch on %s; %.0f s in all%s%s" % (doc["mpirun_args"], doc.get("tmpdir", "?"), doc["total_s"],
           " (%.0f s of it waiting for CI / other programs)" % doc["idle_waited_s"] if doc["idle_waited_s"] else "",
           "; %d run(s) repeated (other programs took CPU meanwhile)" % doc["runs_repeated"] if doc["runs_repeated"] else ""))
@@ -388,7 +399,7 @@ def measure(args, variants, nps):
                     runs.append({"variant": v, "np": np, "rep": rep, **r})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return {"benchmark": "lammps_fix_bench", "date": datetime.datetime.now().isoformat(timespec="seconds"),
+    return {"benchmark": "lammps_fix_bench", "system": args.system, "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "lmp": args.lmp, "mpirun_args": args.mpirun_args, "tmpdir": args.tmpdir, "steps": args.steps,
             "reps": args.reps, "atoms": 32000, "nps": nps, "variants": variants, "skipped": skipped,
             "total_s": time.perf_counter() - t_start, "idle_waited_s": idle_waited, "runs_repeated": repeated,
@@ -397,6 +408,7 @@ def measure(args, variants, nps):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--system", choices=sorted(SYSTEMS), default="lj")
     ap.add_argument("--lmp", default=os.environ.get("LMP_ASEBYTES", os.path.join(ROOT, "build", "bin", "lmp_asebytes")))
     ap.add_argument("--mpirun", default="mpirun")
     ap.add_argument("--mpirun-args", default="--oversubscribe",
@@ -407,13 +419,16 @@ def main():
     ap.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
                     help="comma-separated, of: " + ", ".join(VARIANTS))
     ap.add_argument("--tmpdir", default=os.environ.get("TMPDIR", "/tmp"))
-    ap.add_argument("--json", default=os.path.join(HERE, "results", "lammps_fix_bench.json"))
+    ap.add_argument("--json", help="default: bench/results/lammps_fix_bench[_SYSTEM].json (no suffix for lj)")
     ap.add_argument("--no-idle-wait", action="store_true",
                     help="do not wait for CI runs / ctest (pgrep -f ci/run, ctest) or other busy programs before "
                          "each run, and do not repeat disturbed runs")
     ap.add_argument("--reanalyse", metavar="JSON",
                     help="measure nothing: print the tables of an earlier run's JSON (and update its analysis)")
     args = ap.parse_args()
+    if args.json is None:
+        suffix = "" if args.system == "lj" else "_" + args.system
+        args.json = os.path.join(HERE, "results", "lammps_fix_bench%s.json" % suffix)
 
     if args.reanalyse:
         with open(args.reanalyse) as f:
