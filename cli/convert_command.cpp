@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,19 +64,27 @@ std::shared_ptr<ReadWriteBackend<V>> open_writer(const std::string& path, const 
     return writer;
 }
 
-// --keys: a key that no row of the first chunk (ChunkLimits::first_rows) holds is taken for a misspelling,
-// before anything is written (the copy would otherwise hold empty rows).
-template <class Rows>
-void require_keys_present(const ConvertOptions& opts, const std::string& group, const Keys& keys,
-                          const Rows& rows) {
-    for (const auto& key : keys) {
-        const bool present =
-            std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r && r->count(key); });
-        if (!present)
+// --keys: a key that none of the first kKeyCheckRows rows holds is taken for a misspelling, before
+// anything is written (the copy would otherwise hold empty rows). Reads only those keys.
+constexpr std::size_t kKeyCheckRows = 1000;
+
+template <class V>
+void require_keys_present(const ConvertOptions& opts, const std::string& group, ReadBackend<V>& in,
+                          const Indices& picked, const Keys& keys) {
+    const Indices first(picked.begin(),
+                        picked.begin() + static_cast<std::ptrdiff_t>(std::min(picked.size(), kKeyCheckRows)));
+    std::set<std::string> seen;
+    for_each_chunk(in, first, keys, ChunkLimits{}, [&](const Indices&, const auto& rows) {
+        for (const auto& row : rows)
+            if (row)
+                for (const auto& field : *row)
+                    seen.insert(field.first);
+    });
+    for (const auto& key : keys)
+        if (!seen.count(key))
             throw Error("'" + opts.input + "' [" + group + "] has no key '" + key +
                         "' in its first rows: check the " + "spelling ('asebytes info " + opts.input +
                         "' lists the keys)");
-    }
 }
 
 // V is the tier the rows travel in: std::string (encoded bytes) or Value.
@@ -87,11 +96,11 @@ template <class V> GroupResult copy_group(const ConvertOptions& opts, const std:
     const std::optional<Keys> keys = opts.keys.empty() ? std::nullopt : std::optional<Keys>(opts.keys);
     GroupResult result{group, picked.size(), 0, out->size()};
     Progress progress("converting group '" + group + "'", result.rows);
+    if (keys) require_keys_present(opts, group, *in, picked, *keys);
     ChunkLimits limits;
     limits.max_rows = opts.chunk_rows;
     std::size_t copied = 0;
     for_each_chunk(*in, picked, keys, limits, [&](const Indices& chunk, const auto& rows) {
-        if (copied == 0 && keys) require_keys_present(opts, group, *keys, rows);
         result.placeholders += static_cast<std::size_t>(
             std::count_if(rows.begin(), rows.end(), [](const auto& r) { return !r.has_value(); }));
         result.rows_after = out->extend(rows);
