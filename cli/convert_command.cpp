@@ -4,12 +4,14 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "asebytes/registry.hpp"
+#include "asebytes/row_chunks.hpp"
 #include "asebytes/slice.hpp"
 #include "backend_options.hpp"
 #include "commands.hpp"
@@ -62,19 +64,27 @@ std::shared_ptr<ReadWriteBackend<V>> open_writer(const std::string& path, const 
     return writer;
 }
 
-// --keys: a key that no row of the first chunk holds is taken for a misspelling, before anything
-// is written (the copy would otherwise hold empty rows).
-template <class Rows>
-void require_keys_present(const ConvertOptions& opts, const std::string& group, const Keys& keys,
-                          const Rows& rows) {
-    for (const auto& key : keys) {
-        const bool present =
-            std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r && r->count(key); });
-        if (!present)
+// --keys: a key that none of the first kKeyCheckRows rows holds is taken for a misspelling, before
+// anything is written (the copy would otherwise hold empty rows). Reads only those keys.
+constexpr std::size_t kKeyCheckRows = 1000;
+
+template <class V>
+void require_keys_present(const ConvertOptions& opts, const std::string& group, ReadBackend<V>& in,
+                          const Indices& picked, const Keys& keys) {
+    const Indices first(picked.begin(),
+                        picked.begin() + static_cast<std::ptrdiff_t>(std::min(picked.size(), kKeyCheckRows)));
+    std::set<std::string> seen;
+    for_each_chunk(in, first, keys, ChunkLimits{}, [&](const Indices&, const auto& rows) {
+        for (const auto& row : rows)
+            if (row)
+                for (const auto& field : *row)
+                    seen.insert(field.first);
+    });
+    for (const auto& key : keys)
+        if (!seen.count(key))
             throw Error("'" + opts.input + "' [" + group + "] has no key '" + key +
                         "' in its first rows: check the " + "spelling ('asebytes info " + opts.input +
                         "' lists the keys)");
-    }
 }
 
 // V is the tier the rows travel in: std::string (encoded bytes) or Value.
@@ -86,17 +96,17 @@ template <class V> GroupResult copy_group(const ConvertOptions& opts, const std:
     const std::optional<Keys> keys = opts.keys.empty() ? std::nullopt : std::optional<Keys>(opts.keys);
     GroupResult result{group, picked.size(), 0, out->size()};
     Progress progress("converting group '" + group + "'", result.rows);
-    for (std::size_t start = 0; start < picked.size(); start += opts.chunk_rows) {
-        const std::size_t stop = std::min(picked.size(), start + opts.chunk_rows);
-        const Indices chunk(picked.begin() + static_cast<std::ptrdiff_t>(start),
-                            picked.begin() + static_cast<std::ptrdiff_t>(stop));
-        const auto rows = in->get_many(chunk, keys);
-        if (start == 0 && keys) require_keys_present(opts, group, *keys, rows);
+    if (keys) require_keys_present(opts, group, *in, picked, *keys);
+    ChunkLimits limits;
+    limits.max_rows = opts.chunk_rows;
+    std::size_t copied = 0;
+    for_each_chunk(*in, picked, keys, limits, [&](const Indices& chunk, const auto& rows) {
         result.placeholders += static_cast<std::size_t>(
             std::count_if(rows.begin(), rows.end(), [](const auto& r) { return !r.has_value(); }));
         result.rows_after = out->extend(rows);
-        progress.update(stop);
-    }
+        copied += chunk.size();
+        progress.update(copied);
+    });
     out->flush();
     return result;
 }
@@ -145,7 +155,8 @@ void add_convert_command(CLI::App& app) {
     cmd->add_option("IN", opts->input, "Store to read (path or URI)")->required();
     cmd->add_option("OUT", opts->output, "Store to append to; created when missing")->required();
     cmd->add_option("-g,--group", opts->group, "Copy only this group (default: every group of IN)");
-    cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per read and per write transaction")
+    cmd->add_option("--chunk-rows", opts->chunk_rows,
+                    "At most this many rows per read and write transaction (fewer when rows are large)")
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
     cmd->add_option("--stride", opts->stride, "Copy every N-th row")->check(CLI::Range(1, 1000000000));

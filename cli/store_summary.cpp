@@ -4,16 +4,13 @@
 
 #include <fmt/core.h>
 
+#include "asebytes/row_chunks.hpp"
 #include "index_range.hpp"
 #include "progress.hpp"
 
 namespace asebytes::cli {
 
 namespace {
-
-// Rows per backend read: large enough for one transaction to pay off, small enough that a store
-// of big frames does not have to fit in memory.
-constexpr std::size_t kChunkRows = 1000;
 
 void merge_shape(KeySummary& key, const std::vector<std::int64_t>& shape) {
     if (!key.has_shape) {
@@ -56,12 +53,12 @@ GroupSummary summarize_group(ObjectReadBackend& backend, const std::string& name
     summary.name = name;
     const std::size_t n = backend.size();
     Progress progress("scanning group '" + name + "'", n);
-    for (std::size_t start = 0; start < n; start += kChunkRows) {
-        const std::size_t stop = std::min(n, start + kChunkRows);
-        for (const auto& row : backend.get_many(index_range(start, stop)))
-            summary.add(row);
-        progress.update(stop);
-    }
+    for_each_chunk(backend, index_range(0, n), std::nullopt, ChunkLimits{},
+                   [&](const Indices&, const auto& rows) {
+                       for (const auto& row : rows)
+                           summary.add(row);
+                       progress.update(summary.rows);
+                   });
     return summary;
 }
 

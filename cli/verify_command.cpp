@@ -9,6 +9,7 @@
 
 #include "asebytes/frame.hpp"
 #include "asebytes/registry.hpp"
+#include "asebytes/row_chunks.hpp"
 #include "commands.hpp"
 #include "index_range.hpp"
 #include "progress.hpp"
@@ -50,17 +51,23 @@ std::size_t verify_group(const VerifyOptions& opts, const std::string& group) {
     auto backend = open_object_backend(opts.store, options);
     const std::size_t n = backend->size();
     Progress progress("verifying group '" + group + "'", n);
-    for (std::size_t start = 0; start < n; start += opts.chunk_rows) {
-        const std::size_t stop = std::min(n, start + opts.chunk_rows);
+    const Indices all = index_range(0, n);
+    ChunkLimits limits;
+    limits.max_rows = opts.chunk_rows;
+    RowChunks chunks(all, limits);
+    while (!chunks.done()) {
+        const Indices chunk = chunks.next();
         try {
-            for (const auto& row : backend->get_many(index_range(start, stop)))
+            const auto rows = backend->get_many(chunk);
+            chunks.weigh(rows);
+            for (const auto& row : rows)
                 if (row && row->count("arrays.numbers")) Frame::from_row(*row);
         } catch (const Error& e) {
             progress.finish();
-            const auto [index, why] = first_bad_row(*backend, start, stop, e.what());
+            const auto [index, why] = first_bad_row(*backend, chunk.front(), chunk.back() + 1, e.what());
             throw Error(fmt::format("{}: group '{}', row {} is bad: {}", opts.store, group, index, why));
         }
-        progress.update(stop);
+        progress.update(chunks.position());
     }
     return n;
 }
@@ -94,7 +101,8 @@ void add_verify_command(CLI::App& app) {
         app.add_subcommand("verify", "Decode every row; report the first bad one (non-zero exit)");
     cmd->add_option("STORE", opts->store, "Store path or URI")->required();
     cmd->add_option("-g,--group", opts->group, "Verify only this group (default: every group)");
-    cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per read")
+    cmd->add_option("--chunk-rows", opts->chunk_rows,
+                    "At most this many rows per read (fewer when rows are large)")
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
     cmd->footer(kVerifyExamples);

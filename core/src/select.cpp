@@ -8,6 +8,7 @@
 
 #include "asebytes/codec.hpp"
 #include "asebytes/elements.hpp"
+#include "asebytes/row_chunks.hpp"
 
 namespace asebytes {
 namespace {
@@ -252,11 +253,10 @@ Indices Selector::run(Keys* never_seen) const {
     Indices selected;
     std::unordered_set<std::string> seen;
     std::set<std::string> missing(keys.begin(), keys.end());
-    for (std::size_t start = 0; start < candidates.size(); start += chunk_) {
-        const std::size_t stop = std::min(candidates.size(), start + chunk_);
-        const Indices chunk(candidates.begin() + static_cast<std::ptrdiff_t>(start),
-                            candidates.begin() + static_cast<std::ptrdiff_t>(stop));
-        const auto rows = source_->get_many(chunk, keys);
+    ChunkLimits limits;
+    limits.max_rows = chunk_;
+    std::size_t examined = 0;
+    for_each_chunk(*source_, candidates, keys, limits, [&](const Indices& chunk, const auto& rows) {
         for (std::size_t j = 0; j < chunk.size(); ++j) {
             if (!rows[j]) continue; // a placeholder holds no frame
             const Row& row = *rows[j];
@@ -271,8 +271,9 @@ Indices Selector::run(Keys* never_seen) const {
             }
             selected.push_back(chunk[j]);
         }
-        if (progress_) progress_(stop, candidates.size());
-    }
+        examined += chunk.size();
+        if (progress_) progress_(examined, candidates.size());
+    });
     if (never_seen) never_seen->assign(missing.begin(), missing.end());
     return selected;
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "asebytes/row_chunks.hpp"
 #include "asebytes/select.hpp"
 
 namespace asebytes {
@@ -190,19 +191,18 @@ SplitResult split_rows(ObjectReadBackend& source, const Indices& rows, const std
 
 std::size_t copy_rows(ObjectReadBackend& source, const Indices& rows, ObjectReadWriteBackend& target,
                       std::size_t chunk_size, const std::function<void(std::size_t, std::size_t)>& progress) {
-    chunk_size = std::max<std::size_t>(chunk_size, 1);
+    ChunkLimits limits;
+    limits.max_rows = chunk_size;
     std::size_t written = 0;
-    for (std::size_t start = 0; start < rows.size(); start += chunk_size) {
-        const Indices chunk(rows.begin() + static_cast<std::ptrdiff_t>(start),
-                            rows.begin() +
-                                static_cast<std::ptrdiff_t>(std::min(rows.size(), start + chunk_size)));
-        auto batch = source.get_many(chunk);
+    std::size_t copied = 0;
+    for_each_chunk(source, rows, std::nullopt, limits, [&](const Indices& chunk, auto& batch) {
         batch.erase(std::remove_if(batch.begin(), batch.end(), [](const auto& r) { return !r; }),
                     batch.end());
         if (!batch.empty()) target.extend(batch);
         written += batch.size();
-        if (progress) progress(start + chunk.size(), rows.size());
-    }
+        copied += chunk.size();
+        if (progress) progress(copied, rows.size());
+    });
     return written;
 }
 

@@ -159,6 +159,22 @@ TEST(CliConvertOptions, AMisspeltKeyIsOneClearErrorAndWritesNothing) {
     EXPECT_EQ(ObjectIO(out).size(), 0u);
 }
 
+TEST(CliConvertOptions, AKeyFirstHeldByALaterRowIsNoMisspelling) {
+    const TempDir dir;
+    const std::string in = (dir / "late.lmdb").string();
+    {
+        ObjectIO io(in);
+        for (int i = 0; i < 40; ++i)
+            io.append(i < 30 ? Row{{"info.step", Value(i)}}
+                             : Row{{"info.step", Value(i)}, {"info.late", Value(i)}});
+    }
+    const std::string out = (dir / "late-only.lmdb").string();
+    cli_output({"convert", in, out, "--keys", "info.late"});
+    ObjectIO copy(out, OpenOptions{std::nullopt, true, {}});
+    ASSERT_EQ(copy.size(), 40u);
+    EXPECT_EQ(copy.get(35), (Row{{"info.late", Value(35)}}));
+}
+
 TEST(CliExtract, AFilterOnAKeyNoRowHasIsOneClearError) {
     const TempDir dir;
     const CliResult r = run_cli(

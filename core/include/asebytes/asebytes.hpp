@@ -11,6 +11,7 @@
 #include "asebytes/metadata.hpp"
 #include "asebytes/ndarray.hpp"
 #include "asebytes/registry.hpp"
+#include "asebytes/row_chunks.hpp"
 #include "asebytes/select.hpp"
 #include "asebytes/slice.hpp"
 #include "asebytes/split.hpp"

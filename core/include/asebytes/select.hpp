@@ -1,8 +1,9 @@
 #pragma once
 // Picking rows for a training set: predicates on a few keys (energy per atom, largest force,
 // atom count, species, info values), position ranges with steps, and dropping duplicate steps.
-// A Selector reads only the keys its filters name, a chunk of rows at a time, so memory stays
-// bounded by the chunk (plus one index per selected row) for stores larger than RAM.
+// A Selector reads only the keys its filters name, a chunk of rows at a time (bounded in rows
+// and bytes: row_chunks.hpp), so memory stays bounded by the chunk (plus one index per selected
+// row) for stores larger than RAM.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -67,7 +68,7 @@ public:
     Selector& positions(const Slice& slice);
     /// Keeps the first row of each value of `key` (rows without it are all kept).
     Selector& drop_duplicates(std::string key = "info.step");
-    /// Rows read per request (default 1024).
+    /// At most this many rows per request (default 1024; fewer for large rows, see ChunkLimits).
     Selector& chunk_size(std::size_t rows);
     Selector& on_progress(Progress progress);
 

@@ -44,8 +44,8 @@ SplitResult split_rows(ObjectReadBackend& source, const Indices& rows, const std
 /// every platform).
 Indices shuffled(Indices rows, std::uint64_t seed);
 
-/// Appends rows `rows` of `source` to `target`, `chunk_size` rows per batch; placeholder rows are
-/// skipped. Returns the number of rows written. `progress` gets (written, total).
+/// Appends rows `rows` of `source` to `target`, at most `chunk_size` rows (and ChunkLimits'
+/// bytes) per batch; placeholder rows are skipped. Returns the number of rows written. `progress` gets (written, total).
 std::size_t copy_rows(ObjectReadBackend& source, const Indices& rows, ObjectReadWriteBackend& target,
                       std::size_t chunk_size = 256,
                       const std::function<void(std::size_t, std::size_t)>& progress = {});
