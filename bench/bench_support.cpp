@@ -255,6 +255,14 @@ PythonAnswer run_python(const std::string& program, const std::string& script,
     return {std::move(out), note};
 }
 
+void write_json(const std::string& path, const json& j) {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Formatting
 

@@ -4,6 +4,8 @@
 // Python companion runner and number formatting. Benchmarks are never part of the test run.
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <stdexcept>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -103,6 +105,25 @@ struct PythonAnswer {
 PythonAnswer run_python(const std::string& program, const std::string& script,
                         const std::string& default_pythonpath, const nlohmann::json& request,
                         const ScratchDir& dir);
+
+/// Writes `j` to `path` (creating its directory); std::runtime_error when that fails.
+void write_json(const std::string& path, const nlohmann::json& j);
+
+/// A benchmark's main(): parse the arguments, run; a bad argument prints the error and `usage`
+/// (exit 2), any other error its message (exit 1).
+template <class Parse, class Run>
+int bench_main(const char* program, void (*usage)(std::FILE*), Parse&& parse, Run&& run) {
+    try {
+        return run(parse());
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        usage(stderr);
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        return 1;
+    }
+}
 
 /// printf-style formatting of one number.
 std::string fmt(const char* format, double v);

@@ -1,9 +1,26 @@
 """What the Python companions of the bench/ programs share: statistics, timing of repetitions,
 closing Python asebytes stores and raw file writes (the hardware reference)."""
 
+import json
 import os
 import statistics
+import sys
 import time
+
+
+def read_request(program):
+    """The request the C++ program wrote (argv[1]); exits 2 on a wrong command line."""
+    if len(sys.argv) != 3:
+        print(f"usage: {program} REQUEST.json ANSWER.json", file=sys.stderr)
+        sys.exit(2)
+    with open(sys.argv[1], encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write_answer(answer):
+    """Writes the answer where the C++ program expects it (argv[2])."""
+    with open(sys.argv[2], "w", encoding="utf-8") as f:
+        json.dump(answer, f, indent=2)
 
 
 def stats(samples):

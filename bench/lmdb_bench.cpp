@@ -622,25 +622,12 @@ int run(const Config& config) {
     print_legend(config);
     std::printf("(checksum %g)\n", g_sink);
 
-    if (config.json_path) {
-        std::ofstream out(*config.json_path);
-        out << to_json(config, all, fs_type, python_note).dump(2) << "\n";
-        if (!out) throw std::runtime_error("cannot write " + *config.json_path);
-    }
+    if (config.json_path) write_json(*config.json_path, to_json(config, all, fs_type, python_note));
     return 0;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(parse_args(argc, argv));
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "bench_lmdb: %s\n", e.what());
-        usage(stderr);
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_lmdb: %s\n", e.what());
-        return 1;
-    }
+    return bench_main("bench_lmdb", usage, [&] { return parse_args(argc, argv); }, run);
 }

@@ -8,12 +8,11 @@ and answers median/min/max seconds per operation id. Exit code 3: asebytes (or a
 msgpack_numpy) cannot be imported.
 """
 
-import json
 import os
 import shutil
 import sys
 
-from bench_support import close, raw_write, stats, time_reads, timed
+from bench_support import close, raw_write, read_request, stats, time_reads, timed, write_answer
 
 try:
     import numpy as np
@@ -152,11 +151,7 @@ def run_workload(bench, spec, request):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: lmdb_bench.py REQUEST.json ANSWER.json", file=sys.stderr)
-        return 2
-    with open(sys.argv[1], encoding="utf-8") as f:
-        request = json.load(f)
+    request = read_request("lmdb_bench.py")
     bench = Bench(request)
     answer = {
         "asebytes_version": getattr(asebytes, "__version__", "?"),
@@ -167,8 +162,7 @@ def main():
     for spec in request["workloads"]:
         print(f"[lmdb_bench.py] {spec['name']}", file=sys.stderr)
         answer["workloads"][spec["name"]] = run_workload(bench, spec, request)
-    with open(sys.argv[2], "w") as f:
-        json.dump(answer, f, indent=2)
+    write_answer(answer)
     return 0
 
 

@@ -743,11 +743,7 @@ int run(const Config& cfg, MPI_Comm comm) {
                   {"memcpy_ms", stats_json(mc, "", 1e3)},
                   {"gather_only_ms", {{"shuffled_ids", stats_json(gs, "", 1e3)}, {"sorted_ids", stats_json(go, "", 1e3)}}}};
         for (const auto& rr : regimes) j["regimes"].push_back(regime_json(rr, mc.median));
-        std::error_code ec;
-        fs::create_directories(fs::path(path).parent_path(), ec);
-        std::ofstream out(path);
-        out << j.dump(2) << "\n";
-        if (!out) throw std::runtime_error("cannot write " + path);
+        write_json(path, j);
         std::printf("JSON: %s\n", path.c_str());
     }
     return 0;
