@@ -32,19 +32,7 @@ using namespace asebytes::bench;
 
 namespace {
 
-#ifndef ASEBYTES_BENCH_SCRIPT
-#define ASEBYTES_BENCH_SCRIPT "backends_bench.py"
-#endif
-#ifndef ASEBYTES_BENCH_PYTHONPATH
-#define ASEBYTES_BENCH_PYTHONPATH ""
-#endif
-#ifndef ASEBYTES_BENCH_BUILD_TYPE
-#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
-#endif
-#ifndef ASEBYTES_BENCH_RESULTS_DIR
-#define ASEBYTES_BENCH_RESULTS_DIR "."
-#endif
-
+// ASEBYTES_BENCH_* (script, Python asebytes path, results dir, build type) come from bench/CMakeLists.txt.
 constexpr std::uint64_t kSeed = 20240611;
 constexpr int kMemcpySamples = 21;
 constexpr std::size_t kRandomReads = 100;
@@ -90,13 +78,15 @@ const std::vector<Backend> kBackends = {
     {"ours/h5md-none", ".h5md", {{"compression", "none"}}},
     {"ours/extxyz", ".xyz", {}},
 };
-const std::vector<std::string> kScalingBackends = {"ours/lmdb", "ours/h5-gzip", "ours/h5-none", "ours/h5md-gzip"};
+const std::vector<std::string> kScalingBackends = {"ours/lmdb", "ours/h5-gzip", "ours/h5-none",
+                                                   "ours/h5md-gzip"};
 
 const std::vector<std::string> kAllOps = {"write", "read_all", "random", "column_energy", "column_positions"};
 const std::vector<std::string> kScalingOps = {"write", "random"};
 const std::vector<std::string> kPythonTargets = {"py/lmdb",    "py/h5-gzip",    "py/h5md-gzip",
                                                  "ase/extxyz", "ase.db/sqlite", "h5py/plain"};
-const std::vector<std::string> kPythonScalingTargets = {"py/lmdb", "py/h5-gzip", "py/h5md-gzip", "h5py/plain"};
+const std::vector<std::string> kPythonScalingTargets = {"py/lmdb", "py/h5-gzip", "py/h5md-gzip",
+                                                        "h5py/plain"};
 
 /// A dataset measured under one name, with what to measure on it.
 struct Task {
@@ -160,7 +150,8 @@ private:
     std::vector<const Backend*> needed(const Task& t) const {
         std::vector<const Backend*> out;
         for (const auto* b : t.backends)
-            if (std::any_of(t.ops.begin(), t.ops.end(), [&](const std::string& op) { return selected(t, b->target, op); }))
+            if (std::any_of(t.ops.begin(), t.ops.end(),
+                            [&](const std::string& op) { return selected(t, b->target, op); }))
                 out.push_back(b);
         return out;
     }
@@ -185,8 +176,10 @@ private:
                 const Backend* b = backends[k];
                 const std::string path = dir_.fresh(t.name, b->extension);
                 samples[2 + k].second.push_back(write_sample(batches, *b, path));
-                if (rep + 1 < config_.reps) fs::remove_all(path);
-                else stores.emplace_back(b, path);
+                if (rep + 1 < config_.reps)
+                    fs::remove_all(path);
+                else
+                    stores.emplace_back(b, path);
             }
         }
         for (const auto& [target, s] : samples)
@@ -200,7 +193,8 @@ private:
         std::vector<std::vector<asebytes::Frame>> out;
         for (std::size_t i = 0; i < frames.size(); i += t.batch)
             out.emplace_back(frames.begin() + static_cast<std::ptrdiff_t>(i),
-                             frames.begin() + static_cast<std::ptrdiff_t>(std::min(i + t.batch, frames.size())));
+                             frames.begin() +
+                                 static_cast<std::ptrdiff_t>(std::min(i + t.batch, frames.size())));
         return out;
     }
 
@@ -224,12 +218,15 @@ private:
 
     /// Times `body(io)` on the store opened (untimed) before each repetition and closed after it.
     template <class Body>
-    void time_read(const Task& t, const Backend& b, const std::string& path, const std::string& op, Body&& body) {
+    void time_read(const Task& t, const Backend& b, const std::string& path, const std::string& op,
+                   Body&& body) {
         if (!selected(t, b.target, op)) return;
-        add(t, b.target, op, repeat(config_.reps, [&] {
-                const asebytes::AtomsIO io(path);
-                return seconds_of([&] { body(io); });
-            }),
+        add(t, b.target, op,
+            repeat(config_.reps,
+                   [&] {
+                       const asebytes::AtomsIO io(path);
+                       return seconds_of([&] { body(io); });
+                   }),
             config_.reps);
     }
 
@@ -278,7 +275,9 @@ struct Plan {
     std::vector<std::string> notes;
 };
 
-std::string count_label(std::size_t n) { return n % 1000 == 0 ? std::to_string(n / 1000) + "k" : std::to_string(n); }
+std::string count_label(std::size_t n) {
+    return n % 1000 == 0 ? std::to_string(n / 1000) + "k" : std::to_string(n);
+}
 
 Plan make_plan(const Config& config, const fs::path& export_dir) {
     const Sizes sizes = sizes_for(config);
@@ -293,8 +292,14 @@ Plan make_plan(const Config& config, const fs::path& export_dir) {
     auto add_task = [&](const std::string& name, const Dataset& d, const json& exported, std::size_t batch,
                         std::size_t random_reads, const std::vector<std::string>& ops,
                         const std::vector<std::string>& ours, std::vector<std::string> python) {
-        Task t{name, &d, batch, random_indices(d.frames.size(), random_reads, kSeed), ops, backends_named(ours),
-               std::move(python), exported};
+        Task t{name,
+               &d,
+               batch,
+               random_indices(d.frames.size(), random_reads, kSeed),
+               ops,
+               backends_named(ours),
+               std::move(python),
+               exported};
         t.exported["frames"] = d.frames.size();
         p.tasks.push_back(std::move(t));
     };
@@ -303,22 +308,24 @@ Plan make_plan(const Config& config, const fs::path& export_dir) {
         all_ours.push_back(b.target);
     const std::size_t reads = std::min(kRandomReads, sizes.workload_frames);
     add_task("ethanol", p.datasets[1], ethanol_export, kWriteBatch, reads, kAllOps, all_ours, kPythonTargets);
-    add_task("periodic", p.datasets[2], export_arrays(p.datasets[2], export_dir / "periodic"), kWriteBatch, reads,
-             kAllOps, all_ours, kPythonTargets);
+    add_task("periodic", p.datasets[2], export_arrays(p.datasets[2], export_dir / "periodic"), kWriteBatch,
+             reads, kAllOps, all_ours, kPythonTargets);
 
     for (std::size_t n : sizes.frame_counts) {
         const Dataset& d = p.datasets.emplace_back(ethanol.prefix(n, "ethanol"));
         const std::string name = "frames-" + std::to_string(n);
         auto python = n <= kPythonFrameCap ? kPythonScalingTargets : std::vector<std::string>{"h5py/plain"};
-        add_task(name, d, ethanol_export, kWriteBatch, std::min(kRandomReads, n), kScalingOps, kScalingBackends,
-                 python);
+        add_task(name, d, ethanol_export, kWriteBatch, std::min(kRandomReads, n), kScalingOps,
+                 kScalingBackends, python);
         p.frame_series.push_back(name);
         p.frame_labels.push_back(count_label(n));
     }
-    p.notes.push_back("frame scaling: Python asebytes is measured up to " + std::to_string(kPythonFrameCap) +
-                      " frames (beyond, it takes minutes); ASE extxyz and ase.db are not in the scaling series");
+    p.notes.push_back(
+        "frame scaling: Python asebytes is measured up to " + std::to_string(kPythonFrameCap) +
+        " frames (beyond, it takes minutes); ASE extxyz and ase.db are not in the scaling series");
     for (std::size_t natoms : sizes.atom_counts) {
-        const Dataset& d = p.datasets.emplace_back(bulk_dataset(natoms, sizes.frames_per_atom_count, kSeed + 2));
+        const Dataset& d =
+            p.datasets.emplace_back(bulk_dataset(natoms, sizes.frames_per_atom_count, kSeed + 2));
         // One frame per extend (as an MD writer appends) and every frame read once, in random order.
         add_task(d.name, d, export_arrays(d, export_dir / d.name), 1, d.frames.size(), kScalingOps,
                  kScalingBackends, kPythonScalingTargets);
@@ -356,18 +363,21 @@ void print_report(const Config& config, const Plan& plan, const ResultSet& resul
     std::printf("bench_backends: %s build, %d reps (median; min and max in the JSON), %s\n",
                 ASEBYTES_BENCH_BUILD_TYPE, config.reps, config.quick ? "--quick sizes" : "full sizes");
     std::printf("machine: %s, %s CPUs, %s; scratch on %s; %s\n", machine["cpu"].get<std::string>().c_str(),
-                std::to_string(machine["cpus_online"].get<long>()).c_str(), machine["memory"].get<std::string>().c_str(),
-                machine["scratch_filesystem"].get<std::string>().c_str(), machine["date_utc"].get<std::string>().c_str());
+                std::to_string(machine["cpus_online"].get<long>()).c_str(),
+                machine["memory"].get<std::string>().c_str(),
+                machine["scratch_filesystem"].get<std::string>().c_str(),
+                machine["date_utc"].get<std::string>().c_str());
     std::printf("%s\n", python_note.c_str());
     for (const auto& note : plan.notes)
         std::printf("note: %s\n", note.c_str());
     for (const auto& t : plan.tasks)
-        if (std::find(plan.frame_series.begin(), plan.frame_series.end(), t.name) == plan.frame_series.end() &&
+        if (std::find(plan.frame_series.begin(), plan.frame_series.end(), t.name) ==
+                plan.frame_series.end() &&
             std::find(plan.atom_series.begin(), plan.atom_series.end(), t.name) == plan.atom_series.end())
-            results.print_workload(t.name, t.name + ": " + std::to_string(t.data->frames.size()) + " frames, " +
-                                               t.data->description + ", extend in batches of " +
-                                               std::to_string(t.batch) + ", " + std::to_string(t.random.size()) +
-                                               " random reads");
+            results.print_workload(t.name, t.name + ": " + std::to_string(t.data->frames.size()) +
+                                               " frames, " + t.data->description + ", extend in batches of " +
+                                               std::to_string(t.batch) + ", " +
+                                               std::to_string(t.random.size()) + " random reads");
     const std::string ethanol = "9-atom frames";
     results.print_series(plan.frame_series, plan.frame_labels, "write",
                          "scaling with frames (" + ethanol + "): write, extend in batches of 100");
@@ -378,12 +388,13 @@ void print_report(const Config& config, const Plan& plan, const ResultSet& resul
                          "scaling with atoms per frame (" + few + ", one extend each): write");
     results.print_series(plan.atom_series, plan.atom_labels, "random",
                          "scaling with atoms per frame (" + few + "): read each frame once, random order");
-    std::printf("\nWrites time open + extends + close of a new store; reads time the operation on a store opened\n"
-                "before (data in the page cache). ours/* go through AtomsIO; py/* are Python asebytes 0.3.1 (ASEIO;\n"
-                "column reads through ObjectIO, whose column view yields values); h5py/plain writes one contiguous\n"
-                "dataset per array and reads them whole; raw/* copy or write the plain values (int64 numbers,\n"
-                "float64 positions, forces, energy, stress, cell; pbc bytes). The machine is shared: other programs\n"
-                "may have run meanwhile, so read ratios between neighbours of one run, not absolute times.\n");
+    std::printf(
+        "\nWrites time open + extends + close of a new store; reads time the operation on a store opened\n"
+        "before (data in the page cache). ours/* go through AtomsIO; py/* are Python asebytes 0.3.1 (ASEIO;\n"
+        "column reads through ObjectIO, whose column view yields values); h5py/plain writes one contiguous\n"
+        "dataset per array and reads them whole; raw/* copy or write the plain values (int64 numbers,\n"
+        "float64 positions, forces, energy, stress, cell; pbc bytes). The machine is shared: other programs\n"
+        "may have run meanwhile, so read ratios between neighbours of one run, not absolute times.\n");
     std::printf("(checksum %g)\n", g_sink);
 }
 
@@ -415,19 +426,20 @@ json to_json(const Config& config, const Plan& plan, const ResultSet& results, c
 // ---------------------------------------------------------------------------------------------
 
 void usage(std::FILE* to) {
-    std::fprintf(to,
-                 "usage: bench_backends [--quick] [--reps N] [--only PATTERN] [--json FILE] [--tmpdir DIR] "
-                 "[--no-python]\n"
-                 "  --quick         tiny sizes, 1 rep unless --reps (a smoke test, seconds)\n"
-                 "  --reps N        repetitions per measurement (default 3)\n"
-                 "  --only PATTERN  only measurements whose WORKLOAD/TARGET/OP contains PATTERN\n"
-                 "                  (e.g. ethanol/, /ours/lmdb/, /write, frames-)\n"
-                 "  --json FILE     where the JSON goes (default %s/backends.json)\n"
-                 "  --tmpdir DIR    where the scratch stores go (default $TMPDIR or /tmp)\n"
-                 "  --no-python     skip Python asebytes, ASE, ase.db and h5py\n"
-                 "env: ASEBYTES_PY (Python asebytes' directory for PYTHONPATH), ASEBYTES_PYTHON (interpreter,\n"
-                 "     default /usr/bin/python3), ASEBYTES_BENCH_SCRIPT (default bench/backends_bench.py)\n",
-                 ASEBYTES_BENCH_RESULTS_DIR);
+    std::fprintf(
+        to,
+        "usage: bench_backends [--quick] [--reps N] [--only PATTERN] [--json FILE] [--tmpdir DIR] "
+        "[--no-python]\n"
+        "  --quick         tiny sizes, 1 rep unless --reps (a smoke test, seconds)\n"
+        "  --reps N        repetitions per measurement (default 3)\n"
+        "  --only PATTERN  only measurements whose WORKLOAD/TARGET/OP contains PATTERN\n"
+        "                  (e.g. ethanol/, /ours/lmdb/, /write, frames-)\n"
+        "  --json FILE     where the JSON goes (default %s/backends.json)\n"
+        "  --tmpdir DIR    where the scratch stores go (default $TMPDIR or /tmp)\n"
+        "  --no-python     skip Python asebytes, ASE, ase.db and h5py\n"
+        "env: ASEBYTES_PY (Python asebytes' directory for PYTHONPATH), ASEBYTES_PYTHON (interpreter,\n"
+        "     default /usr/bin/python3), ASEBYTES_BENCH_SCRIPT (default bench/backends_bench.py)\n",
+        ASEBYTES_BENCH_RESULTS_DIR);
 }
 
 Config parse_args(int argc, char** argv) {
@@ -440,18 +452,24 @@ Config parse_args(int argc, char** argv) {
             if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
             return argv[++i];
         };
-        if (a == "--quick") c.quick = true;
+        if (a == "--quick")
+            c.quick = true;
         else if (a == "--reps") {
             c.reps = static_cast<int>(positive(a, value()));
             reps_given = true;
-        } else if (a == "--only") c.only = value();
-        else if (a == "--json") c.json_path = value();
-        else if (a == "--tmpdir") c.tmp_root = value();
-        else if (a == "--no-python") c.python = false;
+        } else if (a == "--only")
+            c.only = value();
+        else if (a == "--json")
+            c.json_path = value();
+        else if (a == "--tmpdir")
+            c.tmp_root = value();
+        else if (a == "--no-python")
+            c.python = false;
         else if (a == "-h" || a == "--help") {
             usage(stdout);
             std::exit(0);
-        } else throw std::invalid_argument("unknown option '" + a + "'");
+        } else
+            throw std::invalid_argument("unknown option '" + a + "'");
     }
     if (c.quick && !reps_given) c.reps = 1;
     return c;
@@ -490,5 +508,6 @@ int run(const Config& config) {
 } // namespace
 
 int main(int argc, char** argv) {
-    return bench_main("bench_backends", usage, [&] { return parse_args(argc, argv); }, run);
+    return bench_main(
+        "bench_backends", usage, [&] { return parse_args(argc, argv); }, run);
 }

@@ -256,6 +256,8 @@ class Bench:
         self.counter = 0
         self.results = []
         self.notes = []
+        if asebytes is None:
+            self.notes.append(f"Python asebytes not importable ({ASEBYTES_ERROR}): py/* skipped; set ASEBYTES_PY")
         self.failed = set()  # targets whose write failed on the current task
         self.loaded = {}
 

@@ -72,19 +72,22 @@ Frame periodic_frame(std::vector<std::int64_t> numbers, std::mt19937_64& rng) {
 
 template <class T> void write_array(const fs::path& path, const std::vector<T>& values) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
+    out.write(reinterpret_cast<const char*>(values.data()),
+              static_cast<std::streamsize>(values.size() * sizeof(T)));
     if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 } // namespace
 
 Dataset Dataset::prefix(std::size_t count, const std::string& new_name) const {
-    if (count > frames.size()) throw std::invalid_argument(name + " has fewer than " + std::to_string(count) + " frames");
+    if (count > frames.size())
+        throw std::invalid_argument(name + " has fewer than " + std::to_string(count) + " frames");
     Dataset d;
     d.name = new_name;
     d.description = description;
     d.frames.assign(frames.begin(), frames.begin() + static_cast<std::ptrdiff_t>(count));
-    d.plain.frame_bytes.assign(plain.frame_bytes.begin(), plain.frame_bytes.begin() + static_cast<std::ptrdiff_t>(count));
+    d.plain.frame_bytes.assign(plain.frame_bytes.begin(),
+                               plain.frame_bytes.begin() + static_cast<std::ptrdiff_t>(count));
     std::size_t bytes = 0;
     for (std::size_t i = 0; i < count; ++i) {
         bytes += d.plain.frame_bytes[i];
@@ -118,7 +121,8 @@ Dataset ethanol_dataset(std::size_t count, std::uint64_t seed) {
     return d;
 }
 
-Dataset periodic_dataset(std::size_t count, std::size_t min_atoms, std::size_t max_atoms, std::uint64_t seed) {
+Dataset periodic_dataset(std::size_t count, std::size_t min_atoms, std::size_t max_atoms,
+                         std::uint64_t seed) {
     Dataset d;
     d.name = "periodic";
     d.description = std::to_string(min_atoms) + ".." + std::to_string(max_atoms) +

@@ -78,12 +78,14 @@ std::optional<std::string> counterpart(const std::string& target) {
 
 void ResultSet::add_json(const json& entries) {
     for (const auto& e : entries)
-        add({e.at("workload").get<std::string>(), e.at("target").get<std::string>(), e.at("op").get<std::string>(),
+        add({e.at("workload").get<std::string>(), e.at("target").get<std::string>(),
+             e.at("op").get<std::string>(),
              Stats{e.at("median_s").get<double>(), e.at("min_s").get<double>(), e.at("max_s").get<double>()},
              e.at("reps").get<int>(), e.at("frames").get<std::size_t>(), e.at("bytes").get<std::size_t>()});
 }
 
-const Result* ResultSet::find(const std::string& workload, const std::string& target, const std::string& op) const {
+const Result* ResultSet::find(const std::string& workload, const std::string& target,
+                              const std::string& op) const {
     for (const auto& r : results_)
         if (r.workload == workload && r.target == target && r.op == op) return &r;
     return nullptr;
@@ -142,13 +144,16 @@ void ResultSet::print_workload(const std::string& workload, const std::string& h
     });
 }
 
-void ResultSet::print_series(const std::vector<std::string>& workloads, const std::vector<std::string>& labels,
-                             const std::string& op, const std::string& heading) const {
+void ResultSet::print_series(const std::vector<std::string>& workloads,
+                             const std::vector<std::string>& labels, const std::string& op,
+                             const std::string& heading) const {
     const auto targets = targets_of(workloads);
     if (targets.empty()) return;
-    std::printf("\n== %s ==\n  median ms (x hardware reference); other tool / ours in [ ]\n", heading.c_str());
+    std::printf("\n== %s ==\n  median ms (x hardware reference); other tool / ours in [ ]\n",
+                heading.c_str());
     print_table(targets, labels, 26, [&](const std::string& t, const std::string& label) {
-        const auto i = static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());
+        const auto i =
+            static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());
         const Result* r = find(workloads[i], t, op);
         std::string text = time_cell(*this, r);
         if (const auto v = r ? over_ours(*r) : std::nullopt) text += " [" + ratio_text(*v) + "]";

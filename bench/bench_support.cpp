@@ -38,7 +38,9 @@ Stats summarize(const std::vector<double>& v) {
 }
 
 json stats_json(const Stats& s, const std::string& suffix, double scale) {
-    return {{"median" + suffix, s.median * scale}, {"min" + suffix, s.min * scale}, {"max" + suffix, s.max * scale}};
+    return {{"median" + suffix, s.median * scale},
+            {"min" + suffix, s.min * scale},
+            {"max" + suffix, s.max * scale}};
 }
 
 namespace {
@@ -47,7 +49,8 @@ constexpr std::size_t kMemcpyMinBytesPerSample = std::size_t{4} << 20;
 
 Stats time_memcpy(const char* src, std::size_t bytes, int samples) {
     std::vector<char> dst(bytes + 1, 1); // touched, so page faults are not timed
-    const std::size_t inner = std::max<std::size_t>(1, kMemcpyMinBytesPerSample / std::max<std::size_t>(bytes, 1));
+    const std::size_t inner =
+        std::max<std::size_t>(1, kMemcpyMinBytesPerSample / std::max<std::size_t>(bytes, 1));
     return repeat(samples, [&] {
         const double t = seconds_of([&] {
             for (std::size_t k = 0; k < inner; ++k) {
@@ -143,7 +146,8 @@ void raw_write(const FramedBytes& data, const std::string& path, std::size_t bat
             n += sizes[j];
         write_all(fd.get(), data.bytes.data() + offset, n, path);
         offset += n;
-        if (sync && ::fsync(fd.get()) != 0) throw std::runtime_error("fsync " + path + ": " + std::strerror(errno));
+        if (sync && ::fsync(fd.get()) != 0)
+            throw std::runtime_error("fsync " + path + ": " + std::strerror(errno));
     }
 }
 
@@ -165,7 +169,8 @@ std::string env_or(const char* name, const std::string& fallback) {
 std::size_t positive(const std::string& option, const char* text) {
     char* end = nullptr;
     const long long v = std::strtoll(text, &end, 10);
-    if (!end || *end || v <= 0) throw std::invalid_argument(option + " needs a positive integer, got '" + text + "'");
+    if (!end || *end || v <= 0)
+        throw std::invalid_argument(option + " needs a positive integer, got '" + text + "'");
     return static_cast<std::size_t>(v);
 }
 
@@ -229,7 +234,8 @@ PythonAnswer run_python(const std::string& program, const std::string& script,
                         const std::string& default_pythonpath, const json& request, const ScratchDir& dir) {
     const std::string python = env_or("ASEBYTES_PYTHON", "/usr/bin/python3");
     const std::string pythonpath = env_or("ASEBYTES_PY", env_or("ASEBYTES_PYTHONPATH", default_pythonpath));
-    if (!fs::exists(script)) return {std::nullopt, "Python comparison skipped: script " + script + " not found"};
+    if (!fs::exists(script))
+        return {std::nullopt, "Python comparison skipped: script " + script + " not found"};
     const std::string request_path = (dir.path() / "python-request.json").string();
     const std::string answer_path = (dir.path() / "python-answer.json").string();
     std::ofstream(request_path) << request.dump(2);
@@ -238,13 +244,14 @@ PythonAnswer run_python(const std::string& program, const std::string& script,
     setenv("PYTHONPATH", combined.c_str(), 1);
     std::cerr << "[" << program << "] python: " << python << " with PYTHONPATH=" << pythonpath << "\n";
     std::fflush(nullptr);
-    const int rc = std::system((shell_quote(python) + " " + shell_quote(script) + " " + shell_quote(request_path) +
-                                " " + shell_quote(answer_path))
+    const int rc = std::system((shell_quote(python) + " " + shell_quote(script) + " " +
+                                shell_quote(request_path) + " " + shell_quote(answer_path))
                                    .c_str());
     const int code = rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
     if (code == 3)
-        return {std::nullopt, "Python comparison skipped: Python asebytes (or one of its modules) not importable by " +
-                                  python + " with PYTHONPATH=" + pythonpath + " (set ASEBYTES_PY)"};
+        return {std::nullopt,
+                "Python comparison skipped: Python asebytes (or one of its modules) not importable by " +
+                    python + " with PYTHONPATH=" + pythonpath + " (set ASEBYTES_PY)"};
     if (code != 0)
         return {std::nullopt, "Python comparison skipped: " + python + " " + script + " failed (exit " +
                                   std::to_string(code) + ")"};
@@ -272,7 +279,9 @@ std::string fmt(const char* format, double v) {
     return buf;
 }
 
-std::string ratio_text(double v) { return v >= 100 ? fmt("%.0fx", v) : v >= 10 ? fmt("%.1fx", v) : fmt("%.2fx", v); }
+std::string ratio_text(double v) {
+    return v >= 100 ? fmt("%.0fx", v) : v >= 10 ? fmt("%.1fx", v) : fmt("%.2fx", v);
+}
 
 std::string rate_text(double v) {
     if (v >= 1e6) return fmt("%.2fM", v / 1e6);

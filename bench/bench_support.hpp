@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
-#include <stdexcept>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -31,16 +31,7 @@ using namespace asebytes::bench;
 
 namespace {
 
-#ifndef ASEBYTES_BENCH_SCRIPT
-#define ASEBYTES_BENCH_SCRIPT "lmdb_bench.py"
-#endif
-#ifndef ASEBYTES_BENCH_PYTHONPATH
-#define ASEBYTES_BENCH_PYTHONPATH ""
-#endif
-#ifndef ASEBYTES_BENCH_BUILD_TYPE
-#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
-#endif
-
+// ASEBYTES_BENCH_* (script, Python asebytes path, results dir, build type) come from bench/CMakeLists.txt.
 constexpr std::uint64_t kSeed = 20240531;
 constexpr std::size_t kRandomReads = 100;
 constexpr std::size_t kStreamBatch = 10;

@@ -66,13 +66,7 @@ using namespace asebytes::bench;
 
 namespace {
 
-#ifndef ASEBYTES_BENCH_BUILD_TYPE
-#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
-#endif
-#ifndef ASEBYTES_BENCH_RESULTS_DIR
-#define ASEBYTES_BENCH_RESULTS_DIR "."
-#endif
-
+// ASEBYTES_BENCH_* (script, Python asebytes path, results dir, build type) come from bench/CMakeLists.txt.
 constexpr std::uint64_t kSeed = 20240601;
 constexpr int kMemcpySamples = 21;
 constexpr int kGatherOnlySamples = 20;
