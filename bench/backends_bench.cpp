@@ -446,12 +446,7 @@ Config parse_args(int argc, char** argv) {
     Config c;
     c.tmp_root = env_or("TMPDIR", "/tmp");
     bool reps_given = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-            return argv[++i];
-        };
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--quick")
             c.quick = true;
         else if (a == "--reps") {
@@ -465,12 +460,10 @@ Config parse_args(int argc, char** argv) {
             c.tmp_root = value();
         else if (a == "--no-python")
             c.python = false;
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else
-            throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        else
+            return false;
+        return true;
+    });
     if (c.quick && !reps_given) c.reps = 1;
     return c;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -108,6 +109,25 @@ PythonAnswer run_python(const std::string& program, const std::string& script,
 
 /// Writes `j` to `path` (creating its directory); std::runtime_error when that fails.
 void write_json(const std::string& path, const nlohmann::json& j);
+
+/// Walks the options in argv: `handle(option, value)` applies one and returns false when it does
+/// not know it (std::invalid_argument then); `value()` takes the option's argument. -h and --help
+/// print `usage` and exit.
+template <class Handle>
+void parse_options(int argc, char** argv, void (*usage)(std::FILE*), Handle&& handle) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string option = argv[i];
+        auto value = [&]() -> const char* {
+            if (i + 1 >= argc) throw std::invalid_argument(option + " needs a value");
+            return argv[++i];
+        };
+        if (option == "-h" || option == "--help") {
+            usage(stdout);
+            std::exit(0);
+        }
+        if (!handle(option, value)) throw std::invalid_argument("unknown option '" + option + "'");
+    }
+}
 
 /// A benchmark's main(): parse the arguments, run; a bad argument prints the error and `usage`
 /// (exit 2), any other error its message (exit 1).

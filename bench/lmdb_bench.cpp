@@ -555,12 +555,7 @@ void usage(std::FILE* to) {
 Config parse_args(int argc, char** argv) {
     Config c;
     c.tmp_root = env_or("TMPDIR", "/tmp");
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-            return argv[++i];
-        };
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--frames")
             c.frames = positive(a, value());
         else if (a == "--reps")
@@ -571,12 +566,10 @@ Config parse_args(int argc, char** argv) {
             c.tmp_root = value();
         else if (a == "--no-python")
             c.python = false;
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else
-            throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        else
+            return false;
+        return true;
+    });
     if (c.frames < kRandomReads) throw std::invalid_argument("--frames must be at least 100");
     return c;
 }

@@ -576,14 +576,8 @@ void usage(std::FILE* to) {
 
 Config parse_args(int argc, char** argv) {
     Config c;
-    const char* tmp = std::getenv("TMPDIR");
-    c.tmp_root = tmp && *tmp ? tmp : "/tmp";
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-            return argv[++i];
-        };
+    c.tmp_root = env_or("TMPDIR", "/tmp");
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--atoms") c.atoms = positive(a, value());
         else if (a == "--frames") c.frames = positive(a, value());
         else if (a == "--reps") c.reps = static_cast<int>(positive(a, value()));
@@ -600,12 +594,9 @@ Config parse_args(int argc, char** argv) {
             const auto eq = v.find('=');
             if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--lmdb-option needs NAME=VALUE");
             c.lmdb_options[v.substr(0, eq)] = v.substr(eq + 1);
-        }
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        } else return false;
+        return true;
+    });
     return c;
 }
 
