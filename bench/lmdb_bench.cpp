@@ -4,18 +4,10 @@
 // (bench/lmdb_bench.py). Benchmarks are not part of the test run.
 //
 // Usage: bench_lmdb [--frames N] [--reps N] [--json FILE] [--tmpdir DIR] [--no-python]
-#include <fcntl.h>
-#include <sys/statfs.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,30 +23,19 @@
 #include <asebytes/asebytes.hpp>
 #include <asebytes/codec.hpp>
 
+#include "bench_support.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace asebytes::bench;
 
 namespace {
 
-#ifndef ASEBYTES_BENCH_SCRIPT
-#define ASEBYTES_BENCH_SCRIPT "lmdb_bench.py"
-#endif
-#ifndef ASEBYTES_BENCH_PYTHONPATH
-#define ASEBYTES_BENCH_PYTHONPATH ""
-#endif
-#ifndef ASEBYTES_BENCH_BUILD_TYPE
-#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
-#endif
-
-using Clock = std::chrono::steady_clock;
+// ASEBYTES_BENCH_* (script, Python asebytes path, results dir, build type) come from bench/CMakeLists.txt.
 constexpr std::uint64_t kSeed = 20240531;
 constexpr std::size_t kRandomReads = 100;
 constexpr std::size_t kStreamBatch = 10;
-constexpr std::size_t kMemcpyMinBytesPerSample = std::size_t{4} << 20;
 constexpr int kMemcpySamples = 51;
-
-// Reads feed this so the optimiser cannot drop them; it is printed at the end.
-double g_sink = 0.0;
 
 struct Config {
     std::size_t frames = 1000;
@@ -63,31 +44,6 @@ struct Config {
     std::string tmp_root;
     bool python = true;
 };
-
-struct Stats {
-    double median = 0, min = 0, max = 0; // seconds
-};
-
-Stats summarize(std::vector<double> samples) {
-    std::sort(samples.begin(), samples.end());
-    const std::size_t n = samples.size();
-    const double median = n % 2 ? samples[n / 2] : 0.5 * (samples[n / 2 - 1] + samples[n / 2]);
-    return {median, samples.front(), samples.back()};
-}
-
-template <class F> double seconds_of(F&& body) {
-    const auto t0 = Clock::now();
-    body();
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-/// Runs `one_rep` (which times its own measured part and returns seconds) `reps` times.
-template <class F> Stats repeat(int reps, F&& one_rep) {
-    std::vector<double> samples;
-    for (int r = 0; r < reps; ++r)
-        samples.push_back(one_rep());
-    return summarize(samples);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Workloads
@@ -100,8 +56,7 @@ struct Workload {
     std::array<double, 9> cell{};
     std::array<bool, 3> pbc{};
     std::vector<asebytes::Frame> frames;
-    std::vector<std::size_t> frame_bytes; // encoded bytes of each frame's values
-    std::string payload;                  // all encoded values, frame after frame
+    FramedBytes encoded;                  // every frame's values, msgpack(-numpy) encoded
     std::size_t energy_bytes = 0;         // encoded bytes of the calc.energy column
     std::vector<std::int64_t> random_indices;
     std::size_t random_bytes = 0;
@@ -182,13 +137,13 @@ std::vector<asebytes::Frame> make_frames(const Workload& w, const std::vector<do
 /// The bytes asebytes stores for the frames: every value of every row, msgpack(-numpy) encoded.
 void encode_payload(Workload& w) {
     for (const auto& f : w.frames) {
-        const std::size_t before = w.payload.size();
+        const std::size_t before = w.encoded.bytes.size();
         for (const auto& [key, value] : f.to_row()) {
-            const std::size_t start = w.payload.size();
-            asebytes::encode_append(w.payload, value);
-            if (key == "calc.energy") w.energy_bytes += w.payload.size() - start;
+            const std::size_t start = w.encoded.bytes.size();
+            asebytes::encode_append(w.encoded.bytes, value);
+            if (key == "calc.energy") w.energy_bytes += w.encoded.bytes.size() - start;
         }
-        w.frame_bytes.push_back(w.payload.size() - before);
+        w.encoded.frame_bytes.push_back(w.encoded.bytes.size() - before);
     }
 }
 
@@ -196,7 +151,7 @@ void pick_random_indices(Workload& w, std::mt19937_64& rng) {
     std::uniform_int_distribution<std::int64_t> pick(0, static_cast<std::int64_t>(w.frames.size()) - 1);
     for (std::size_t i = 0; i < kRandomReads; ++i) {
         w.random_indices.push_back(pick(rng));
-        w.random_bytes += w.frame_bytes[static_cast<std::size_t>(w.random_indices.back())];
+        w.random_bytes += w.encoded.frame_bytes[static_cast<std::size_t>(w.random_indices.back())];
     }
 }
 
@@ -206,129 +161,6 @@ Workload build_workload(Workload w, const std::vector<double>& base, std::size_t
     encode_payload(w);
     pick_random_indices(w, rng);
     return w;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scratch space
-
-/// A private temporary directory, removed with everything in it at the end.
-class ScratchDir {
-public:
-    explicit ScratchDir(const std::string& root) {
-        std::string templ = (fs::path(root) / "asebytes-bench-XXXXXX").string();
-        if (!mkdtemp(templ.data()))
-            throw std::runtime_error("mkdtemp in " + root + ": " + std::strerror(errno));
-        path_ = templ;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-    /// A new, not yet existing path inside the directory.
-    std::string fresh(const std::string& stem, const std::string& ext) {
-        return (path_ / (stem + "-" + std::to_string(counter_++) + ext)).string();
-    }
-
-private:
-    fs::path path_;
-    int counter_ = 0;
-};
-
-std::string filesystem_type(const fs::path& p) {
-    struct statfs s {};
-    if (statfs(p.c_str(), &s) != 0) return "unknown";
-    switch (static_cast<unsigned long>(s.f_type)) {
-    case 0xEF53UL:
-        return "ext2/3/4";
-    case 0x01021994UL:
-        return "tmpfs (fsync is a no-op)";
-    case 0x58465342UL:
-        return "xfs";
-    case 0x9123683EUL:
-        return "btrfs";
-    case 0x794C7630UL:
-        return "overlayfs";
-    default: {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(s.f_type));
-        return buf;
-    }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// References: memcpy and raw file writes of the same bytes
-
-inline void clobber_memory() { asm volatile("" ::: "memory"); }
-
-/// Seconds to memcpy `bytes` bytes of the payload (small sizes: repeated, per-copy time).
-Stats time_memcpy(const std::string& payload, std::size_t bytes) {
-    std::vector<char> dst(bytes + 1, 1); // touched, so page faults are not timed
-    const std::size_t inner =
-        std::max<std::size_t>(1, kMemcpyMinBytesPerSample / std::max<std::size_t>(bytes, 1));
-    return repeat(kMemcpySamples, [&] {
-        const double t = seconds_of([&] {
-            for (std::size_t k = 0; k < inner; ++k) {
-                std::memcpy(dst.data(), payload.data(), bytes);
-                clobber_memory();
-            }
-        });
-        g_sink += dst[bytes / 2];
-        return t / static_cast<double>(inner);
-    });
-}
-
-void write_all(int fd, const char* data, std::size_t n, const std::string& path) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, data, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) throw std::runtime_error("write " + path + ": " + std::strerror(errno));
-        data += w;
-        n -= static_cast<std::size_t>(w);
-    }
-}
-
-/// Owns a file descriptor; closes it on every path out.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-/// Open, write the payload in batches of `batch` frames (fsync after each when `sync`), close.
-void raw_write(const Workload& w, const std::string& path, std::size_t batch, bool sync) {
-    const Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
-    if (fd.get() < 0) throw std::runtime_error("open " + path + ": " + std::strerror(errno));
-    std::size_t offset = 0;
-    for (std::size_t i = 0; i < w.frame_bytes.size(); i += batch) {
-        std::size_t n = 0;
-        for (std::size_t j = i; j < std::min(i + batch, w.frame_bytes.size()); ++j)
-            n += w.frame_bytes[j];
-        write_all(fd.get(), w.payload.data() + offset, n, path);
-        offset += n;
-        if (sync && ::fsync(fd.get()) != 0)
-            throw std::runtime_error("fsync " + path + ": " + std::strerror(errno));
-    }
-}
-
-/// Seconds for one raw write into a new file (removed afterwards).
-double raw_write_sample(const Workload& w, ScratchDir& dir, std::size_t batch, bool sync) {
-    const std::string path = dir.fresh("raw", ".bin");
-    const double t = seconds_of([&] { raw_write(w, path, batch, sync); });
-    fs::remove(path);
-    return t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,7 +203,7 @@ std::pair<Stats, Stats> time_writes(const Workload& w, ScratchDir& dir, std::siz
     const auto batches = batches_of(w.frames, batch);
     std::vector<double> lmdb, raw;
     for (int r = 0; r < reps; ++r) {
-        raw.push_back(raw_write_sample(w, dir, batch, sync));
+        raw.push_back(raw_write_sample(w.encoded, dir, batch, sync));
         lmdb.push_back(lmdb_write_sample(w, batches, dir, sync));
     }
     return {summarize(lmdb), summarize(raw)};
@@ -499,28 +331,28 @@ private:
     const Stats& memcpy_stats(const Workload& w, std::size_t bytes) {
         auto key = std::make_pair(w.name, bytes);
         auto it = memcpy_cache_.find(key);
-        if (it == memcpy_cache_.end()) it = memcpy_cache_.emplace(key, time_memcpy(w.payload, bytes)).first;
+        if (it == memcpy_cache_.end()) it = memcpy_cache_.emplace(key, time_memcpy(w.encoded.bytes.data(), bytes, kMemcpySamples)).first;
         return it->second;
     }
     double memcpy_of(const Workload& w, std::size_t bytes) { return memcpy_stats(w, bytes).median; }
 
     void add_memcpy(const Workload& w, WorkloadResults& out) {
-        const Stats& t = memcpy_stats(w, w.payload.size());
+        const Stats& t = memcpy_stats(w, w.encoded.bytes.size());
         out.results.push_back({"memcpy", "memcpy of the payload", "reference", w.frames.size(),
-                               w.payload.size(), t, t.median, std::nullopt, std::nullopt});
+                               w.encoded.bytes.size(), t, t.median, std::nullopt, std::nullopt});
     }
 
     /// The raw writes go with the references, the LMDB writes after them.
     void add_writes(const Workload& w, WorkloadResults& out) {
         const std::size_t n = w.frames.size();
-        const double copy = memcpy_of(w, w.payload.size());
+        const double copy = memcpy_of(w, w.encoded.bytes.size());
         std::vector<Result> writes;
         for (const auto& v : kWriteVariants) {
             const auto [lmdb, raw] = time_writes(w, dir_, v.batch ? v.batch : n, v.sync, config_.reps);
-            out.results.push_back({raw_id(v), raw_label(v, n), "reference", n, w.payload.size(), raw, copy,
+            out.results.push_back({raw_id(v), raw_label(v, n), "reference", n, w.encoded.bytes.size(), raw, copy,
                                    std::nullopt, std::nullopt});
             writes.push_back(
-                {v.id, write_label(v, n), "write", n, w.payload.size(), lmdb, copy, raw_id(v), std::nullopt});
+                {v.id, write_label(v, n), "write", n, w.encoded.bytes.size(), lmdb, copy, raw_id(v), std::nullopt});
         }
         out.results.insert(out.results.end(), writes.begin(), writes.end());
     }
@@ -538,16 +370,16 @@ private:
         AtomsIO(path).extend(w.frames);
         const std::size_t n = w.frames.size();
         const int reps = config_.reps;
-        add_read(w, out, "read_iter", "read all: for (f : io)", n, w.payload.size(),
+        add_read(w, out, "read_iter", "read all: for (f : io)", n, w.encoded.bytes.size(),
                  time_lmdb_read<AtomsIO>(path, reps, read_iterate));
-        add_read(w, out, "read_to_list", "read all: rows().to_list()", n, w.payload.size(),
+        add_read(w, out, "read_to_list", "read all: rows().to_list()", n, w.encoded.bytes.size(),
                  time_lmdb_read<AtomsIO>(path, reps, read_to_list));
         add_read(w, out, "read_random100", "random get(i) x100", kRandomReads, w.random_bytes,
                  time_lmdb_read<AtomsIO>(path, reps,
                                          [&](const AtomsIO& io) { read_random(io, w.random_indices); }));
         add_read(w, out, "read_column_energy", "column(calc.energy).to_list()", n, w.energy_bytes,
                  time_lmdb_read<AtomsIO>(path, reps, read_energy_column));
-        add_read(w, out, "read_blob", "BlobIO rows().to_list() (no decode)", n, w.payload.size(),
+        add_read(w, out, "read_blob", "BlobIO rows().to_list() (no decode)", n, w.encoded.bytes.size(),
                  time_lmdb_read<BlobIO>(path, reps, read_blobs));
     }
 
@@ -558,18 +390,6 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 // Python asebytes
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? std::string(v) : fallback;
-}
 
 json python_request(const Config& config, const std::vector<Workload>& workloads, const ScratchDir& dir) {
     json req;
@@ -587,45 +407,6 @@ json python_request(const Config& config, const std::vector<Workload>& workloads
     return req;
 }
 
-/// Runs lmdb_bench.py; its JSON answer, or nullopt after printing why there is none.
-std::optional<json> run_python(const Config& config, const std::vector<Workload>& workloads, ScratchDir& dir,
-                               std::string& note) {
-    const std::string python = env_or("ASEBYTES_PYTHON", "/usr/bin/python3");
-    const std::string pythonpath = env_or("ASEBYTES_PYTHONPATH", ASEBYTES_BENCH_PYTHONPATH);
-    const std::string script = env_or("ASEBYTES_BENCH_SCRIPT", ASEBYTES_BENCH_SCRIPT);
-    if (!fs::exists(script)) {
-        note = "Python comparison skipped: script " + script + " not found";
-        return std::nullopt;
-    }
-    const std::string request = (dir.path() / "python-request.json").string();
-    const std::string answer = (dir.path() / "python-answer.json").string();
-    std::ofstream(request) << python_request(config, workloads, dir).dump(2);
-    const char* old = std::getenv("PYTHONPATH");
-    const std::string combined = old && *old ? pythonpath + ":" + old : pythonpath;
-    setenv("PYTHONPATH", combined.c_str(), 1);
-    std::cerr << "[bench_lmdb] python: " << python << " with PYTHONPATH=" << pythonpath << "\n";
-    std::fflush(nullptr);
-    const int rc = std::system((shell_quote(python) + " " + shell_quote(script) + " " + shell_quote(request) +
-                                " " + shell_quote(answer))
-                                   .c_str());
-    const int code = rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    if (code == 3) {
-        note = "Python comparison skipped: Python asebytes (or ase/lmdb/msgpack_numpy) not importable by " +
-               python + " with PYTHONPATH=" + pythonpath + " (set ASEBYTES_PYTHONPATH)";
-        return std::nullopt;
-    }
-    if (code != 0) {
-        note = "Python comparison skipped: " + python + " " + script + " failed (exit " +
-               std::to_string(code) + ")";
-        return std::nullopt;
-    }
-    json out = json::parse(std::ifstream(answer));
-    note = "Python asebytes " + out.value("asebytes_version", std::string("?")) + " from " +
-           out.value("asebytes_path", std::string("?")) + ", Python " +
-           out.value("python_version", std::string("?"));
-    return out;
-}
-
 void merge_python(const json& answer, std::vector<WorkloadResults>& all) {
     for (auto& wr : all) {
         if (!answer["workloads"].contains(wr.workload->name)) continue;
@@ -635,7 +416,7 @@ void merge_python(const json& answer, std::vector<WorkloadResults>& all) {
             if (!pw["ops"].contains(r.id)) continue;
             const json& s = pw["ops"][r.id];
             r.python =
-                Stats{s.at("median").get<double>(), s.at("min").get<double>(), s.at("max").get<double>()};
+                Stats{s.at("median_s").get<double>(), s.at("min_s").get<double>(), s.at("max_s").get<double>()};
         }
     }
 }
@@ -643,37 +424,21 @@ void merge_python(const json& answer, std::vector<WorkloadResults>& all) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-std::string fmt(const char* f, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-}
-
-std::string ratio(double v) {
-    return v >= 100 ? fmt("%.0fx", v) : v >= 10 ? fmt("%.1fx", v) : fmt("%.2fx", v);
-}
-
-std::string human_rate(double v) {
-    if (v >= 1e6) return fmt("%.2fM", v / 1e6);
-    if (v >= 1e3) return fmt("%.1fk", v / 1e3);
-    return fmt("%.0f", v);
-}
-
 void print_row(const Result& r, const WorkloadResults& wr, bool python) {
     const double t = r.time.median;
     std::string raw = "";
     if (r.raw_ref)
-        if (const Result* ref = wr.find(*r.raw_ref)) raw = ratio(t / ref->time.median);
+        if (const Result* ref = wr.find(*r.raw_ref)) raw = ratio_text(t / ref->time.median);
     std::printf("  %-38s %10.3f %9.3f %9.3f %9s %9.1f %9s %8s", r.label.c_str(), t * 1e3, r.time.min * 1e3,
-                r.time.max * 1e3, human_rate(static_cast<double>(r.frames) / t).c_str(),
-                static_cast<double>(r.bytes) / t / 1e6, r.memcpy_s ? ratio(t / *r.memcpy_s).c_str() : "",
+                r.time.max * 1e3, rate_text(static_cast<double>(r.frames) / t).c_str(),
+                static_cast<double>(r.bytes) / t / 1e6, r.memcpy_s ? ratio_text(t / *r.memcpy_s).c_str() : "",
                 raw.c_str());
     if (python) {
         std::string py_raw;
         if (r.python && r.raw_ref)
             if (const Result* ref = wr.find(*r.raw_ref); ref && ref->python)
-                py_raw = ratio(r.python->median / ref->python->median);
-        std::printf(" %8s %8s", r.python ? ratio(r.python->median / t).c_str() : "", py_raw.c_str());
+                py_raw = ratio_text(r.python->median / ref->python->median);
+        std::printf(" %8s %8s", r.python ? ratio_text(r.python->median / t).c_str() : "", py_raw.c_str());
     }
     std::printf("\n");
 }
@@ -683,13 +448,13 @@ void print_workload(const WorkloadResults& wr, bool python) {
     std::printf("\n== %s: %zu frames, %s ==\n", w.name.c_str(), w.frames.size(), w.description.c_str());
     std::printf("   encoded payload %zu bytes (%.1f B/frame); calc.energy column %zu bytes; %zu random "
                 "frames %zu bytes\n",
-                w.payload.size(),
-                static_cast<double>(w.payload.size()) / static_cast<double>(w.frames.size()), w.energy_bytes,
+                w.encoded.bytes.size(),
+                static_cast<double>(w.encoded.bytes.size()) / static_cast<double>(w.frames.size()), w.energy_bytes,
                 kRandomReads, w.random_bytes);
-    if (wr.python_payload_bytes && *wr.python_payload_bytes != w.payload.size())
+    if (wr.python_payload_bytes && *wr.python_payload_bytes != w.encoded.bytes.size())
         std::printf(
             "   WARNING: the Python frames encode to %zu bytes, not %zu: Py/ours compares different data\n",
-            *wr.python_payload_bytes, w.payload.size());
+            *wr.python_payload_bytes, w.encoded.bytes.size());
     std::printf("  %-38s %10s %9s %9s %9s %9s %9s %8s%s\n", "operation", "median ms", "min ms", "max ms",
                 "frames/s", "MB/s", "x memcpy", "x raw wr", python ? "  Py/ours Py x raw" : "");
     std::string kind;
@@ -729,8 +494,6 @@ void print_legend(const Config& config) {
         std::printf("%s\n", line);
 }
 
-json stats_json(const Stats& s) { return {{"median_s", s.median}, {"min_s", s.min}, {"max_s", s.max}}; }
-
 json to_json(const Config& config, const std::vector<WorkloadResults>& all, const std::string& fs_type,
              const std::string& python_note) {
     json j;
@@ -744,7 +507,7 @@ json to_json(const Config& config, const std::vector<WorkloadResults>& all, cons
                    {"description", w.description},
                    {"frames", w.frames.size()},
                    {"natoms", w.natoms},
-                   {"payload_bytes", w.payload.size()}};
+                   {"payload_bytes", w.encoded.bytes.size()}};
         if (wr.python_payload_bytes) jw["python_payload_bytes"] = *wr.python_payload_bytes;
         for (const auto& r : wr.results) {
             json jr = {{"id", r.id},
@@ -785,27 +548,14 @@ void usage(std::FILE* to) {
             "  --json FILE   also write the results as JSON\n"
             "  --tmpdir DIR  where the scratch stores go (default $TMPDIR or /tmp)\n"
             "  --no-python   skip the Python asebytes comparison\n"
-            "env: ASEBYTES_PYTHONPATH (Python asebytes), ASEBYTES_PYTHON (interpreter, default\n"
+            "env: ASEBYTES_PY (Python asebytes' directory), ASEBYTES_PYTHON (interpreter, default\n"
             "     /usr/bin/python3), ASEBYTES_BENCH_SCRIPT (the Python side, default bench/lmdb_bench.py)\n");
-}
-
-std::size_t positive(const std::string& option, const char* text) {
-    char* end = nullptr;
-    const long long v = std::strtoll(text, &end, 10);
-    if (!end || *end || v <= 0)
-        throw std::invalid_argument(option + " needs a positive integer, got '" + text + "'");
-    return static_cast<std::size_t>(v);
 }
 
 Config parse_args(int argc, char** argv) {
     Config c;
     c.tmp_root = env_or("TMPDIR", "/tmp");
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-            return argv[++i];
-        };
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--frames")
             c.frames = positive(a, value());
         else if (a == "--reps")
@@ -816,12 +566,10 @@ Config parse_args(int argc, char** argv) {
             c.tmp_root = value();
         else if (a == "--no-python")
             c.python = false;
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else
-            throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        else
+            return false;
+        return true;
+    });
     if (c.frames < kRandomReads) throw std::invalid_argument("--frames must be at least 100");
     return c;
 }
@@ -842,7 +590,10 @@ int run(const Config& config) {
     std::optional<json> py;
     if (config.python) {
         std::cerr << "[bench_lmdb] python asebytes\n";
-        py = run_python(config, workloads, dir, python_note);
+        auto answer = run_python("bench_lmdb", env_or("ASEBYTES_BENCH_SCRIPT", ASEBYTES_BENCH_SCRIPT),
+                                 ASEBYTES_BENCH_PYTHONPATH, python_request(config, workloads, dir), dir);
+        python_note = answer.note;
+        py = std::move(answer.answer);
         if (py) merge_python(*py, all);
     }
 
@@ -855,25 +606,12 @@ int run(const Config& config) {
     print_legend(config);
     std::printf("(checksum %g)\n", g_sink);
 
-    if (config.json_path) {
-        std::ofstream out(*config.json_path);
-        out << to_json(config, all, fs_type, python_note).dump(2) << "\n";
-        if (!out) throw std::runtime_error("cannot write " + *config.json_path);
-    }
+    if (config.json_path) write_json(*config.json_path, to_json(config, all, fs_type, python_note));
     return 0;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(parse_args(argc, argv));
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "bench_lmdb: %s\n", e.what());
-        usage(stderr);
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_lmdb: %s\n", e.what());
-        return 1;
-    }
+    return bench_main("bench_lmdb", usage, [&] { return parse_args(argc, argv); }, run);
 }

@@ -8,12 +8,11 @@ and answers median/min/max seconds per operation id. Exit code 3: asebytes (or a
 msgpack_numpy) cannot be imported.
 """
 
-import json
 import os
 import shutil
-import statistics
 import sys
-import time
+
+from bench_support import close, raw_write, read_request, stats, time_reads, timed, write_answer
 
 try:
     import numpy as np
@@ -58,31 +57,6 @@ def encoded_frames(frames):
     ]
 
 
-def raw_write(path, chunks, sync):
-    """The raw-write reference: open, write each chunk (fsync after each when sync), close."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        for chunk in chunks:
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view) :]
-            if sync:
-                os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def close(io):
-    """Closes the LMDB environment behind a facade (asebytes 0.3.1 has no close())."""
-    env = getattr(io._backend, "env", None)
-    if env is not None:
-        env.close()
-
-
-def stats(samples):
-    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples)}
-
-
 class Bench:
     def __init__(self, request):
         self.reps = request["reps"]
@@ -101,20 +75,19 @@ class Bench:
         chunks = [b"".join(encoded[i : i + batch]) for i in range(0, len(encoded), batch)]
         kwargs = {} if sync else {"sync": False}
         lmdb_samples, raw_samples = [], []
-        for _ in range(self.reps):
-            raw_path = self.fresh("raw")
-            t0 = time.perf_counter()
-            raw_write(raw_path, chunks, sync)
-            raw_samples.append(time.perf_counter() - t0)
-            os.remove(raw_path)
-
-            path = self.fresh("write")
-            t0 = time.perf_counter()
+        def write_store(path):
             io = ASEIO(path, **kwargs)
             for b in batches:
                 io.extend(b)
             close(io)
-            lmdb_samples.append(time.perf_counter() - t0)
+
+        for _ in range(self.reps):
+            raw_path = self.fresh("raw")
+            raw_samples.append(timed(lambda: raw_write(raw_path, chunks, sync)))
+            os.remove(raw_path)
+
+            path = self.fresh("write")
+            lmdb_samples.append(timed(lambda: write_store(path)))
             check = ASEIO(path)
             if len(check) != len(frames):
                 raise RuntimeError(f"{path} has {len(check)} rows, not {len(frames)}")
@@ -124,14 +97,7 @@ class Bench:
 
     def read(self, path, facade, op):
         """Times op(io) on a store opened before and closed after each repetition."""
-        samples = []
-        for _ in range(self.reps):
-            io = facade(path)
-            t0 = time.perf_counter()
-            op(io)
-            samples.append(time.perf_counter() - t0)
-            close(io)
-        return stats(samples)
+        return time_reads(self.reps, lambda: facade(path), op)
 
 
 def read_iter(io):
@@ -185,11 +151,7 @@ def run_workload(bench, spec, request):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: lmdb_bench.py REQUEST.json ANSWER.json", file=sys.stderr)
-        return 2
-    with open(sys.argv[1], encoding="utf-8") as f:
-        request = json.load(f)
+    request = read_request("lmdb_bench.py")
     bench = Bench(request)
     answer = {
         "asebytes_version": getattr(asebytes, "__version__", "?"),
@@ -200,8 +162,7 @@ def main():
     for spec in request["workloads"]:
         print(f"[lmdb_bench.py] {spec['name']}", file=sys.stderr)
         answer["workloads"][spec["name"]] = run_workload(bench, spec, request)
-    with open(sys.argv[2], "w") as f:
-        json.dump(answer, f, indent=2)
+    write_answer(answer)
     return 0
 
 

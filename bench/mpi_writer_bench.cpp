@@ -55,55 +55,27 @@
 #include <asebytes/mpi/frame_gatherer.hpp>
 #include <asebytes/registry.hpp>
 
+#include "bench_support.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 using asebytes::DType;
 using asebytes::NdArray;
 using asebytes::Row;
+using namespace asebytes::bench;
 
 namespace {
 
-#ifndef ASEBYTES_BENCH_BUILD_TYPE
-#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
-#endif
-#ifndef ASEBYTES_BENCH_RESULTS_DIR
-#define ASEBYTES_BENCH_RESULTS_DIR "."
-#endif
-
-using Clock = std::chrono::steady_clock;
+// ASEBYTES_BENCH_* (script, Python asebytes path, results dir, build type) come from bench/CMakeLists.txt.
 constexpr std::uint64_t kSeed = 20240601;
 constexpr int kMemcpySamples = 21;
 constexpr int kGatherOnlySamples = 20;
-
-double g_sink = 0.0;  // keeps results alive; printed at the end
-
-double now_s() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
-
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-
-double median_of(std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-Stats summarize(const std::vector<double>& v) {
-    if (v.empty()) return {};
-    return {median_of(v), *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end())};
-}
 
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0.0;
     std::sort(v.begin(), v.end());
     const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
     return v[std::min(i, v.size() - 1)];
-}
-
-json stats_json(const Stats& s, double scale = 1.0) {
-    return {{"median", s.median * scale}, {"min", s.min * scale}, {"max", s.max * scale}};
 }
 
 struct Config {
@@ -246,47 +218,6 @@ std::uint64_t calibrate_spin(double seconds, MPI_Comm comm) {
     return iters;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Scratch space (rank 0 only)
-
-class ScratchDir {
-public:
-    explicit ScratchDir(const std::string& root) {
-        std::string templ = (fs::path(root) / "asebytes-bench-mpi-XXXXXX").string();
-        if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp in " + root + ": " + std::strerror(errno));
-        path_ = templ;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const fs::path& path() const { return path_; }
-    std::string fresh(const std::string& stem) { return (path_ / (stem + "-" + std::to_string(counter_++) + ".lmdb")).string(); }
-
-private:
-    fs::path path_;
-    int counter_ = 0;
-};
-
-std::string filesystem_type(const fs::path& p) {
-    struct statfs s {};
-    if (statfs(p.c_str(), &s) != 0) return "unknown";
-    switch (static_cast<unsigned long>(s.f_type)) {
-        case 0xEF53UL: return "ext2/3/4";
-        case 0x01021994UL: return "tmpfs (fsync is a no-op)";
-        case 0x58465342UL: return "xfs";
-        case 0x9123683EUL: return "btrfs";
-        case 0x794C7630UL: return "overlayfs";
-        default: {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(s.f_type));
-            return buf;
-        }
-    }
-}
-
 // The CPUs this rank's MD thread may run on: mpirun binds each rank to one core by default when
 // there are no more ranks than cores (the writer thread widens its own affinity).
 std::string cpu_affinity() {
@@ -391,7 +322,7 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
     std::unique_ptr<asebytes::mpi::BufferedWriter> writer;
     std::string path;
     if (root && mode != Mode::Reference) {
-        path = dir->fresh(mode_id(mode));
+        path = dir->fresh(mode_id(mode), ".lmdb");
         backend = open_store(path, mode != Mode::SyncNoFsync, cfg.lmdb_options);
         if (mode == Mode::Async) {
             asebytes::mpi::WriterLimits limits;  // fix asebytes' defaults: buffer 64 frames / 256M
@@ -500,20 +431,6 @@ double mean_of(const std::vector<double>& v) {
     return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
-// memcpy of `bytes` into a touched buffer: seconds per copy (median of kMemcpySamples).
-double time_memcpy(std::size_t bytes) {
-    std::vector<char> src(bytes, 3), dst(bytes, 1);
-    std::vector<double> t;
-    for (int s = 0; s < kMemcpySamples; ++s) {
-        const double t0 = now_s();
-        std::memcpy(dst.data(), src.data(), bytes);
-        asm volatile("" ::: "memory");
-        t.push_back(now_s() - t0);
-        g_sink += dst[bytes / 2 + static_cast<std::size_t>(s)];
-    }
-    return median_of(t);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Results
 
@@ -612,12 +529,12 @@ json regime_json(const RegimeResults& rr, double memcpy_s) {
               {"gap_ms", rr.gap_s * 1e3},
               {"foreign_cpu_share_per_rep", rr.worst_foreign},
               {"reps_repeated", rr.repeated}};
-    if (!rr.reference_loop.empty()) j["reference_loop_s"] = stats_json(summarize(rr.reference_loop));
+    if (!rr.reference_loop.empty()) j["reference_loop_s"] = stats_json(summarize(rr.reference_loop), "");
     const auto& a = rr.modes.at(Mode::Async);
     for (const auto& [mode, m] : rr.modes) {
         if (mode == Mode::Reference) continue;
         json jm = {{"label", mode_label(mode)},
-                   {"md_thread_ms_per_frame", stats_json(summarize(m.md_mean), 1e3)},
+                   {"md_thread_ms_per_frame", stats_json(summarize(m.md_mean), "", 1e3)},
                    {"pack_ms", median_of(m.pack) * 1e3},
                    {"gather_ms", median_of(m.gather) * 1e3},
                    {"write_ms", median_of(m.write) * 1e3},
@@ -625,16 +542,16 @@ json regime_json(const RegimeResults& rr, double memcpy_s) {
                                      {"p95", percentile(m.all_frames, 0.95) * 1e3},
                                      {"max", percentile(m.all_frames, 1.0) * 1e3}}},
                    {"x_memcpy", summarize(m.md_mean).median / memcpy_s}};
-        if (!m.effective.empty()) jm["effective_ms_per_frame"] = stats_json(summarize(m.effective), 1e3);
+        if (!m.effective.empty()) jm["effective_ms_per_frame"] = stats_json(summarize(m.effective), "", 1e3);
         if (mode == Mode::Async) {
-            jm["writer"] = {{"blocked_s", stats_json(summarize(m.blocked))},
-                            {"writing_s", stats_json(summarize(m.writing))},
+            jm["writer"] = {{"blocked_s", stats_json(summarize(m.blocked), "")},
+                            {"writing_s", stats_json(summarize(m.writing), "")},
                             {"transactions", median_of(m.batches)},
-                            {"end_flush_s", stats_json(summarize(m.end_flush))},
+                            {"end_flush_s", stats_json(summarize(m.end_flush), "")},
                             {"peak_held_bytes", median_of(m.peak_bytes)}};
         } else {
-            jm["ratio_to_async"] = stats_json(summarize(ratios(m.md_mean, a.md_mean)));
-            if (!a.effective.empty()) jm["ratio_to_async_effective"] = stats_json(summarize(ratios(m.effective, a.effective)));
+            jm["ratio_to_async"] = stats_json(summarize(ratios(m.md_mean, a.md_mean)), "");
+            if (!a.effective.empty()) jm["ratio_to_async_effective"] = stats_json(summarize(ratios(m.effective, a.effective)), "");
         }
         j["modes"][mode_id(mode)] = jm;
     }
@@ -657,23 +574,10 @@ void usage(std::FILE* to) {
                  ASEBYTES_BENCH_RESULTS_DIR);
 }
 
-std::size_t positive(const std::string& option, const char* text) {
-    char* end = nullptr;
-    const long long v = std::strtoll(text, &end, 10);
-    if (!end || *end || v <= 0) throw std::invalid_argument(option + " needs a positive integer, got '" + text + "'");
-    return static_cast<std::size_t>(v);
-}
-
 Config parse_args(int argc, char** argv) {
     Config c;
-    const char* tmp = std::getenv("TMPDIR");
-    c.tmp_root = tmp && *tmp ? tmp : "/tmp";
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-            return argv[++i];
-        };
+    c.tmp_root = env_or("TMPDIR", "/tmp");
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--atoms") c.atoms = positive(a, value());
         else if (a == "--frames") c.frames = positive(a, value());
         else if (a == "--reps") c.reps = static_cast<int>(positive(a, value()));
@@ -690,12 +594,9 @@ Config parse_args(int argc, char** argv) {
             const auto eq = v.find('=');
             if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--lmdb-option needs NAME=VALUE");
             c.lmdb_options[v.substr(0, eq)] = v.substr(eq + 1);
-        }
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        } else return false;
+        return true;
+    });
     return c;
 }
 
@@ -706,7 +607,7 @@ int run(const Config& cfg, MPI_Comm comm) {
     std::unique_ptr<ScratchDir> dir;
     std::string fs_type;
     if (rank == 0) {
-        dir = std::make_unique<ScratchDir>(cfg.tmp_root);
+        dir = std::make_unique<ScratchDir>(cfg.tmp_root, "asebytes-bench-mpi");
         fs_type = filesystem_type(dir->path());
     }
     const LocalAtoms atoms = make_local_atoms(cfg.atoms, rank, size);
@@ -763,7 +664,9 @@ int run(const Config& cfg, MPI_Comm comm) {
             for (auto& [m, r] : got)
                 if (m != Mode::Reference) add(rr.modes[m], r, ref, cfg.frames);
         }
-        if (rank == 0) memcpy_samples.push_back(time_memcpy(static_cast<std::size_t>(frame_payload)));
+        if (rank == 0) memcpy_samples.push_back(time_memcpy(std::vector<char>(frame_payload, 3).data(),
+                                                            static_cast<std::size_t>(frame_payload), kMemcpySamples)
+                                                    .median);
         for (int attempt = 0;; ++attempt) {
             wait_until_quiet(comm);
             std::vector<double> sh, so;
@@ -822,14 +725,10 @@ int run(const Config& cfg, MPI_Comm comm) {
                   {"rank0_cpus", cpu_affinity()},
                   {"lmdb_options", cfg.lmdb_options},
                   {"frame_payload_bytes", frame_payload},
-                  {"memcpy_ms", stats_json(mc, 1e3)},
-                  {"gather_only_ms", {{"shuffled_ids", stats_json(gs, 1e3)}, {"sorted_ids", stats_json(go, 1e3)}}}};
+                  {"memcpy_ms", stats_json(mc, "", 1e3)},
+                  {"gather_only_ms", {{"shuffled_ids", stats_json(gs, "", 1e3)}, {"sorted_ids", stats_json(go, "", 1e3)}}}};
         for (const auto& rr : regimes) j["regimes"].push_back(regime_json(rr, mc.median));
-        std::error_code ec;
-        fs::create_directories(fs::path(path).parent_path(), ec);
-        std::ofstream out(path);
-        out << j.dump(2) << "\n";
-        if (!out) throw std::runtime_error("cannot write " + path);
+        write_json(path, j);
         std::printf("JSON: %s\n", path.c_str());
     }
     return 0;
