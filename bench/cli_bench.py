@@ -22,7 +22,8 @@ usage: /usr/bin/python3 bench/cli_bench.py [--quick] [--frames N] [--atoms N] [-
 Python asebytes is imported from ASEBYTES_PYTHONPATH or ../shared/third_party/asebytes-0.3.1;
 without it its comparisons are skipped with a note. ASE and Python asebytes run in this process
 (their import and start-up are not timed); `asebytes` and `cat` run as child processes (their
-start-up is timed). Timings are the best of --reps runs. Results: bench/results/cli.json.
+start-up is timed). Timings are the median of --reps runs (min and max in the JSON, "spread").
+Results: bench/results/cli.json.
 """
 import argparse
 import json
@@ -32,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import statistics
 import time
 from pathlib import Path
 
@@ -39,6 +41,9 @@ import ase
 import ase.io
 import numpy as np
 from ase.calculators.singlepoint import SinglePointCalculator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_support import stats  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1 << 20
@@ -59,7 +64,16 @@ def make_frames(n_frames, n_atoms, seed=0):
     return frames
 
 
-def best_of(reps, run, clean=None):
+class Timing(float):
+    """The median seconds of repeated runs (a float, so ratios use it as it is), with the samples."""
+
+    def __new__(cls, samples):
+        t = super().__new__(cls, statistics.median(samples))
+        t.samples = samples
+        return t
+
+
+def median_of(reps, run, clean=None):
     times = []
     for _ in range(reps):
         if clean:
@@ -67,7 +81,12 @@ def best_of(reps, run, clean=None):
         t = time.perf_counter()
         run()
         times.append(time.perf_counter() - t)
-    return min(times)
+    return Timing(times)
+
+
+def spread(timings):
+    """Median, min and max of every repeated timing (bench_support's form)."""
+    return {k: stats(v.samples) for k, v in timings.items() if isinstance(v, Timing)}
 
 
 def remove(path):
@@ -121,19 +140,19 @@ def bench_convert(args, cli, tmp, py):
     frames = make_frames(args.frames, args.atoms)
     ase_xyz, store, ours_xyz, copy_xyz = tmp / "ase.xyz", tmp / "frames.lmdb", tmp / "ours.xyz", tmp / "copy.xyz"
     t = {}
-    t["ase_write"] = best_of(args.reps, lambda: ase.io.write(ase_xyz, frames, format="extxyz"),
+    t["ase_write"] = median_of(args.reps, lambda: ase.io.write(ase_xyz, frames, format="extxyz"),
                              lambda: remove(ase_xyz))
-    t["ase_read"] = best_of(args.reps, lambda: ase.io.read(ase_xyz, index=":", format="extxyz"))
-    t["ours_xyz_to_lmdb"] = best_of(args.reps, lambda: cli.run("convert", ase_xyz, store), lambda: remove(store))
-    t["ours_lmdb_to_xyz"] = best_of(args.reps, lambda: cli.run("convert", store, ours_xyz),
+    t["ase_read"] = median_of(args.reps, lambda: ase.io.read(ase_xyz, index=":", format="extxyz"))
+    t["ours_xyz_to_lmdb"] = median_of(args.reps, lambda: cli.run("convert", ase_xyz, store), lambda: remove(store))
+    t["ours_lmdb_to_xyz"] = median_of(args.reps, lambda: cli.run("convert", store, ours_xyz),
                                     lambda: remove(ours_xyz))
-    t["ours_xyz_to_xyz"] = best_of(args.reps, lambda: cli.run("convert", ase_xyz, copy_xyz),
+    t["ours_xyz_to_xyz"] = median_of(args.reps, lambda: cli.run("convert", ase_xyz, copy_xyz),
                                    lambda: remove(copy_xyz))
     if py:
         py_store = tmp / "python.lmdb"
-        t["py_lmdb_write"] = best_of(args.reps, lambda: py.ASEIO(str(py_store)).extend(frames),
+        t["py_lmdb_write"] = median_of(args.reps, lambda: py.ASEIO(str(py_store)).extend(frames),
                                      lambda: remove(py_store))
-        t["py_lmdb_read"] = best_of(args.reps, lambda: py.ASEIO(str(store))[:].to_list())
+        t["py_lmdb_read"] = median_of(args.reps, lambda: py.ASEIO(str(store))[:].to_list())
         remove(py_store)
     for f in (ours_xyz, copy_xyz):
         remove(f)
@@ -153,7 +172,7 @@ def convert_ratios(t):
 
 def print_convert(args, t, r, sizes):
     print(f"\n1. convert: {args.frames} frames of {args.atoms} atoms (energy, forces, stress, info.step), "
-          f"best of {args.reps}; LMDB {sizes['lmdb_bytes'] / MIB:.1f} MiB, extxyz {sizes['extxyz_bytes'] / MIB:.1f} MiB")
+          f"median of {args.reps}; LMDB {sizes['lmdb_bytes'] / MIB:.1f} MiB, extxyz {sizes['extxyz_bytes'] / MIB:.1f} MiB")
     print(f"  asebytes convert lmdb->xyz {t['ours_lmdb_to_xyz']:8.3f} s  {r['lmdb_to_xyz_vs_ase_write']:6.1f}x "
           f"ASE write ({t['ase_write']:.3f} s)")
     if "lmdb_to_xyz_vs_python" in r:
@@ -172,16 +191,16 @@ def print_convert(args, t, r, sizes):
 
 def bench_verify(args, cli, store, py):
     files = [str(f) for f in store_files(store)]
-    t = {"cat": best_of(args.reps, lambda: subprocess.run(["cat", *files], check=True, stdout=subprocess.DEVNULL)),
-         "verify": best_of(args.reps, lambda: cli.run("verify", store))}
+    t = {"cat": median_of(args.reps, lambda: subprocess.run(["cat", *files], check=True, stdout=subprocess.DEVNULL)),
+         "verify": median_of(args.reps, lambda: cli.run("verify", store))}
     if py:
-        t["py_objectio_rows"] = best_of(args.reps, lambda: py.ObjectIO(str(store))[:].to_list())
-        t["py_aseio_frames"] = best_of(args.reps, lambda: py.ASEIO(str(store))[:].to_list())
+        t["py_objectio_rows"] = median_of(args.reps, lambda: py.ObjectIO(str(store))[:].to_list())
+        t["py_aseio_frames"] = median_of(args.reps, lambda: py.ASEIO(str(store))[:].to_list())
     r = {"verify_vs_cat": ratio(t["cat"], t["verify"])}
     for k in ("py_objectio_rows", "py_aseio_frames"):
         if k in t:
             r[f"verify_vs_{k}"] = ratio(t[k], t["verify"])
-    print(f"\n2. verify: {store_bytes(store) / MIB:.1f} MiB store, warm page cache, best of {args.reps}")
+    print(f"\n2. verify: {store_bytes(store) / MIB:.1f} MiB store, warm page cache, median of {args.reps}")
     print(f"  asebytes verify            {t['verify']:8.3f} s  {store_bytes(store) / MIB / t['verify']:7.0f} MiB/s")
     print(f"  cat data.mdb > /dev/null   {t['cat']:8.3f} s  verify takes {1 / r['verify_vs_cat']:.1f}x as long")
     for k, label in (("py_objectio_rows", "ObjectIO rows"), ("py_aseio_frames", "ASEIO Atoms")):
@@ -397,9 +416,9 @@ def main():
         t, sizes, store = bench_convert(args, cli, tmp, py)
         r = convert_ratios(t)
         print_convert(args, t, r, sizes)
-        result["convert"] = {"seconds": t, "ratios": r, **sizes}
+        result["convert"] = {"seconds": t, "spread": spread(t), "ratios": r, **sizes}
         vt, vr = bench_verify(args, cli, store, py)
-        result["verify"] = {"seconds": vt, "ratios": vr, "store_bytes": store_bytes(store)}
+        result["verify"] = {"seconds": vt, "spread": spread(vt), "ratios": vr, "store_bytes": store_bytes(store)}
         remove(store)
         runs, info = bench_budget(args, cli, tmp)
         print_budget(runs, info, args.budget_mib)

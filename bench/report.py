@@ -232,6 +232,189 @@ def build(results, docs):
 
 EXTRA_SECTIONS = []
 
+# ---------------------------------------------------------------------------------------------
+# Backends against Python asebytes, ASE, ase.db, h5py (bench_backends)
+
+OPS = ("write", "read_all", "random", "column_energy", "column_positions")
+# other tool -> our target it is compared with (the pairs bench_backends prints)
+PEERS = {"py/lmdb": "ours/lmdb", "py/h5-gzip": "ours/h5-gzip", "py/h5md-gzip": "ours/h5md-gzip",
+         "ase/extxyz": "ours/extxyz", "ase.db/sqlite": "ours/lmdb", "h5py/plain": "ours/h5-none"}
+
+
+def backends_section(rep, results):
+    doc = load(results, "backends.json")
+    if not doc:
+        rep.missing("Stores against the tools users would pick instead", "build/bin/bench_backends")
+        return
+    res = doc["results"]
+    get = {(r["workload"], r["target"], r["op"]): r for r in res}
+    text = ["## Stores against the tools users would pick instead (bench_backends)\n",
+            "`build/bin/bench_backends`: the same generated frames (energy, forces, stress) written and read "
+            "through our facades and, in the same run, by Python asebytes 0.3.1, ASE (extxyz, ase.db SQLite) and "
+            "h5py writing the same arrays plainly. Operations: write (extend in batches of %d), read every frame, "
+            "%d random reads, column reads of `calc.energy` and `arrays.positions`. %d repetitions; medians.\n"
+            % (doc["config"]["write_batch"], doc["workloads"][0]["random_reads"], doc["config"]["reps"])]
+    for note in doc.get("notes", []):
+        text.append("Note: %s.\n" % note)
+    for w in ("ethanol", "periodic"):
+        wl = next((x for x in doc["workloads"] if x["name"] == w), None)
+        if not wl:
+            continue
+        text.append("### %s: %d frames, %s\n" % (w, wl["frames"], wl["description"]))
+        text.append("Other tool's time / ours on the same operation (above 1: ours is faster), median [min, max] "
+                    "of the ratio taken from the medians and extremes of both:\n")
+        rows = []
+        for other, ours in PEERS.items():
+            row = ["%s vs %s" % (other, ours)]
+            for op in OPS:
+                a, b = get.get((w, other, op)), get.get((w, ours, op))
+                row.append("%.2fx" % (a["median_s"] / b["median_s"]) if a and b else "n/a")
+            rows.append(row)
+        text.append(table(["comparison"] + list(OPS), rows))
+        ours_rows = []
+        for t in sorted({r["target"] for r in res if r["workload"] == w}):
+            row = [t]
+            for op in OPS:
+                r = get.get((w, t, op))
+                row.append("%.3g [%.3g, %.3g]" % (1e3 * r["median_s"], 1e3 * r["min_s"], 1e3 * r["max_s"]) if r else "")
+            ours_rows.append(row)
+        text.append("Milliseconds, median [min, max]:\n")
+        text.append(table(["target"] + list(OPS), ours_rows))
+        if plt is not None:
+            targets = [t for t in ("ours/lmdb", "ours/h5-gzip", "ours/h5md-gzip", "ours/extxyz", "py/lmdb",
+                                   "py/h5-gzip", "ase/extxyz", "ase.db/sqlite") if any(
+                (w, t, op) in get for op in OPS)]
+            values = {t: [1e3 * get[(w, t, op)]["median_s"] if (w, t, op) in get else 0 for op in OPS]
+                      for t in targets}
+            errors = {t: [(1e3 * get[(w, t, op)]["min_s"], 1e3 * get[(w, t, op)]["max_s"]) if (w, t, op) in get
+                          else (0, 0) for op in OPS] for t in targets}
+            fig = bars(list(OPS), targets, values, errors, "ms (log scale)", "%s: %d frames" % (w, wl["frames"]),
+                       log=True)
+            text.append(rep.figure(fig, "backends_%s.png" % w, "time per operation, %s" % w))
+        for other, ours, op, claim in (("py/lmdb", "ours/lmdb", "write", "LMDB write vs Python asebytes"),
+                                       ("py/lmdb", "ours/lmdb", "read_all", "LMDB read-all vs Python asebytes"),
+                                       ("py/lmdb", "ours/lmdb", "random", "LMDB random reads vs Python asebytes"),
+                                       ("py/h5-gzip", "ours/h5-gzip", "read_all", ".h5 read-all vs Python asebytes"),
+                                       ("py/h5-gzip", "ours/h5-gzip", "random", ".h5 random reads vs Python asebytes"),
+                                       ("ase/extxyz", "ours/extxyz", "read_all", "extxyz read-all vs ASE"),
+                                       ("ase.db/sqlite", "ours/lmdb", "write", "LMDB write vs ase.db (SQLite)")):
+            a, b = get.get((w, other, op)), get.get((w, ours, op))
+            if a and b:
+                rep.headlines.append(("%s (%s)" % (claim, w), "%.2fx faster" % (a["median_s"] / b["median_s"])
+                                      if a["median_s"] >= b["median_s"] else
+                                      "%.2fx slower" % (b["median_s"] / a["median_s"]), "bench_backends"))
+    scaling_figures(rep, doc, get, text)
+    rep.sections.append("\n".join(text))
+
+
+def scaling_figures(rep, doc, get, text):
+    """Write and random-read time per frame as frames grow and as atoms per frame grow."""
+    for prefix, xlabel in (("frames-", "frames in the store"), ("atoms-", "atoms per frame")):
+        wls = sorted((x for x in doc["workloads"] if x["name"].startswith(prefix)),
+                     key=lambda x: int(x["name"][len(prefix):]))
+        if not wls:
+            continue
+        targets = sorted({t for (w, t, op) in get if w.startswith(prefix) and op in ("write", "random")})
+        rows = []
+        for t in targets:
+            row = [t]
+            for wl in wls:
+                cell = []
+                for op in ("write", "random"):
+                    r = get.get((wl["name"], t, op))
+                    n = wl["frames"] if op == "write" else wl["random_reads"]
+                    cell.append("%.3g" % (1e6 * r["median_s"] / n) if r else "-")
+                row.append(" / ".join(cell))
+            rows.append(row)
+        text.append("### Scaling with %s\n" % xlabel)
+        text.append("Microseconds per frame, write / random read (median):\n")
+        text.append(table(["target"] + [wl["name"][len(prefix):] for wl in wls], rows))
+        if plt is None:
+            continue
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+        for ax, op in zip(axes, ("write", "random")):
+            for t in targets:
+                xs, ys = [], []
+                for wl in wls:
+                    r = get.get((wl["name"], t, op))
+                    if r:
+                        n = wl["frames"] if op == "write" else wl["random_reads"]
+                        xs.append(int(wl["name"][len(prefix):]))
+                        ys.append(1e6 * r["median_s"] / n)
+                if xs:
+                    ax.plot(xs, ys, marker="o", label=t)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel("microseconds per frame (%s)" % ("write" if op == "write" else "random read"))
+            ax.grid(alpha=0.3)
+        axes[0].legend(fontsize=7)
+        text.append(rep.figure(fig, "scaling_%s.png" % prefix.rstrip("-"), "scaling with " + xlabel))
+
+
+EXTRA_SECTIONS.append(backends_section)
+
+# ---------------------------------------------------------------------------------------------
+# The asebytes command (bench/cli_bench.py)
+
+
+def cli_section(rep, results):
+    doc = load(results, "cli.json")
+    if not doc:
+        rep.missing("The asebytes command", "bench/cli_bench.py")
+        return
+    a = doc["args"]
+    c, v = doc["convert"], doc["verify"]
+    sp = lambda part, k: ("%.3f [%.3f, %.3f]" % (part["spread"][k]["median_s"], part["spread"][k]["min_s"],
+                                                part["spread"][k]["max_s"]) if k in part.get("spread", {})
+                          else "%.3f" % part["seconds"][k])
+    text = ["## The asebytes command: convert, verify, extract (cli_bench.py)\n",
+            "`bench/cli_bench.py`: %d periodic frames of %d atoms (energy, forces, stress); `asebytes` runs as a "
+            "child process (start-up included), ASE and Python asebytes in-process. Seconds, median [min, max] of %d.\n"
+            % (a["frames"], a["atoms"], a["reps"])]
+    rows = [["convert LMDB -> extxyz", sp(c, "ours_lmdb_to_xyz"), "ASE write %s" % sp(c, "ase_write"),
+             "%.2fx" % c["ratios"]["lmdb_to_xyz_vs_ase_write"]],
+            ["convert extxyz -> LMDB", sp(c, "ours_xyz_to_lmdb"), "ASE read %s" % sp(c, "ase_read"),
+             "%.2fx" % c["ratios"]["xyz_to_lmdb_vs_ase_read"]],
+            ["convert extxyz -> extxyz", sp(c, "ours_xyz_to_xyz"), "ASE read + write",
+             "%.2fx" % c["ratios"]["xyz_to_xyz_vs_ase_read_write"]]]
+    if "lmdb_to_xyz_vs_python" in c["ratios"]:
+        rows += [["convert LMDB -> extxyz", sp(c, "ours_lmdb_to_xyz"), "Python asebytes read + ASE write",
+                  "%.2fx" % c["ratios"]["lmdb_to_xyz_vs_python"]],
+                 ["convert extxyz -> LMDB", sp(c, "ours_xyz_to_lmdb"), "ASE read + Python asebytes write",
+                  "%.2fx" % c["ratios"]["xyz_to_lmdb_vs_python"]]]
+    rows.append(["verify (%.0f MiB, warm cache)" % (v["store_bytes"] / 2**20), sp(v, "verify"),
+                 "cat %s" % sp(v, "cat"), "%.2fx" % v["ratios"]["verify_vs_cat"]])
+    for k, label in (("py_objectio_rows", "Python asebytes ObjectIO rows"), ("py_aseio_frames", "Python ASEIO Atoms")):
+        if "verify_vs_" + k in v["ratios"]:
+            rows.append(["verify", sp(v, "verify"), "%s %s" % (label, sp(v, k)), "%.2fx" % v["ratios"]["verify_vs_" + k]])
+    text.append(table(["command", "ours, s", "reference, s", "reference / ours"], rows))
+    rep.headlines.append(("`asebytes convert` LMDB -> extxyz vs ASE write (%d frames)" % a["frames"],
+                          "%.2fx faster" % c["ratios"]["lmdb_to_xyz_vs_ase_write"], "cli_bench"))
+    rep.headlines.append(("`asebytes convert` extxyz -> LMDB vs ASE read (%d frames)" % a["frames"],
+                          "%.2fx faster" % c["ratios"]["xyz_to_lmdb_vs_ase_read"], "cli_bench"))
+    b = doc.get("budget")
+    if b:
+        text.append("A %.0f MiB store (%d rows) under a %.0f MiB page-cache budget (%s), the store's pages dropped "
+                    "before each run; one run each:\n" % (b["store_bytes"] / 2**20, b["rows"], b["budget_bytes"] / 2**20,
+                                                           b["budget"]["mechanism"]))
+        rows = []
+        for k, r in b["runs"].items():
+            rows.append([k, "%.2f" % r["seconds"], "%.1fx" % (r["seconds"] / b["runs"]["cat"]["seconds"]),
+                         "%.0f" % (r["peak_rss_anon_bytes"] / 2**20), "%.0f" % (r["peak_rss_bytes"] / 2**20)])
+        text.append(table(["command", "seconds", "x cat", "own memory (RssAnon), MiB", "peak RSS incl. mapped pages, MiB"],
+                          rows))
+        if "extract" in b["runs"]:
+            rep.headlines.append(("`asebytes extract` of a %.0f MiB store under a %.0f MiB budget: own memory"
+                                  % (b["store_bytes"] / 2**20, b["budget_bytes"] / 2**20),
+                                  "%.0f MiB (%.1f %% of the store)" % (b["runs"]["extract"]["peak_rss_anon_bytes"] / 2**20,
+                                                                       100 * b["runs"]["extract"]["peak_rss_anon_bytes"]
+                                                                       / b["store_bytes"]), "cli_bench"))
+    rep.sections.append("\n".join(text))
+
+
+EXTRA_SECTIONS.append(cli_section)
+
 
 def write_markdown(rep, docs):
     m = machine()
