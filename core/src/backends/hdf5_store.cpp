@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -16,14 +17,22 @@ using namespace asebytes::hdf5;
 class SharedFile {
 public:
     SharedFile(std::string path, bool writable) : path_(std::move(path)), writable_(writable) {}
+    ~SharedFile();
+    SharedFile(const SharedFile&) = delete;
+    SharedFile& operator=(const SharedFile&) = delete;
     hid_t id() const { return file_.get(); }
     bool writable() const { return writable_; }
     void open(bool writable, bool create);
+    /// After a flush: a new file takes its name (see open).
+    void publish();
 
 private:
+    void recover_allocation_end(bool writable);
+
     std::string path_;
     bool writable_;
     File file_;
+    std::string creating_;  ///< the name a new file has until its first flush ("" once published)
 };
 
 namespace {
@@ -206,7 +215,11 @@ void SharedFile::open(bool writable, bool create) {
     file_.reset();
     writable_ = writable;
     if (create) {
-        file_ = File(H5Fcreate(path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), path_,
+        // A writer killed before its first flush would leave a file HDF5 cannot open: a new file
+        // is written under a temporary name and renamed once flushed (publish), so the store's
+        // name only ever holds an openable file. A leftover of a killed writer is overwritten.
+        creating_ = path_ + ".creating";
+        file_ = File(H5Fcreate(creating_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path_,
                      "creating the HDF5 file");
         return;
     }
@@ -222,6 +235,52 @@ void SharedFile::open(bool writable, bool create) {
                                ": " + stack);
     }
     file_ = File(id, path_, "H5Fopen");
+    recover_allocation_end(writable);
+}
+
+// HDF5 writes its superblock, which records where the file's allocated space ends (EOA), last
+// in a flush. A writer killed (or out of disk) during a flush can leave objects past the
+// recorded end, and HDF5 then refuses to read them although their bytes are in the file. A file
+// closed cleanly ends exactly at its EOA; a longer one is extended to its real end, as
+// `h5clear --increment` does (a read-only opening does it through a short read-write opening,
+// when the file may be written and no writer holds its lock).
+void SharedFile::recover_allocation_end(bool writable) {
+    haddr_t eoa = 0;
+    std::error_code ec;
+    const auto eof = fs::file_size(path_, ec);
+    if (ec || H5Fget_eoa(file_.get(), &eoa) < 0 || eof <= eoa) {
+        take_error_stack();
+        return;
+    }
+    if (writable) {
+        check(H5Fincrement_filesize(file_.get(), 0), path_, "extending the end of allocation to the file's end");
+        return;
+    }
+    const hid_t repair = H5Fopen(path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (repair < 0) {
+        take_error_stack();
+        return;  // read what the recorded end allows
+    }
+    const bool extended = H5Fincrement_filesize(repair, 0) >= 0;
+    H5Fclose(repair);
+    take_error_stack();
+    if (!extended) return;
+    file_.reset();
+    file_ = File(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path_, "H5Fopen");
+}
+
+void SharedFile::publish() {
+    if (creating_.empty()) return;
+    std::error_code ec;
+    fs::rename(creating_, path_, ec);
+    if (ec) throw BackendError(path_ + ": cannot rename the new file " + creating_ + ": " + ec.message());
+    creating_.clear();
+}
+
+SharedFile::~SharedFile() {
+    file_.reset();
+    std::error_code ec;  // a destructor does not throw: the file keeps its temporary name
+    if (!creating_.empty()) fs::rename(creating_, path_, ec);
 }
 
 Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, const std::string& root,
@@ -266,7 +325,7 @@ void Hdf5Store::open_shared(bool writable) {
     auto& files = open_files();
     file_ = files[key].lock();
     if (!file_) {
-        const bool exists = fs::exists(path_);
+        const bool exists = fs::exists(path_);  // (a file of this process not yet flushed is in `files`)
         if (!exists && !writable) throw Error("no such file: " + path_);
         file_ = std::make_shared<SharedFile>(path_, writable);
         file_->open(writable, !exists);
@@ -306,10 +365,16 @@ Hdf5Store::~Hdf5Store() {
     file_.reset();
 }
 
+bool Hdf5Store::file_exists(const std::string& path) {
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    const auto open = open_files().find(canonical(path));
+    return fs::exists(path) || (open != open_files().end() && !open->second.expired());
+}
+
 std::vector<std::string> Hdf5Store::list_groups(const std::string& path) {
     silence_errors();
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    if (!fs::exists(path)) return {};
+    if (!file_exists(path)) return {};
     std::shared_ptr<SharedFile> file = open_files()[canonical(path)].lock();
     if (!file) {
         file = std::make_shared<SharedFile>(path, false);
@@ -583,6 +648,9 @@ std::optional<std::vector<std::string>> Hdf5Store::get_strings_attr(const std::s
 
 void Hdf5Store::set_int_attr(const std::string& name, std::int64_t value) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    const auto stored = get_int_attr(name);
+    if (stored == value) return;  // unchanged: nothing for a flush to write (see flush)
+    if (name == kFramesAttr && !flushed_frames_) flushed_frames_ = stored.value_or(0);
     Group g = open_group();
     Dataspace scalar(H5Screate(H5S_SCALAR), location(), "H5Screate");
     Datatype t(H5Tcopy(H5T_STD_I64LE), location(), "H5Tcopy");
@@ -591,6 +659,7 @@ void Hdf5Store::set_int_attr(const std::string& name, std::int64_t value) {
 
 void Hdf5Store::set_string_attr(const std::string& name, const std::string& value) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    if (get_strings_attr(name) == std::vector<std::string>{value}) return;  // unchanged
     Group g = open_group();
     Dataspace scalar(H5Screate(H5S_SCALAR), location(), "H5Screate");
     Datatype t = utf8_string_type(location());
@@ -600,6 +669,9 @@ void Hdf5Store::set_string_attr(const std::string& name, const std::string& valu
 
 void Hdf5Store::set_strings_attr(const std::string& name, const std::vector<std::string>& values) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    // Unchanged lists are not rewritten: a rewrite puts new strings in HDF5's global heap, which a
+    // flush cut short (a kill, a full disk) can leave referenced but unwritten.
+    if (get_strings_attr(name) == values) return;
     Group g = open_group();
     const hsize_t n = values.size();
     Dataspace space(H5Screate_simple(1, &n, nullptr), location(), "H5Screate_simple");
@@ -650,6 +722,7 @@ std::vector<std::string> Hdf5Store::attr_names() {
 
 void Hdf5Store::clear_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    flushed_frames_.reset();
     check(H5Ldelete(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
     Group(H5Gcreate2(file_id(), root_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), location(),
           "H5Gcreate2");
@@ -657,12 +730,32 @@ void Hdf5Store::clear_group() {
 
 void Hdf5Store::remove_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    flushed_frames_.reset();
     check(H5Ldelete(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
 }
 
+// The group's frame count (attribute n_frames, which Python asebytes reads as well) is the
+// commit marker: frames that grew it are written, with the marker still at the last flush's
+// count, before the new count is. A writer stopped during the first write leaves the old count
+// over complete frames; during the second, one count or the other. Then fsync, as LMDB syncs.
 void Hdf5Store::flush() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    if (flushed_frames_ && path_exists(root_)) {  // the group may have been removed since
+        const auto frames = get_int_attr(kFramesAttr);
+        if (frames && *frames > *flushed_frames_) {
+            set_int_attr(kFramesAttr, *flushed_frames_);
+            check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), location(), "H5Fflush");
+            set_int_attr(kFramesAttr, *frames);
+        }
+        flushed_frames_.reset();
+    }
     check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), location(), "H5Fflush");
+    if (settings_.mpi_comm) return;  // MPI-IO syncs in its own close
+    void* handle = nullptr;
+    check(H5Fget_vfd_handle(file_id(), H5P_DEFAULT, &handle), location(), "H5Fget_vfd_handle");
+    if (fsync(*static_cast<int*>(handle)) != 0)
+        throw BackendError(location() + ": fsync failed: " + std::strerror(errno));
+    file_->publish();
 }
 
 } // namespace asebytes::columnar
