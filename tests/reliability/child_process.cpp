@@ -9,9 +9,11 @@
 
 namespace asebytes::test {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& output) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd,
+                           const fs::path& output) {
     std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -45,4 +47,4 @@ int ChildProcess::wait() {
     return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

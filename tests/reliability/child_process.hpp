@@ -28,4 +28,4 @@ private:
     int status_ = 0;
 };
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -12,7 +12,8 @@ namespace asebytes::test {
 std::size_t last_logged_flush(const fs::path& log) {
     std::ifstream in(log);
     std::size_t last = 0;
-    for (std::size_t n = 0; in >> n;) last = n;
+    for (std::size_t n = 0; in >> n;)
+        last = n;
     return last;
 }
 
@@ -32,4 +33,4 @@ void expect_store_survived(const std::string& store, std::size_t flushed, const 
     }
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -29,4 +29,4 @@ private:
     std::uniform_real_distribution<double> moments_;
 };
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

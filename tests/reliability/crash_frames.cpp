@@ -8,7 +8,7 @@ namespace asebytes::test {
 
 Row crash_frame(std::size_t index) {
     const auto i = static_cast<double>(index);
-    const std::size_t natoms = 3 + index % 3;  // atom counts change from frame to frame
+    const std::size_t natoms = 3 + index % 3; // atom counts change from frame to frame
     std::vector<std::int64_t> numbers(natoms);
     std::vector<double> positions(3 * natoms), forces(3 * natoms);
     for (std::size_t a = 0; a < natoms; ++a) {
@@ -44,4 +44,4 @@ std::string crash_frame_mismatch(std::size_t index, const Row& row) {
     return out;
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

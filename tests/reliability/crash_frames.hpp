@@ -16,4 +16,4 @@ Row crash_frame(std::size_t index);
 /// Empty when `row` equals crash_frame(index) key for key; else what differs, for messages.
 std::string crash_frame_mismatch(std::size_t index, const Row& row);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -26,13 +26,15 @@ int main(int argc, char** argv) {
         }
         asebytes::ObjectIO store(argv[1], options);
         std::ofstream log(argv[2], std::ios::app);
-        const std::size_t batch = std::strtoul(argv[3], nullptr, 10), frames = std::strtoul(argv[4], nullptr, 10);
+        const std::size_t batch = std::strtoul(argv[3], nullptr, 10),
+                          frames = std::strtoul(argv[4], nullptr, 10);
         for (std::size_t next = store.size(); next < frames;) {
             std::vector<asebytes::Row> rows;
-            for (std::size_t k = 0; k < batch && next < frames; ++k) rows.push_back(asebytes::test::crash_frame(next++));
+            for (std::size_t k = 0; k < batch && next < frames; ++k)
+                rows.push_back(asebytes::test::crash_frame(next++));
             store.extend(rows);
             store.flush();
-            log << store.size() << std::endl;  // after flush() returned: these frames are durable
+            log << store.size() << std::endl; // after flush() returned: these frames are durable
         }
     } catch (const std::exception& e) {
         std::cerr << "crash_writer: " << e.what() << "\n";

@@ -1,5 +1,6 @@
 #include "hdf5_store.hpp"
 
+#include <fcntl.h>
 #include <mpi.h>
 #include <unistd.h>
 
@@ -231,6 +232,9 @@ void SharedFile::open(bool writable, bool create) {
     const hid_t id = H5Fopen(path_.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0) {
         const std::string stack = take_error_stack();
+        if (stack.find("unable to lock file") != std::string::npos)
+            throw BackendError(path_ + ": the file is open for writing in another process (HDF5 locks it; " +
+                               "HDF5 files have no concurrent readers here): " + stack);
         throw CorruptDataError(path_ + ": cannot open the HDF5 file" + (writable ? " for writing" : "") +
                                ": " + stack);
     }
@@ -416,6 +420,9 @@ Dataset Hdf5Store::open_dataset(const std::string& name) const {
     const hid_t id = H5Dopen2(file_id(), full.c_str(), H5P_DEFAULT);
     if (id < 0) {
         const std::string stack = take_error_stack();
+        if (stack.find("unable to lock file") != std::string::npos)
+            throw BackendError(path_ + ": the file is open for writing in another process (HDF5 locks it; " +
+                               "HDF5 files have no concurrent readers here): " + stack);
         throw CorruptDataError(where(name) + ": cannot open the dataset: " + stack);
     }
     return Dataset(id, where(name), "H5Dopen2");
@@ -538,6 +545,7 @@ void Hdf5Store::write_rows(const std::string& name, std::int64_t start, const Nd
         H5Sselect_none(memory.get());
     }
     Datatype memtype = type_of(rows.typestr(), w);
+    unflushed_bytes_ += rows.nbytes();
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w,
           "H5Dwrite");
 }
@@ -557,6 +565,8 @@ void Hdf5Store::write_strings(const std::string& name, std::int64_t start,
     if (settings_.mpi_comm) // HDF5 1.10 cannot write variable-length data with MPI-IO
         throw NotSupportedError(w +
                                 ": strings (JSON values) cannot be written collectively by parallel HDF5");
+    for (const auto& r : rows)
+        unflushed_bytes_ += r.size() + 16;  // and a global heap entry each
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, raw.data()), w, "H5Dwrite");
 }
 
@@ -738,8 +748,27 @@ void Hdf5Store::remove_group() {
 // commit marker: frames that grew it are written, with the marker still at the last flush's
 // count, before the new count is. A writer stopped during the first write leaves the old count
 // over complete frames; during the second, one count or the other. Then fsync, as LMDB syncs.
+// A flush cut short by a full disk leaves a file HDF5 cannot read (it writes metadata in no
+// particular order, the superblock last). So the room a flush may need is allocated first, past
+// the end of allocation where HDF5 puts new objects: no room, and the flush fails before it
+// writes anything. The bound is generous: the data written since the last flush, twice, and
+// 1 MiB of metadata.
+void Hdf5Store::reserve_flush_space() {
+    haddr_t eoa = 0;
+    void* handle = nullptr;
+    check(H5Fget_eoa(file_id(), &eoa), location(), "H5Fget_eoa");
+    check(H5Fget_vfd_handle(file_id(), H5P_DEFAULT, &handle), location(), "H5Fget_vfd_handle");
+    const auto room = static_cast<off_t>(2 * unflushed_bytes_ + (std::size_t{1} << 20));
+    const int rc = posix_fallocate(*static_cast<int*>(handle), static_cast<off_t>(eoa), room);
+    if (rc != 0)
+        throw BackendError(location() + ": no room to flush " + std::to_string(unflushed_bytes_) +
+                           " bytes of new data (" + std::strerror(rc) + "; is the disk full?)");
+    unflushed_bytes_ = 0;
+}
+
 void Hdf5Store::flush() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    if (!settings_.mpi_comm) reserve_flush_space();
     if (flushed_frames_ && path_exists(root_)) {  // the group may have been removed since
         const auto frames = get_int_attr(kFramesAttr);
         if (frames && *frames > *flushed_frames_) {
