@@ -188,6 +188,11 @@ void FixASEBytes::open_store()
   auto backend = std::dynamic_pointer_cast<asebytes::ObjectReadWriteBackend>(asebytes::open_object_backend(store_, o));
   if (!backend) throw asebytes::Error(store_ + " cannot be written");
   const std::size_t n = backend->size();
+  frames_before_ = opt_->overwrite ? 0 : n;
+  if (!opt_->flush_log.empty()) {
+    flush_log_.open(opt_->flush_log, std::ios::app);
+    if (!flush_log_) throw asebytes::Error("cannot open the flushlog file " + opt_->flush_log);
+  }
   if (n > 0) {
     if (opt_->overwrite) {
       backend->clear();
@@ -577,6 +582,7 @@ void FixASEBytes::write_frame()
       writer_->write(std::move(row));
       if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
         writer_->flush();
+        flushed();
         last_flush_ = step;
       }
     } catch (const std::exception &e) {
@@ -608,6 +614,7 @@ void FixASEBytes::write_collective(Row globals)
     collective_->write(asebytes::mpi::local_frame(world, std::move(globals), local, slab));
     if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
       collective_->flush();
+      flushed();
       last_flush_ = step;
     }
   } catch (const std::exception &e) {
@@ -636,11 +643,20 @@ std::string FixASEBytes::stats_line() const
   return buf;
 }
 
+// Written only after flush() returned, so a reader of the log may count on these frames.
+void FixASEBytes::flushed()
+{
+  if (comm->me != 0 || !flush_log_.is_open()) return;
+  const auto frames = collective_ ? collective_->stats().frames : writer_->stats().frames;
+  flush_log_ << frames_before_ + frames << std::endl;
+}
+
 void FixASEBytes::post_run()
 {
   if (collective_) {
     try {
       collective_->flush();  // collective: every rank's atoms of the run are in the file
+      flushed();
     } catch (const std::exception &e) {
       error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
     }
@@ -651,6 +667,7 @@ void FixASEBytes::post_run()
   if (comm->me == 0) {
     try {
       writer_->flush();  // every frame of the run is durable when the run returns
+      flushed();
     } catch (const std::exception &e) {
       error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
     }

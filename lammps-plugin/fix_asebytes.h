@@ -4,6 +4,7 @@
 #ifndef LMP_FIX_ASEBYTES_H
 #define LMP_FIX_ASEBYTES_H
 
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,7 @@ private:
     void schedule_next();
     void fail_all(const std::string &message);
     std::string stats_line() const;
+    void flushed();  // after every flush: the durable frame count to the flushlog file
 
     std::unique_ptr<asebytes::lammps::FixOptions> opt_;
     std::unique_ptr<asebytes::lammps::AseUnits> units_;
@@ -68,6 +70,8 @@ private:
     std::unique_ptr<asebytes::mpi::CollectiveColumnarWriter> collective_;
     bigint last_step_ = -1;   // last step written or found in the store (append)
     bigint last_flush_ = -1;
+    std::size_t frames_before_ = 0;  // frames the store held when the fix opened it (rank 0)
+    std::ofstream flush_log_;       // rank 0, keyword flushlog
     long long frames_this_run_ = 0;
     int ivar_if_ = -1;
 };

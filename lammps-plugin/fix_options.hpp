@@ -43,6 +43,8 @@ struct FixOptions {
     std::size_t buffer_frames = 64;
     std::size_t buffer_bytes = std::size_t{256} << 20;
     std::int64_t flush_every = 0;  ///< steps; 0: at the end of each run
+    /// A file that gets the store's frame count after every flush (crash tests check it); "" for none.
+    std::string flush_log;
     std::map<std::string, std::string> backend_options;
 
     /// Parses args = {N, store, keyword, value, ...}; `ntypes` checks `elements`.

@@ -19,13 +19,14 @@ TEST(FixOptions, DefaultsFollowTheDocumentation) {
     EXPECT_EQ(o.pe_compute, "thermo_pe");
     EXPECT_EQ(o.buffer_frames, 64u);
     EXPECT_EQ(o.flush_every, 0);
+    EXPECT_EQ(o.flush_log, "");
 }
 
 TEST(FixOptions, ParsesEveryKeyword) {
     const auto o = parse({"5", "x.lmdb", "elements", "Cu", "O", "energy", "c_mype", "stress", "total", "forces", "no",
                           "velocities", "yes", "peratom_energy", "on", "charges", "1", "array", "ke", "c_ke",
                           "info", "t", "v_temp", "if", "v_sel", "units", "native", "append", "yes", "store_group",
-                          "md", "buffer", "16", "buffer", "2G", "flush", "100", "option", "sync", "no"});
+                          "md", "buffer", "16", "buffer", "2G", "flush", "100", "flushlog", "flushed.log", "option", "sync", "no"});
     EXPECT_EQ(o.elements, (std::vector<std::string>{"Cu", "O"}));
     EXPECT_EQ(o.pe_compute, "mype");
     EXPECT_TRUE(o.kinetic_stress);
@@ -39,6 +40,7 @@ TEST(FixOptions, ParsesEveryKeyword) {
     EXPECT_EQ(o.buffer_frames, 16u);
     EXPECT_EQ(o.buffer_bytes, std::size_t{2} << 30);
     EXPECT_EQ(o.flush_every, 100);
+    EXPECT_EQ(o.flush_log, "flushed.log");
     EXPECT_EQ(o.backend_options.at("sync"), "no");
 }
 

@@ -226,7 +226,7 @@ void H5mdStore::write_skeleton(const std::string& author) {
 std::vector<std::string> H5mdStore::list_groups(const std::string& path) {
     silence_errors();
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    if (!fs::exists(path)) return {};
+    if (!file_exists(path)) return {};
     H5mdStore store(path, Probe{});
     if (!store.path_exists("particles")) return {};
     std::vector<std::string> out;

@@ -1,9 +1,11 @@
 #include "hdf5_store.hpp"
 
+#include <fcntl.h>
 #include <mpi.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -16,14 +18,22 @@ using namespace asebytes::hdf5;
 class SharedFile {
 public:
     SharedFile(std::string path, bool writable) : path_(std::move(path)), writable_(writable) {}
+    ~SharedFile();
+    SharedFile(const SharedFile&) = delete;
+    SharedFile& operator=(const SharedFile&) = delete;
     hid_t id() const { return file_.get(); }
     bool writable() const { return writable_; }
     void open(bool writable, bool create);
+    /// After a flush: a new file takes its name (see open).
+    void publish();
 
 private:
+    void recover_allocation_end(bool writable);
+
     std::string path_;
     bool writable_;
     File file_;
+    std::string creating_;  ///< the name a new file has until its first flush ("" once published)
 };
 
 namespace {
@@ -206,7 +216,11 @@ void SharedFile::open(bool writable, bool create) {
     file_.reset();
     writable_ = writable;
     if (create) {
-        file_ = File(H5Fcreate(path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), path_,
+        // A writer killed before its first flush would leave a file HDF5 cannot open: a new file
+        // is written under a temporary name and renamed once flushed (publish), so the store's
+        // name only ever holds an openable file. A leftover of a killed writer is overwritten.
+        creating_ = path_ + ".creating";
+        file_ = File(H5Fcreate(creating_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path_,
                      "creating the HDF5 file");
         return;
     }
@@ -218,10 +232,59 @@ void SharedFile::open(bool writable, bool create) {
     const hid_t id = H5Fopen(path_.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0) {
         const std::string stack = take_error_stack();
+        if (stack.find("unable to lock file") != std::string::npos)
+            throw BackendError(path_ + ": the file is open for writing in another process (HDF5 locks it; " +
+                               "HDF5 files have no concurrent readers here): " + stack);
         throw CorruptDataError(path_ + ": cannot open the HDF5 file" + (writable ? " for writing" : "") +
                                ": " + stack);
     }
     file_ = File(id, path_, "H5Fopen");
+    recover_allocation_end(writable);
+}
+
+// HDF5 writes its superblock, which records where the file's allocated space ends (EOA), last
+// in a flush. A writer killed (or out of disk) during a flush can leave objects past the
+// recorded end, and HDF5 then refuses to read them although their bytes are in the file. A file
+// closed cleanly ends exactly at its EOA; a longer one is extended to its real end, as
+// `h5clear --increment` does (a read-only opening does it through a short read-write opening,
+// when the file may be written and no writer holds its lock).
+void SharedFile::recover_allocation_end(bool writable) {
+    haddr_t eoa = 0;
+    std::error_code ec;
+    const auto eof = fs::file_size(path_, ec);
+    if (ec || H5Fget_eoa(file_.get(), &eoa) < 0 || eof <= eoa) {
+        take_error_stack();
+        return;
+    }
+    if (writable) {
+        check(H5Fincrement_filesize(file_.get(), 0), path_, "extending the end of allocation to the file's end");
+        return;
+    }
+    const hid_t repair = H5Fopen(path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (repair < 0) {
+        take_error_stack();
+        return;  // read what the recorded end allows
+    }
+    const bool extended = H5Fincrement_filesize(repair, 0) >= 0;
+    H5Fclose(repair);
+    take_error_stack();
+    if (!extended) return;
+    file_.reset();
+    file_ = File(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path_, "H5Fopen");
+}
+
+void SharedFile::publish() {
+    if (creating_.empty()) return;
+    std::error_code ec;
+    fs::rename(creating_, path_, ec);
+    if (ec) throw BackendError(path_ + ": cannot rename the new file " + creating_ + ": " + ec.message());
+    creating_.clear();
+}
+
+SharedFile::~SharedFile() {
+    file_.reset();
+    std::error_code ec;  // a destructor does not throw: the file keeps its temporary name
+    if (!creating_.empty()) fs::rename(creating_, path_, ec);
 }
 
 Hdf5Store::Hdf5Store(const std::string& path, const std::string& group, const std::string& root,
@@ -266,7 +329,7 @@ void Hdf5Store::open_shared(bool writable) {
     auto& files = open_files();
     file_ = files[key].lock();
     if (!file_) {
-        const bool exists = fs::exists(path_);
+        const bool exists = fs::exists(path_);  // (a file of this process not yet flushed is in `files`)
         if (!exists && !writable) throw Error("no such file: " + path_);
         file_ = std::make_shared<SharedFile>(path_, writable);
         file_->open(writable, !exists);
@@ -306,10 +369,16 @@ Hdf5Store::~Hdf5Store() {
     file_.reset();
 }
 
+bool Hdf5Store::file_exists(const std::string& path) {
+    std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    const auto open = open_files().find(canonical(path));
+    return fs::exists(path) || (open != open_files().end() && !open->second.expired());
+}
+
 std::vector<std::string> Hdf5Store::list_groups(const std::string& path) {
     silence_errors();
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    if (!fs::exists(path)) return {};
+    if (!file_exists(path)) return {};
     std::shared_ptr<SharedFile> file = open_files()[canonical(path)].lock();
     if (!file) {
         file = std::make_shared<SharedFile>(path, false);
@@ -351,6 +420,9 @@ Dataset Hdf5Store::open_dataset(const std::string& name) const {
     const hid_t id = H5Dopen2(file_id(), full.c_str(), H5P_DEFAULT);
     if (id < 0) {
         const std::string stack = take_error_stack();
+        if (stack.find("unable to lock file") != std::string::npos)
+            throw BackendError(path_ + ": the file is open for writing in another process (HDF5 locks it; " +
+                               "HDF5 files have no concurrent readers here): " + stack);
         throw CorruptDataError(where(name) + ": cannot open the dataset: " + stack);
     }
     return Dataset(id, where(name), "H5Dopen2");
@@ -473,6 +545,7 @@ void Hdf5Store::write_rows(const std::string& name, std::int64_t start, const Nd
         H5Sselect_none(memory.get());
     }
     Datatype memtype = type_of(rows.typestr(), w);
+    unflushed_bytes_ += rows.nbytes();
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w,
           "H5Dwrite");
 }
@@ -492,6 +565,8 @@ void Hdf5Store::write_strings(const std::string& name, std::int64_t start,
     if (settings_.mpi_comm) // HDF5 1.10 cannot write variable-length data with MPI-IO
         throw NotSupportedError(w +
                                 ": strings (JSON values) cannot be written collectively by parallel HDF5");
+    for (const auto& r : rows)
+        unflushed_bytes_ += r.size() + 16;  // and a global heap entry each
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, raw.data()), w, "H5Dwrite");
 }
 
@@ -583,6 +658,9 @@ std::optional<std::vector<std::string>> Hdf5Store::get_strings_attr(const std::s
 
 void Hdf5Store::set_int_attr(const std::string& name, std::int64_t value) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    const auto stored = get_int_attr(name);
+    if (stored == value) return;  // unchanged: nothing for a flush to write (see flush)
+    if (name == kFramesAttr && !flushed_frames_) flushed_frames_ = stored.value_or(0);
     Group g = open_group();
     Dataspace scalar(H5Screate(H5S_SCALAR), location(), "H5Screate");
     Datatype t(H5Tcopy(H5T_STD_I64LE), location(), "H5Tcopy");
@@ -591,6 +669,7 @@ void Hdf5Store::set_int_attr(const std::string& name, std::int64_t value) {
 
 void Hdf5Store::set_string_attr(const std::string& name, const std::string& value) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    if (get_strings_attr(name) == std::vector<std::string>{value}) return;  // unchanged
     Group g = open_group();
     Dataspace scalar(H5Screate(H5S_SCALAR), location(), "H5Screate");
     Datatype t = utf8_string_type(location());
@@ -600,6 +679,9 @@ void Hdf5Store::set_string_attr(const std::string& name, const std::string& valu
 
 void Hdf5Store::set_strings_attr(const std::string& name, const std::vector<std::string>& values) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    // Unchanged lists are not rewritten: a rewrite puts new strings in HDF5's global heap, which a
+    // flush cut short (a kill, a full disk) can leave referenced but unwritten.
+    if (get_strings_attr(name) == values) return;
     Group g = open_group();
     const hsize_t n = values.size();
     Dataspace space(H5Screate_simple(1, &n, nullptr), location(), "H5Screate_simple");
@@ -650,6 +732,7 @@ std::vector<std::string> Hdf5Store::attr_names() {
 
 void Hdf5Store::clear_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    flushed_frames_.reset();
     check(H5Ldelete(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
     Group(H5Gcreate2(file_id(), root_.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), location(),
           "H5Gcreate2");
@@ -657,12 +740,51 @@ void Hdf5Store::clear_group() {
 
 void Hdf5Store::remove_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    flushed_frames_.reset();
     check(H5Ldelete(file_id(), root_.c_str(), H5P_DEFAULT), location(), "H5Ldelete");
+}
+
+// The group's frame count (attribute n_frames, which Python asebytes reads as well) is the
+// commit marker: frames that grew it are written, with the marker still at the last flush's
+// count, before the new count is. A writer stopped during the first write leaves the old count
+// over complete frames; during the second, one count or the other. Then fsync, as LMDB syncs.
+// A flush cut short by a full disk leaves a file HDF5 cannot read (it writes metadata in no
+// particular order, the superblock last). So the room a flush may need is allocated first, past
+// the end of allocation where HDF5 puts new objects: no room, and the flush fails before it
+// writes anything. The bound is generous: the data written since the last flush, twice, and
+// 1 MiB of metadata.
+void Hdf5Store::reserve_flush_space() {
+    haddr_t eoa = 0;
+    void* handle = nullptr;
+    check(H5Fget_eoa(file_id(), &eoa), location(), "H5Fget_eoa");
+    check(H5Fget_vfd_handle(file_id(), H5P_DEFAULT, &handle), location(), "H5Fget_vfd_handle");
+    const auto room = static_cast<off_t>(2 * unflushed_bytes_ + (std::size_t{1} << 20));
+    const int rc = posix_fallocate(*static_cast<int*>(handle), static_cast<off_t>(eoa), room);
+    if (rc != 0)
+        throw BackendError(location() + ": no room to flush " + std::to_string(unflushed_bytes_) +
+                           " bytes of new data (" + std::strerror(rc) + "; is the disk full?)");
+    unflushed_bytes_ = 0;
 }
 
 void Hdf5Store::flush() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
+    if (!settings_.mpi_comm) reserve_flush_space();
+    if (flushed_frames_ && path_exists(root_)) {  // the group may have been removed since
+        const auto frames = get_int_attr(kFramesAttr);
+        if (frames && *frames > *flushed_frames_) {
+            set_int_attr(kFramesAttr, *flushed_frames_);
+            check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), location(), "H5Fflush");
+            set_int_attr(kFramesAttr, *frames);
+        }
+        flushed_frames_.reset();
+    }
     check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), location(), "H5Fflush");
+    if (settings_.mpi_comm) return;  // MPI-IO syncs in its own close
+    void* handle = nullptr;
+    check(H5Fget_vfd_handle(file_id(), H5P_DEFAULT, &handle), location(), "H5Fget_vfd_handle");
+    if (fsync(*static_cast<int*>(handle)) != 0)
+        throw BackendError(location() + ": fsync failed: " + std::strerror(errno));
+    file_->publish();
 }
 
 } // namespace asebytes::columnar

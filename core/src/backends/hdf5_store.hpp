@@ -3,6 +3,7 @@
 // one group per asebytes group directly under the root, datasets chunked along axis 0 with
 // unlimited extent, deflate on numeric datasets, attributes on the group (spec/columnar.md).
 #include <memory>
+#include <optional>
 
 #include "columnar_store.hpp"
 #include "hdf5_handles.hpp"
@@ -23,6 +24,9 @@ public:
 
     /// The groups directly under the root of `path`; empty when there is no such file.
     static std::vector<std::string> list_groups(const std::string& path);
+    /// The file is on disk, or this process created it and has not flushed it yet (until its
+    /// first flush a new file has a temporary name).
+    static bool file_exists(const std::string& path);
 
     std::string location() const override;
     std::string array_location(const std::string& name) const override { return where(name); }
@@ -87,6 +91,11 @@ private:
     int rank_ = 0;
     hdf5::File own_file_; ///< the file, when opened collectively (never shared)
     hdf5::PropertyList collective_write_;
+    /// n_frames as the last flush left it in the file; set by the first change after a flush.
+    std::optional<std::int64_t> flushed_frames_;
+    static constexpr const char* kFramesAttr = "n_frames";
+    std::size_t unflushed_bytes_ = 0;  ///< data handed to HDF5 since the last flush
+    void reserve_flush_space();
 };
 
 } // namespace asebytes::columnar

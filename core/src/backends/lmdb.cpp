@@ -20,7 +20,10 @@ namespace fs = std::filesystem;
 
 namespace lmdb {
 void fail(int rc, const std::string& where, const char* operation) {
-    const std::string msg = where + ": " + operation + " failed: " + mdb_strerror(rc);
+    std::string msg = where + ": " + operation + " failed: " + mdb_strerror(rc);
+    // LMDB turns a short write (a full disk, a file size limit) into EIO; say what it likely is.
+    if (rc == EIO || rc == ENOSPC || rc == EFBIG || rc == EDQUOT)
+        msg += " (a write to the store failed: is the disk full?)";
     switch (rc) {
         case MDB_CORRUPTED:
         case MDB_PAGE_NOTFOUND:
