@@ -338,7 +338,7 @@ bool H5mdStore::drives_clock(const std::string& column) {
 // Replaces the element's clock dataset by a per-frame one holding the whole column.
 void H5mdStore::rewrite_clock(const std::string& element, const std::string& column) {
     const std::string clock = element + "/" + clock_of(column), w = path() + ", dataset '/" + clock + "'";
-    if (path_exists(clock)) check(H5Ldelete(file_id(), clock.c_str(), H5P_DEFAULT), w, "H5Ldelete");
+    if (path_exists(clock)) unlink(clock, w);
     const bool step = column == "info.step";
     hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = settings().chunk_rows;
     Dataspace space(H5Screate_simple(1, &zero, &unlimited), w, "H5Screate_simple");
@@ -462,8 +462,7 @@ void H5mdStore::remove_array(const std::string& name) {
         Hdf5Store::remove_array(name);
         return;
     }
-    check(H5Ldelete(file_id(), element->path.c_str(), H5P_DEFAULT), path() + ", /" + element->path,
-          "H5Ldelete");
+    unlink(element->path, path() + ", /" + element->path);
 }
 
 std::vector<std::string> H5mdStore::group_paths() const {
@@ -481,8 +480,7 @@ void H5mdStore::remove_group() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     refuse_foreign("remove");
     for (const auto& p : group_paths())
-        if (path_exists(p))
-            check(H5Ldelete(file_id(), p.c_str(), H5P_DEFAULT), path() + ", /" + p, "H5Ldelete");
+        if (path_exists(p)) unlink(p, path() + ", /" + p);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ namespace asebytes::columnar {
 
 /// One open HDF5 file shared by every store of this process that uses it: HDF5 refuses to open
 /// a file read-write while it is open read-only, so a read-write opening upgrades the shared
-/// handle in place (no HDF5 object stays open between calls, so this is safe).
+/// handle in place (it closes the datasets it keeps open first; no other HDF5 object stays open
+/// between calls, so this is safe).
 class SharedFile;
 
 class Hdf5Store : public ColumnarStore {
@@ -70,6 +71,8 @@ protected:
     hid_t file_id() const;
     hdf5::Group open_group() const;
     hdf5::Dataset open_dataset(const std::string& name) const;
+    /// Deletes the link `path` (a dataset or a group), closing the datasets kept open first.
+    void unlink(const std::string& path, const std::string& where);
     std::string where(const std::string& name) const;
     const std::string& path() const { return path_; }
     const std::string& group() const { return group_; }
