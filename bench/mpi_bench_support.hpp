@@ -20,6 +20,14 @@
 #include <asebytes/backend.hpp>
 #include <asebytes/mpi/frame_gatherer.hpp>
 
+// Set by bench/CMakeLists.txt for each benchmark.
+#ifndef ASEBYTES_BENCH_BUILD_TYPE
+#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
+#endif
+#ifndef ASEBYTES_BENCH_RESULTS_DIR
+#define ASEBYTES_BENCH_RESULTS_DIR "."
+#endif
+
 namespace asebytes::bench {
 
 // ---- timing and statistics ------------------------------------------------------------------

@@ -49,13 +49,6 @@ using namespace asebytes::bench;
 
 namespace {
 
-#ifndef ASEBYTES_BENCH_BUILD_TYPE
-#define ASEBYTES_BENCH_BUILD_TYPE "unknown"
-#endif
-#ifndef ASEBYTES_BENCH_RESULTS_DIR
-#define ASEBYTES_BENCH_RESULTS_DIR "."
-#endif
-
 constexpr const char* kName = "bench_parallel_write";
 
 struct Config {

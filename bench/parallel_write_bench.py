@@ -3,7 +3,7 @@
 then its writer-memory run once (np 2), and collects everything into
 bench/results/parallel_write.json (the printed output goes to parallel_write.txt beside it).
 
-    bench/parallel_write_bench.py            # 4 frames x 262,144 atoms, 3 reps; 2000-frame memory run
+    bench/parallel_write_bench.py            # 2 frames x 262,144 atoms, 3 reps; 2000-frame memory run
     bench/parallel_write_bench.py --quick    # small sizes, to check that it all runs
 """
 import argparse
@@ -19,7 +19,7 @@ ROOT = os.path.dirname(HERE)
 
 # Arguments of bench_parallel_write for the comparison and for the memory run.
 FULL = {
-    "parallel": ["--atoms", "262144", "--frames", "4", "--reps", "3"],
+    "parallel": ["--atoms", "262144", "--frames", "2", "--reps", "3"],
     "memory": ["--memory-frames", "2000", "--memory-atoms", "32000", "--memory-buffer-mb", "64"],
 }
 QUICK = {
@@ -81,6 +81,13 @@ def summary(results):
     return "\n".join(lines) + "\n"
 
 
+def save(results, path, t0):
+    results["total_s"] = time.monotonic() - t0
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="small sizes (32k atoms, 4 frames, 1 rep; 300-frame memory run)")
@@ -101,12 +108,10 @@ def main():
     with open(os.path.splitext(args.out)[0] + ".txt", "w") as log:
         for ranks in [int(r) for r in args.ranks.split(",")]:
             results["parallel"][str(ranks)] = run(mpirun(ranks) + [args.bench] + sizes["parallel"] + extra, log)
+            save(results, args.out, t0)  # what is measured so far survives an interrupted run
         memory = run(mpirun(MEMORY_RANKS) + [args.bench, "--memory-only"] + sizes["memory"] + extra, log)
         results["writer_memory"] = memory["writer_memory"]
-        results["total_s"] = time.monotonic() - t0
-        with open(args.out, "w") as f:
-            json.dump(results, f, indent=2)
-            f.write("\n")
+        save(results, args.out, t0)
         text = summary(results)
         sys.stdout.write("\n" + text)
         log.write(text)
