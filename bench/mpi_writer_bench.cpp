@@ -26,24 +26,16 @@
 // mpi/src/thread_placement.hpp), so the binding no longer decides where it runs.
 // Benchmarks are not part of the test run.
 #include <mpi.h>
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/statfs.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <numeric>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,7 +47,7 @@
 #include <asebytes/mpi/frame_gatherer.hpp>
 #include <asebytes/registry.hpp>
 
-#include "bench_support.hpp"
+#include "mpi_bench_support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -66,17 +58,10 @@ using namespace asebytes::bench;
 
 namespace {
 
-// ASEBYTES_BENCH_* (script, Python asebytes path, results dir, build type) come from bench/CMakeLists.txt.
-constexpr std::uint64_t kSeed = 20240601;
 constexpr int kMemcpySamples = 21;
 constexpr int kGatherOnlySamples = 20;
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(i, v.size() - 1)];
-}
+double g_sink = 0.0;  // keeps results alive; printed at the end
 
 struct Config {
     std::size_t atoms = 32000;
@@ -88,105 +73,6 @@ struct Config {
     bool write_json = true;
     std::map<std::string, std::string> lmdb_options;  // --lmdb-option NAME=VALUE, for every store
 };
-
-// ---------------------------------------------------------------------------------------------
-// A rank's atoms as LAMMPS holds them: tags and types as int, x/v/f as contiguous n x 3 doubles
-// (LAMMPS's double** points into one block), in no particular id order.
-
-struct LocalAtoms {
-    std::size_t n = 0;
-    std::vector<int> tag, type, mask;
-    std::vector<double> x, v, f;
-};
-
-LocalAtoms make_local_atoms(std::size_t natoms, int rank, int size) {
-    // Every rank draws the same permutation of ids 1..N and keeps its contiguous share of it, so
-    // ids are scattered over ranks and unordered within a rank (as after LAMMPS's atom sorting
-    // and migration); the gatherer has to order them.
-    std::vector<int> ids(natoms);
-    std::iota(ids.begin(), ids.end(), 1);
-    std::mt19937_64 rng(kSeed);
-    std::shuffle(ids.begin(), ids.end(), rng);
-    const std::size_t lo = natoms * static_cast<std::size_t>(rank) / static_cast<std::size_t>(size);
-    const std::size_t hi = natoms * static_cast<std::size_t>(rank + 1) / static_cast<std::size_t>(size);
-    LocalAtoms a;
-    a.n = hi - lo;
-    a.tag.assign(ids.begin() + static_cast<std::ptrdiff_t>(lo), ids.begin() + static_cast<std::ptrdiff_t>(hi));
-    a.type.assign(a.n, 1);
-    a.mask.assign(a.n, 1);
-    std::mt19937_64 vals(kSeed + static_cast<std::uint64_t>(rank) + 1);
-    std::uniform_real_distribution<double> box(0.0, 33.6), nrm(-1.0, 1.0);
-    a.x.resize(3 * a.n);
-    a.v.resize(3 * a.n);
-    a.f.resize(3 * a.n);
-    for (auto& e : a.x) e = box(vals);
-    for (auto& e : a.v) e = nrm(vals);
-    for (auto& e : a.f) e = 10.0 * nrm(vals);
-    return a;
-}
-
-// What fix asebytes keeps from frame to frame (its LocalColumns) and does in pack_local():
-// select the group's atoms, then copy ids, species and the unit-converted per-atom arrays.
-struct Packed {
-    std::vector<std::int64_t> ids, numbers;
-    std::vector<double> pos, forces, momenta;
-    std::vector<const void*> pointers;
-};
-
-struct Units {  // run-time factors (1.0 here), so the multiplications are not optimised away
-    double distance = 1.0, force = 1.0, velocity = 1.0, mass = 1.0, energy = 1.0, pressure = 1.0;
-    double boxlo[3] = {0.0, 0.0, 0.0};
-    int groupbit = 1;
-    std::vector<std::int64_t> type_to_z{0, 18};
-    std::vector<double> type_mass{0.0, 1.0};
-};
-
-void pack_local(const LocalAtoms& a, const Units& u, Packed& p) {
-    std::vector<int> mine;  // as the fix: a fresh index list per frame
-    mine.reserve(a.n);
-    for (std::size_t i = 0; i < a.n; ++i)
-        if (a.mask[i] & u.groupbit) mine.push_back(static_cast<int>(i));
-    const std::size_t n = mine.size();
-    p.ids.resize(n);
-    p.numbers.resize(n);
-    p.pos.resize(3 * n);
-    p.forces.resize(3 * n);
-    p.momenta.resize(3 * n);
-    for (std::size_t k = 0; k < n; ++k) {
-        p.ids[k] = a.tag[static_cast<std::size_t>(mine[k])];
-        p.numbers[k] = u.type_to_z[static_cast<std::size_t>(a.type[static_cast<std::size_t>(mine[k])])];
-    }
-    for (std::size_t k = 0; k < n; ++k)
-        for (int d = 0; d < 3; ++d)
-            p.pos[3 * k + d] = (a.x[3 * static_cast<std::size_t>(mine[k]) + d] - u.boxlo[d]) * u.distance;
-    for (std::size_t k = 0; k < n; ++k)
-        for (int d = 0; d < 3; ++d) p.forces[3 * k + d] = a.f[3 * static_cast<std::size_t>(mine[k]) + d] * u.force;
-    for (std::size_t k = 0; k < n; ++k) {
-        const auto i = static_cast<std::size_t>(mine[k]);
-        const double m = u.type_mass[static_cast<std::size_t>(a.type[i])] * u.mass;
-        for (int d = 0; d < 3; ++d) p.momenta[3 * k + d] = m * a.v[3 * i + d] * u.velocity;
-    }
-    p.pointers = {p.numbers.data(), p.pos.data(), p.forces.data(), p.momenta.data()};
-}
-
-std::vector<asebytes::mpi::Column> frame_columns() {
-    return {{"arrays.numbers", DType::Int64, 0},
-            {"arrays.positions", DType::Float64, 3},
-            {"calc.forces", DType::Float64, 3},
-            {"arrays.momenta", DType::Float64, 3}};
-}
-
-// Per-frame values, built on every rank as the fix does (kept on rank 0).
-void add_globals(Row& row, std::int64_t step, const Units& u) {
-    const double l = 33.5919 * u.distance;
-    row["cell"] = NdArray::from<double>({3, 3}, std::vector<double>{l, 0, 0, 0, l, 0, 0, 0, l});
-    row["pbc"] = NdArray::from<bool>(std::vector<bool>{true, true, true});
-    row["calc.energy"] = -6.7 * 32000.0 * u.energy + 1e-6 * static_cast<double>(step);
-    const double k = -u.pressure;
-    row["calc.stress"] = NdArray::from<double>({k * 1.1, k * 1.2, k * 1.3, k * 0.01, k * 0.02, k * 0.03});
-    row["info.step"] = static_cast<long long>(step);
-    row["info.time"] = 0.005 * static_cast<double>(step);
-}
 
 // ---------------------------------------------------------------------------------------------
 // "MD work" between frames: a fixed amount of dependent floating-point arithmetic.
@@ -218,28 +104,6 @@ std::uint64_t calibrate_spin(double seconds, MPI_Comm comm) {
     return iters;
 }
 
-// The CPUs this rank's MD thread may run on: mpirun binds each rank to one core by default when
-// there are no more ranks than cores (the writer thread widens its own affinity).
-std::string cpu_affinity() {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return "unknown";
-    std::string out;
-    for (int c = 0; c < CPU_SETSIZE; ++c)
-        if (CPU_ISSET(c, &set)) out += (out.empty() ? "" : ",") + std::to_string(c);
-    return out + " of " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " online";
-}
-
-std::shared_ptr<asebytes::ObjectReadWriteBackend> open_store(const std::string& path, bool sync,
-                                                             const std::map<std::string, std::string>& extra) {
-    asebytes::OpenOptions o;
-    o.options = extra;
-    if (!sync) o.options["sync"] = "no";
-    auto b = std::dynamic_pointer_cast<asebytes::ObjectReadWriteBackend>(asebytes::open_object_backend(path, o));
-    if (!b) throw std::runtime_error(path + " is not writable");
-    return b;
-}
-
 // ---------------------------------------------------------------------------------------------
 // One measured loop
 
@@ -263,46 +127,6 @@ const char* mode_label(Mode m) {
         case Mode::SyncNoFsync: return "sync: extend, sync=no";
     }
     return "?";
-}
-
-// Disturbance guard: CPU time the whole machine spent busy (user, system, irq, steal: /proc/stat)
-// minus the CPU time of this benchmark's own processes is what other programs took meanwhile. A
-// loop where they took more than kForeignLimit of one core is measured again.
-constexpr double kForeignLimit = 0.05;
-constexpr int kMaxRetries = 6;
-
-double machine_busy_s() {
-    std::ifstream in("/proc/stat");
-    std::string cpu;
-    unsigned long long user = 0, nice = 0, sys = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-    if (!(in >> cpu >> user >> nice >> sys >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu") return 0.0;
-    return static_cast<double>(user + nice + sys + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double own_cpu_s(MPI_Comm comm) {  // summed over the ranks (all threads), valid on every rank
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    double t = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-               1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-    MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_SUM, comm);
-    return t;
-}
-
-// Waits (up to 5 minutes) until other programs use less than kForeignLimit of a core: every rank
-// sleeps 3 s at a time (no MPI call is busy-waiting meanwhile) and rank 0 decides.
-void wait_until_quiet(MPI_Comm comm) {
-    int rank = 0;
-    MPI_Comm_rank(comm, &rank);
-    for (int waited = 0; waited < 300; waited += 5) {
-        const double own0 = own_cpu_s(comm), busy0 = machine_busy_s();
-        sleep(3);
-        const double own1 = own_cpu_s(comm), busy1 = machine_busy_s();
-        int quiet = (busy1 - busy0) - (own1 - own0) <= 3 * kForeignLimit;
-        MPI_Bcast(&quiet, 1, MPI_INT, 0, comm);
-        if (quiet) return;
-        if (rank == 0 && waited == 0) std::fprintf(stderr, "[bench_mpi_writer] other programs are busy: waiting\n");
-        sleep(2);
-    }
 }
 
 struct LoopResult {
@@ -338,7 +162,7 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
     r.gather.assign(cfg.frames, 0.0);
     r.write.assign(cfg.frames, 0.0);
     r.total.assign(cfg.frames, 0.0);
-    const double own0 = own_cpu_s(comm), busy0 = machine_busy_s();
+    const ForeignCpu foreign(comm);
     MPI_Barrier(comm);
     const double loop0 = now_s();
     for (std::size_t i = 0; i < cfg.frames; ++i) {
@@ -350,7 +174,7 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
         const double t0 = now_s();
         pack_local(atoms, u, packed);
         Row row;
-        add_globals(row, static_cast<std::int64_t>(10 * i), u);
+        add_globals(row, static_cast<std::int64_t>(10 * i), u, cfg.atoms);
         const double t1 = now_s();
         gatherer.gather(packed.ids.size(), packed.ids.data(), packed.pointers, row);
         const double t2 = now_s();
@@ -379,8 +203,7 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
         writer->close();
         r.writer = writer->stats();
     }
-    const double own1 = own_cpu_s(comm), busy1 = machine_busy_s();
-    r.foreign_cpu_s = std::max(0.0, (busy1 - busy0) - (own1 - own0));
+    r.foreign_cpu_s = foreign.foreign_s();
     if (root && backend) {
         if (backend->size() != cfg.frames)
             throw std::runtime_error(path + " holds " + std::to_string(backend->size()) + " frames, expected " +
@@ -410,7 +233,8 @@ double gather_only(const LocalAtoms& atoms, const Units& units, asebytes::mpi::F
     const std::size_t lo = natoms * static_cast<std::size_t>(rank) / static_cast<std::size_t>(size);
     std::iota(sorted.ids.begin(), sorted.ids.end(), static_cast<std::int64_t>(lo) + 1);
     sorted.pointers = {sorted.numbers.data(), sorted.pos.data(), sorted.forces.data(), sorted.momenta.data()};
-    const double own0 = own_cpu_s(comm), busy0 = machine_busy_s(), t_start = now_s();
+    const ForeignCpu foreign(comm);
+    const double t_start = now_s();
     for (int s = 0; s < 2 * kGatherOnlySamples; ++s) {
         Packed& q = s % 2 ? sorted : p;
         Row row;
@@ -422,13 +246,23 @@ double gather_only(const LocalAtoms& atoms, const Units& units, asebytes::mpi::F
         (s % 2 ? in_order : shuffled).push_back(t);
     }
     const double wall = now_s() - t_start;
-    double share = std::max(0.0, (machine_busy_s() - busy0) - (own_cpu_s(comm) - own0)) / wall;
+    double share = foreign.foreign_s() / wall;
     MPI_Bcast(&share, 1, MPI_DOUBLE, 0, comm);
     return share;
 }
 
-double mean_of(const std::vector<double>& v) {
-    return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+// memcpy of `bytes` into a touched buffer: seconds per copy (median of kMemcpySamples).
+double time_memcpy(std::size_t bytes) {
+    std::vector<char> src(bytes, 3), dst(bytes, 1);
+    std::vector<double> t;
+    for (int s = 0; s < kMemcpySamples; ++s) {
+        const double t0 = now_s();
+        std::memcpy(dst.data(), src.data(), bytes);
+        asm volatile("" ::: "memory");
+        t.push_back(now_s() - t0);
+        g_sink += dst[bytes / 2 + static_cast<std::size_t>(s)];
+    }
+    return median_of(t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,13 +297,6 @@ void add(ModeResults& m, const LoopResult& r, double reference_loop, std::size_t
     m.batches.push_back(static_cast<double>(r.writer.batches));
     m.peak_bytes.push_back(static_cast<double>(r.writer.peak_queued_bytes));
     m.all_frames.insert(m.all_frames.end(), r.total.begin(), r.total.end());
-}
-
-std::vector<double> ratios(const std::vector<double>& num, const std::vector<double>& den) {
-    std::vector<double> out;
-    for (std::size_t i = 0; i < std::min(num.size(), den.size()); ++i)
-        if (den[i] > 0) out.push_back(num[i] / den[i]);
-    return out;
 }
 
 void print_regime(const RegimeResults& rr, const Config& cfg, double memcpy_s) {
@@ -576,8 +403,10 @@ void usage(std::FILE* to) {
 
 Config parse_args(int argc, char** argv) {
     Config c;
-    c.tmp_root = env_or("TMPDIR", "/tmp");
-    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
+    c.tmp_root = default_tmp_root();
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&] { return option_value(i, argc, argv); };
         if (a == "--atoms") c.atoms = positive(a, value());
         else if (a == "--frames") c.frames = positive(a, value());
         else if (a == "--reps") c.reps = static_cast<int>(positive(a, value()));
@@ -594,9 +423,12 @@ Config parse_args(int argc, char** argv) {
             const auto eq = v.find('=');
             if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--lmdb-option needs NAME=VALUE");
             c.lmdb_options[v.substr(0, eq)] = v.substr(eq + 1);
-        } else return false;
-        return true;
-    });
+        }
+        else if (a == "-h" || a == "--help") {
+            usage(stdout);
+            std::exit(0);
+        } else throw std::invalid_argument("unknown option '" + a + "'");
+    }
     return c;
 }
 
@@ -607,7 +439,7 @@ int run(const Config& cfg, MPI_Comm comm) {
     std::unique_ptr<ScratchDir> dir;
     std::string fs_type;
     if (rank == 0) {
-        dir = std::make_unique<ScratchDir>(cfg.tmp_root, "asebytes-bench-mpi");
+        dir = std::make_unique<ScratchDir>(cfg.tmp_root);
         fs_type = filesystem_type(dir->path());
     }
     const LocalAtoms atoms = make_local_atoms(cfg.atoms, rank, size);
@@ -636,7 +468,7 @@ int run(const Config& cfg, MPI_Comm comm) {
             const std::uint64_t iters = rr.gap_s > 0 ? spin_iters : 0;
             std::map<Mode, LoopResult> got;
             for (int attempt = 0;; ++attempt) {
-                wait_until_quiet(comm);
+                wait_until_quiet(comm, "bench_mpi_writer");
                 got.clear();
                 double worst = 0.0;  // largest share of a core other programs took in one loop
                 for (std::size_t k = 0; k < order.size(); ++k) {
@@ -664,11 +496,9 @@ int run(const Config& cfg, MPI_Comm comm) {
             for (auto& [m, r] : got)
                 if (m != Mode::Reference) add(rr.modes[m], r, ref, cfg.frames);
         }
-        if (rank == 0) memcpy_samples.push_back(time_memcpy(std::vector<char>(frame_payload, 3).data(),
-                                                            static_cast<std::size_t>(frame_payload), kMemcpySamples)
-                                                    .median);
+        if (rank == 0) memcpy_samples.push_back(time_memcpy(static_cast<std::size_t>(frame_payload)));
         for (int attempt = 0;; ++attempt) {
-            wait_until_quiet(comm);
+            wait_until_quiet(comm, "bench_mpi_writer");
             std::vector<double> sh, so;
             const double share = gather_only(atoms, units, gatherer, cfg.atoms, sh, so, comm);
             if (share <= kForeignLimit || attempt == kMaxRetries) {
@@ -737,23 +567,6 @@ int run(const Config& cfg, MPI_Comm comm) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int provided = 0;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    int rc = 0;
-    try {
-        rc = run(parse_args(argc, argv), MPI_COMM_WORLD);
-    } catch (const std::invalid_argument& e) {
-        if (rank == 0) {
-            std::fprintf(stderr, "bench_mpi_writer: %s\n", e.what());
-            usage(stderr);
-        }
-        rc = 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_mpi_writer (rank %d): %s\n", rank, e.what());
-        MPI_Abort(MPI_COMM_WORLD, 1);
-    }
-    MPI_Finalize();
-    return rc;
+    return mpi_bench_main(argc, argv, "bench_mpi_writer", usage,
+                          [&](MPI_Comm comm) { return run(parse_args(argc, argv), comm); });
 }
