@@ -415,6 +415,70 @@ def cli_section(rep, results):
 
 EXTRA_SECTIONS.append(cli_section)
 
+# ---------------------------------------------------------------------------------------------
+# Collective parallel HDF5 against gather-to-rank-0, and writer memory (parallel_write_bench.py)
+
+
+def parallel_section(rep, results):
+    doc = load(results, "parallel_write.json")
+    if not doc:
+        rep.missing("Parallel HDF5 writes and writer memory", "bench/parallel_write_bench.py")
+        return
+    runs = doc["parallel"]
+    first = next(iter(runs.values()))
+    text = ["## Parallel HDF5 writes and writer memory (parallel_write_bench.py)\n",
+            "`bench/parallel_write_bench.py`: batches of %d frames of %d atoms (%.1f MB each) written by every rank "
+            "into one file with collective parallel HDF5, against gathering each frame to rank 0 (FrameGatherer) "
+            "and writing it there; both files read back equal. ms per frame, median [min, max]; *x raw* divides by "
+            "rank 0 writing the same bytes to a plain file in the same run.\n"
+            % (first["frames"], first["atoms"], first["frame_data_bytes"] / 1e6)]
+    rows = []
+    for np_, run in sorted(runs.items()):
+        for c in run["cases"]:
+            m = c["methods"]
+            store = c["format"] + (" gzip" if c["gzip"] else "")
+            rows.append(["%s%s" % (np_, " (oversubscribed)" if run.get("oversubscribed") else ""), store,
+                         mmm(m["collective"]["per_frame_ms"]), mmm(m["gathered"]["per_frame_ms"]),
+                         mmm(c["ratio_collective_to_gathered"], fmt="%.2f"),
+                         "%.0fx / %.0fx" % (m["collective"]["x_raw"], m["gathered"]["x_raw"])])
+    text.append(table(["ranks", "store", "collective ms/frame", "gathered ms/frame", "collective / gathered",
+                       "x raw (coll. / gath.)"], rows))
+    for np_, run in sorted(runs.items()):
+        for c in run["cases"]:
+            if c["format"] == ".h5" and c["gzip"] and not run.get("oversubscribed"):
+                rep.headlines.append(("collective parallel HDF5 vs gather-to-rank-0, %d-atom frames, .h5 gzip, np %s"
+                                      % (first["atoms"], np_), "%.2fx the time" % c["ratio_collective_to_gathered"]["median"],
+                                      "parallel_write_bench"))
+    w = doc.get("writer_memory")
+    if w:
+        mem = w["memory"]
+        text.append("Writer memory: %d frames of %d atoms (%.2f MB each) back to back through FrameGatherer and "
+                    "BufferedWriter into LMDB, %d ranks, buffer limit %d frames / %.0f MB: rank 0's RSS grew %.1f MB "
+                    "(%.2fx the byte limit); median RSS per quarter of the run %s MB.\n"
+                    % (w["frames"], w["atoms"], w["frame_payload_bytes"] / 1e6, w["ranks"], w["limits"]["max_frames"],
+                       w["limits"]["max_bytes"] / 1e6, mem["growth_kb"] / 1e3, mem["growth_over_byte_limit"],
+                       ", ".join("%.0f" % (x / 1e3) for x in mem["quarter_median_rss_kb"])))
+        if plt is not None:
+            cv = w["curve"]
+            fig, ax = plt.subplots(figsize=(7, 3.5))
+            ax.plot(cv["frame"], [x / 1e3 for x in cv["rss_kb"]], label="RSS")
+            ax.plot(cv["frame"], [x / 1e3 for x in cv["anon_kb"]], label="anonymous (heap)")
+            ax.plot(cv["frame"], [x / 1e3 for x in cv["file_kb"]], label="file-backed (LMDB map)")
+            ax.axhline(w["limits"]["max_bytes"] / 1e6, color="grey", ls="--", label="buffer byte limit")
+            ax.set_xlabel("frames handed to the writer")
+            ax.set_ylabel("MB")
+            ax.set_title("Rank 0 memory over a run")
+            ax.legend(fontsize=8)
+            ax.grid(alpha=0.3)
+            text.append(rep.figure(fig, "writer_memory.png", "writer memory over the run"))
+        rep.headlines.append(("writer memory growth over %d frames of %d atoms, vs its buffer byte limit"
+                              % (w["frames"], w["atoms"]), "%.2fx the limit (bounded)" % mem["growth_over_byte_limit"],
+                              "parallel_write_bench"))
+    rep.sections.append("\n".join(text))
+
+
+EXTRA_SECTIONS.append(parallel_section)
+
 
 def write_markdown(rep, docs):
     m = machine()
