@@ -145,8 +145,9 @@ CollectiveColumnarWriter::~CollectiveColumnarWriter() {
 
 void CollectiveColumnarWriter::write(LocalFrame frame) {
     if (!store_) throw Error("CollectiveColumnarWriter: write after close");
+    pending_atoms_ += frame.total_atoms;  // the same on every rank: the decision is collective
     pending_.push_back(std::move(frame));
-    if (pending_.size() >= batch_frames_) write_pending();
+    if (pending_.size() >= batch_frames_ || pending_atoms_ >= kMaxBatchAtomRows) write_pending();
 }
 
 void CollectiveColumnarWriter::write_pending() {
@@ -154,6 +155,7 @@ void CollectiveColumnarWriter::write_pending() {
     const auto start = std::chrono::steady_clock::now();
     std::vector<LocalFrame> batch;
     batch.swap(pending_);
+    pending_atoms_ = 0;
     store_->extend_collective(batch);
     stats_.frames += batch.size();
     stats_.batches += 1;

@@ -168,6 +168,50 @@ TEST_P(CollectiveColumnar, TextValuesAreRefusedOnEveryRankBeforeAnyWrite) {
     MPI_Barrier(MPI_COMM_WORLD);
 }
 
+// A frame of `natoms` atoms whose values say where they belong.
+Row big_frame(std::size_t natoms, int index) {
+    std::vector<std::int64_t> numbers(natoms);
+    std::vector<double> positions(3 * natoms);
+    for (std::size_t j = 0; j < natoms; ++j) {
+        numbers[j] = 1 + static_cast<std::int64_t>(j % 80);
+        for (std::size_t k = 0; k < 3; ++k)
+            positions[3 * j + k] = static_cast<double>(index) + 1e-6 * static_cast<double>(3 * j + k);
+    }
+    const auto n = static_cast<std::int64_t>(natoms);
+    return Row{{"arrays.numbers", NdArray::from<std::int64_t>({n}, numbers)},
+               {"arrays.positions", NdArray::from<double>({n, 3}, positions)},
+               {"calc.energy", Value(-1.5 * index)}};
+}
+
+// fix asebytes hands its whole buffer (64 frames) to one collective write; for 32,000-atom frames
+// into a compressed .h5 that one write crashed HDF5 1.10.8 (see kMaxBatchAtomRows).
+TEST(CollectiveColumnarWriter, SplitsBatchesOfMoreThanHalfAMillionAtomRows) {
+    SharedDir dir;
+    const std::string path = (dir / "large.h5").string();
+    constexpr std::size_t kAtoms = 200000;  // 3 frames pass the limit: two collective writes for 6
+    std::vector<Row> rows;
+    for (int i = 0; i < 6; ++i)
+        rows.push_back(big_frame(kAtoms, i));
+    mpi::WriterStats stats;
+    {
+        mpi::CollectiveColumnarWriter writer(mpi::open_collective_columnar(path, MPI_COMM_WORLD), 64);
+        for (const auto& row : rows)
+            writer.write(share_of(row));
+        writer.close();
+        stats = writer.stats();
+    }
+    EXPECT_EQ(stats.frames, 6u);
+    EXPECT_EQ(stats.batches, 2u);
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank() != 0) return;
+    OpenOptions ro;
+    ro.readonly = true;
+    ObjectIO io(path, ro);
+    ASSERT_EQ(io.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+}
+
 INSTANTIATE_TEST_SUITE_P(Layouts, CollectiveColumnar, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
     return i.param == ".h5" ? std::string("ragged") : std::string("padded");
 });

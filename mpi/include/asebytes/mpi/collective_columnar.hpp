@@ -31,8 +31,13 @@ class CollectiveColumnarWriter {
 public:
     CollectiveColumnarWriter(std::shared_ptr<ColumnarBackend> store, std::size_t batch_frames = 32);
     ~CollectiveColumnarWriter();
-    /// Collective once `batch_frames` frames are pending.
+    /// Collective once `batch_frames` frames, or kMaxBatchAtomRows atom rows, are pending.
     void write(LocalFrame frame);
+    /// Atom rows per collective write at most. A compressed .h5 column is chunked by 64 atom rows
+    /// (upstream's layout), and HDF5 1.10.8 with OpenMPI 4.1 fails (writev: Bad address, or a
+    /// crash) when one collective write spans ~32k chunks of a dataset, e.g. 64 frames of 32,000
+    /// atoms; 1M rows worked (bench_parallel_write --atoms 32000 --frames 64 reproduces it).
+    static constexpr std::size_t kMaxBatchAtomRows = std::size_t{1} << 19;
     /// Collective: writes what is pending and flushes the file.
     void flush();
     /// Collective: flush, then closes the store.
@@ -45,6 +50,7 @@ private:
     std::shared_ptr<ColumnarBackend> store_;
     std::size_t batch_frames_;
     std::vector<LocalFrame> pending_;
+    std::size_t pending_atoms_ = 0;
     WriterStats stats_;
 };
 
