@@ -959,9 +959,10 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
         const Column& c = columns[by_name.at(key)];
         const auto [lo, last] = span;
         const std::int64_t hi = last + 1;
+        const std::string& name = key;  // C++17 lambdas cannot capture structured bindings (clang)
         auto value_of = [&](std::int64_t f) -> const Value* {
             const Row& r = rows[static_cast<std::size_t>(f - start)];
-            auto it = r.find(key);
+            auto it = r.find(name);
             return it == r.end() ? nullptr : &it->second;
         };
         if (c.kind == CellKind::Json) {
