@@ -188,7 +188,7 @@ std::string row_text(const Row& row) {
     for (const auto& [key, v] : row) {
         const bool in_table =
             !numbers.empty() && std::any_of(table_keys.begin(), table_keys.end(),
-                                            [&](const AtomColumn& c) { return c.key == key; });
+                                            [&key = key](const AtomColumn& c) { return c.key == key; });
         if (in_table || (key == "arrays.numbers" && !numbers.empty())) continue;
         out += fmt::format("  {} = {}\n", key, value_text(v));
     }

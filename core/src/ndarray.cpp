@@ -87,6 +87,8 @@ NdArray::NdArray(std::string typestr, std::vector<std::int64_t> shape,
             throw TypeError("array shape is too large");
         n *= static_cast<std::size_t>(d);
     }
+    // Wide dtypes ("<U4294967296") would wrap n * itemsize around to the data's length.
+    if (itemsize_ != 0 && n > (std::size_t{1} << 62) / itemsize_) throw TypeError("array shape is too large");
     if (n * itemsize_ != data_.size())
         throw TypeError("array data has " + std::to_string(data_.size()) + " bytes, but shape and dtype " +
                         typestr_ + " need " + std::to_string(n * itemsize_));

@@ -53,12 +53,7 @@ INSTANTIATE_TEST_SUITE_P(Python, LmdbGolden,
                          ::testing::Values(GoldenGroup{"ethanol.lmdb", "default"}, GoldenGroup{"periodic.lmdb", "default"},
                                            GoldenGroup{"objects.lmdb", "default"}, GoldenGroup{"edited.lmdb", "default"},
                                            GoldenGroup{"groups.lmdb", "train"}, GoldenGroup{"groups.lmdb", "test"}),
-                         [](const auto& i) {
-                             std::string n = i.param.store + "_" + i.param.group;
-                             for (auto& c : n)
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return n;
-                         });
+                         [](const auto& i) { return test_identifier(i.param.store + "_" + i.param.group); });
 
 TEST(LmdbGoldenStore, ListsGroupsAsPythonDoes) {
     EXPECT_EQ(list_groups((golden_dir() / "groups.lmdb").string()), (std::vector<std::string>{"test", "train"}));

@@ -1,6 +1,7 @@
 #include "golden.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -158,6 +159,12 @@ fs::path copy_golden(const std::string& name, const TempDir& dir) {
         fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
     }
     return target;
+}
+
+std::string test_identifier(std::string text) {
+    for (auto& c : text)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return text;
 }
 
 std::string describe(const Value& v) {

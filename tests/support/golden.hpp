@@ -46,6 +46,9 @@ private:
 /// lock file beside the data, and the golden files must never change.
 fs::path copy_golden(const std::string& name, const TempDir& dir);
 
+/// `text` with every character that is not a letter or digit made '_': a gtest parameter name.
+std::string test_identifier(std::string text);
+
 /// A human-readable rendering of a value for failure messages.
 std::string describe(const Value& v);
 

@@ -123,6 +123,12 @@ Value scalar_value(const std::string& dtype, const std::uint8_t* p) {
     }
 }
 
+// An array's bytes at `out`. An empty array may have no buffer, and memcpy from nullptr is
+// undefined even for 0 bytes (UBSan).
+void put_array(const NdArray& a, std::uint8_t* out) {
+    if (a.nbytes() > 0) std::memcpy(out, a.bytes(), a.nbytes());
+}
+
 bool is_float(const std::string& dtype) { return dtype.size() > 1 && dtype[1] == 'f'; }
 
 } // namespace
@@ -609,7 +615,7 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
         if (c.kind == CellKind::Scalar)
             put_scalar(*v, out);
         else
-            std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+            put_array(v->as_array(), out);
     }
     std::vector<std::int64_t> extent = block_shape;
     extent[0] = start + block_rows;
@@ -907,7 +913,7 @@ void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<Loca
                 leading.push_back({n + static_cast<std::int64_t>(i), static_cast<std::int64_t>(r)});
         }
         const NdArray& a = f.local.at(c.name).as_array();
-        std::memcpy(block.bytes() + copied, a.bytes(), a.nbytes());
+        put_array(a, block.bytes() + copied);
         copied += static_cast<std::int64_t>(a.nbytes());
         frame_start += static_cast<std::int64_t>(f.total_atoms);
         batch_total += static_cast<std::int64_t>(f.total_atoms);
@@ -959,9 +965,10 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
         const Column& c = columns[by_name.at(key)];
         const auto [lo, last] = span;
         const std::int64_t hi = last + 1;
+        const std::string& name = key;  // C++17 lambdas cannot capture structured bindings (clang)
         auto value_of = [&](std::int64_t f) -> const Value* {
             const Row& r = rows[static_cast<std::size_t>(f - start)];
-            auto it = r.find(key);
+            auto it = r.find(name);
             return it == r.end() ? nullptr : &it->second;
         };
         if (c.kind == CellKind::Json) {
@@ -988,7 +995,7 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
                 if (c.kind == CellKind::Scalar)
                     put_scalar(*v, out);
                 else
-                    std::memcpy(out, v->as_array().bytes(), v->as_array().nbytes());
+                    put_array(v->as_array(), out);
             }
             store->write_rows(c.name, first, block);
         }

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "lmdb_handles.hpp"
+#include "lmdb_meta.hpp"
 
 namespace asebytes {
 
@@ -168,6 +169,7 @@ struct LmdbBlobBackend::Impl {
         dir = (fs::path(path) / group).string();
         where = "LMDB store " + path + " (group '" + group + "')";
         if (settings.readonly) {
+            refuse_empty_data_file();
             if (!fs::exists(fs::path(dir) / "data.mdb")) {
                 std::string known;
                 for (const auto& g : list_groups(path)) known += (known.empty() ? "" : ", ") + g;
@@ -189,6 +191,13 @@ struct LmdbBlobBackend::Impl {
         lmdb::check(txn.commit(), where, "mdb_txn_commit");
     }
 
+    // LMDB makes an empty data.mdb a new environment by writing into it: a reader must not.
+    void refuse_empty_data_file() const {
+        std::error_code ec;
+        if (fs::file_size(fs::path(dir) / "data.mdb", ec) == 0 && !ec)
+            throw CorruptDataError(where + ": data.mdb is empty (zero bytes): not an LMDB file");
+    }
+
     const lmdb::Env& env() const { return shared->env; }
     MDB_dbi dbi() const { return shared->dbi; }
     std::mutex& mutex() const { return shared->mutex; }
@@ -198,6 +207,7 @@ struct LmdbBlobBackend::Impl {
     // writes nothing when it opens an existing environment. A read-only directory gets MDB_RDONLY,
     // without a lock file if none can be made.
     void open_env(SharedEnv& e) const {
+        lmdb::check_meta_pages((fs::path(dir) / "data.mdb").string(), where);  // before LMDB maps it
         int rc = try_open_env(e.env, 0);
         if (settings.readonly && (rc == EACCES || rc == EROFS)) {
             e.readonly = true;
@@ -205,7 +215,6 @@ struct LmdbBlobBackend::Impl {
             if (rc == EACCES || rc == EROFS) rc = try_open_env(e.env, MDB_RDONLY | MDB_NOLOCK);
         }
         lmdb::check(rc, where, "mdb_env_open");
-        check_not_truncated(e.env);
         lmdb::Txn txn(e.env, false);
         lmdb::check(mdb_dbi_open(txn.get(), nullptr, 0, &e.dbi), where, "mdb_dbi_open");
         lmdb::check(txn.commit(), where, "mdb_txn_commit");
@@ -220,20 +229,6 @@ struct LmdbBlobBackend::Impl {
         const int rc = mdb_env_open(env.get(), dir.c_str(), flags, 0644);
         if (rc != MDB_SUCCESS) env = lmdb::Env();  // a failed open leaves the handle unusable
         return rc;
-    }
-
-    // A data.mdb cut short would make LMDB touch pages past the end of the file (SIGBUS).
-    void check_not_truncated(const lmdb::Env& env) const {
-        MDB_envinfo info;
-        MDB_stat stat;
-        lmdb::check(mdb_env_info(env.get(), &info), where, "mdb_env_info");
-        lmdb::check(mdb_env_stat(env.get(), &stat), where, "mdb_env_stat");
-        const auto needed = static_cast<std::uintmax_t>(info.me_last_pgno + 1) * stat.ms_psize;
-        std::error_code ec;
-        const auto size = fs::file_size(fs::path(dir) / "data.mdb", ec);
-        if (!ec && size < needed)
-            throw CorruptDataError(where + ": data.mdb is truncated: it has " + std::to_string(size) +
-                                   " bytes but its pages reach byte " + std::to_string(needed));
     }
 
     // ---- the cached index ------------------------------------------------------------------
