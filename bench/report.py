@@ -116,7 +116,7 @@ def bars(groups, series, values, errors, ylabel, title, log=False):
     ax.set_title(title)
     if log:
         ax.set_yscale("log")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars, not over them
     ax.grid(axis="y", alpha=0.3)
     return fig
 
