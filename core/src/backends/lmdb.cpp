@@ -549,8 +549,10 @@ std::vector<std::string> LmdbBlobBackend::list_groups(const std::string& path) {
     if (!fs::is_directory(path, ec)) return groups;
     for (const auto& entry : fs::directory_iterator(path, ec)) {
         if (!entry.is_directory(ec)) continue;
-        if (fs::exists(entry.path() / "data.mdb", ec) || fs::exists(entry.path() / "lock.mdb", ec))
-            groups.push_back(entry.path().filename().string());
+        // A group exists once LMDB has written its meta pages: a writer killed while creating it
+        // can leave a directory with only lock.mdb, or an empty data.mdb, which holds nothing.
+        const auto size = fs::file_size(entry.path() / "data.mdb", ec);
+        if (!ec && size > 0) groups.push_back(entry.path().filename().string());
     }
     std::sort(groups.begin(), groups.end());
     return groups;
