@@ -261,8 +261,7 @@ def backends_section(rep, results):
         if not wl:
             continue
         text.append("### %s: %d frames, %s\n" % (w, wl["frames"], wl["description"]))
-        text.append("Other tool's time / ours on the same operation (above 1: ours is faster), median [min, max] "
-                    "of the ratio taken from the medians and extremes of both:\n")
+        text.append("Other tool's time / ours on the same operation, from the medians (above 1: ours is faster):\n")
         rows = []
         for other, ours in PEERS.items():
             row = ["%s vs %s" % (other, ours)]
