@@ -111,6 +111,16 @@ int deflate_filters(const std::string& file, const std::string& dataset) {
     return found;
 }
 
+// The file, opened read-only as a serial reader would, holds exactly `rows`.
+void expect_file_holds(const std::string& path, const std::vector<Row>& rows) {
+    OpenOptions ro;
+    ro.readonly = true;
+    ObjectIO io(path, ro);
+    ASSERT_EQ(io.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+}
+
 class CollectiveColumnar : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CollectiveColumnar, EveryRankWritesItsAtomsAndTheFileReadsBackAsTheFrames) {
@@ -127,12 +137,7 @@ TEST_P(CollectiveColumnar, EveryRankWritesItsAtomsAndTheFileReadsBackAsTheFrames
     }
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank() != 0) return;
-    OpenOptions ro;
-    ro.readonly = true;
-    ObjectIO io(path, ro);
-    ASSERT_EQ(io.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+    expect_file_holds(path, rows);
     EXPECT_EQ(deflate_filters(path, "default/arrays.positions"), 1) << "collective writes keep gzip";
 }
 
@@ -204,12 +209,7 @@ TEST(CollectiveColumnarWriter, SplitsBatchesOfMoreThanHalfAMillionAtomRows) {
     EXPECT_EQ(stats.batches, 2u);
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank() != 0) return;
-    OpenOptions ro;
-    ro.readonly = true;
-    ObjectIO io(path, ro);
-    ASSERT_EQ(io.size(), rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]) << i;
+    expect_file_holds(path, rows);
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, CollectiveColumnar, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
