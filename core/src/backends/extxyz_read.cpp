@@ -42,6 +42,7 @@ public:
         return true;
     }
     std::size_t number() const { return number_; } // lines consumed so far
+    std::size_t bytes_left() const { return rest_.size(); }
 
 private:
     std::string_view rest_;
@@ -95,11 +96,18 @@ std::size_t parse_count(std::string_view line) {
 
 // Splits every atom line into its columns' tokens.
 void read_atom_lines(LineCursor& lines, std::size_t natoms, std::vector<Column>& columns) {
+    // Counts come from the file: a value needs at least two bytes (itself and a separator), so more
+    // than that many is a truncated or damaged frame, not a reason to allocate.
+    const std::size_t most_values = lines.bytes_left() / 2 + 1;
     std::size_t width = 0;
-    for (auto& c : columns) {
+    for (const auto& c : columns) {
+        if (c.width > most_values - width)
+            throw FormatError(lines.number(), "Properties declares " + std::to_string(c.width) + " columns for '" +
+                                                  c.name + "', more than the file has values");
         width += c.width;
-        c.tokens.reserve(natoms * c.width);
     }
+    if (width > 0 && natoms <= most_values / width)
+        for (auto& c : columns) c.tokens.reserve(natoms * c.width);
     std::vector<std::string_view> tokens;
     for (std::size_t atom = 0; atom < natoms; ++atom) {
         std::string_view line;
