@@ -10,11 +10,16 @@
 namespace asebytes::test {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd,
-                           const fs::path& output) {
-    std::vector<char*> args;
+                           const fs::path& output, const std::vector<std::string>& env) {
+    std::vector<char*> args, envp;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    for (char** e = environ; *e; ++e)
+        envp.push_back(*e);
+    for (const auto& e : env)
+        envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -23,7 +28,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path&
         if (fd < 0 || chdir(cwd.c_str()) != 0) _exit(127);
         dup2(fd, 1);
         dup2(fd, 2);
-        execv(args[0], args.data());
+        execve(args[0], args.data(), envp.data());
         _exit(127);
     }
 }

@@ -11,8 +11,10 @@ namespace asebytes::test {
 
 class ChildProcess {
 public:
-    /// Starts argv[0] with `argv` in directory `cwd`; stdout and stderr go to `output`.
-    ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& output);
+    /// Starts argv[0] with `argv` in directory `cwd`; stdout and stderr go to `output`. `env` adds
+    /// NAME=VALUE entries to this process's environment for the child.
+    ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& output,
+                 const std::vector<std::string>& env = {});
     /// Kills (SIGKILL) and reaps a child still running.
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;

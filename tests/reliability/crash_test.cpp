@@ -95,9 +95,9 @@ void kill_lammps_repeatedly(const std::string& name, const std::string& keywords
 
 TEST(CrashLammps, LmdbKeepsEveryFlushedFrameThroughTwentyKills) { kill_lammps_repeatedly("crash.lmdb"); }
 
-TEST(CrashLammps, UncompressedH5mdKeepsEveryFlushedFrameThroughTwentyKills) {
-    kill_lammps_repeatedly("crash.h5md", " option compression none");
-}
+// H5MD written by LAMMPS: CrashPrefix.LammpsUncompressedH5md (crash_prefix_test.cpp) checks every
+// state a kill can leave. A random kill there can tear one of HDF5's larger metadata writes, which
+// can lose the last flush (README, Reliability), so it is not left to chance here.
 #endif
 
 } // namespace

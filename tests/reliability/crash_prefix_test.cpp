@@ -1,0 +1,198 @@
+// A process killed by SIGKILL leaves on disk a prefix of the writes it made: the kernel keeps every
+// write that returned, and a large write the kill interrupts keeps its first pages (issue 10).
+// Random kills (crash_test.cpp) hit a few of those states; here one uninterrupted run records all
+// of its file operations (write_journal.cpp, an LD_PRELOAD library), and the store that every
+// prefix leaves is checked as after a kill: it reads, it holds every frame flushed before, and
+// every frame it holds is what was written.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#include "asebytes/asebytes.hpp"
+#include "child_process.hpp"
+#include "crash_check.hpp"
+#include "crash_frames.hpp"
+#include "golden.hpp"
+#include "write_journal.hpp"
+#ifdef ASEBYTES_LMP
+#include "lammps_run.hpp"
+#endif
+
+namespace asebytes::test {
+namespace {
+
+constexpr std::size_t kPage = 4096;
+
+// Empty when the store at `path` reads with at least `flushed` frames, each as written. Before the
+// first flush there is nothing to lose: a store that does not open (with an asebytes::Error) is fine.
+std::string store_problem(const std::string& path, std::size_t flushed, const FrameCheck& check) {
+    try {
+        OpenOptions readonly;
+        readonly.readonly = true;
+        ObjectIO io(path, readonly);
+        const auto rows = io.rows().to_list();
+        if (rows.size() < flushed)
+            return std::to_string(rows.size()) + " frames, " + std::to_string(flushed) + " were flushed";
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (!rows[i]) return "frame " + std::to_string(i) + " is a placeholder";
+            const std::string wrong = check(i, *rows[i]);
+            if (!wrong.empty()) return "frame " + std::to_string(i) + ": " + wrong;
+        }
+        return "";
+    } catch (const Error& e) {
+        return flushed == 0 ? "" : e.what();
+    }
+}
+
+/// Runs `argv` in `dir` to its end, recording its operations on the files whose path contains
+/// `name`, and its writes to flushed.log as marks.
+std::vector<JournalEntry> run_journaled(const std::vector<std::string>& argv, const TempDir& dir,
+                                       const std::string& name) {
+    ChildProcess run(argv, dir.path(), dir / "output.txt",
+                     {"LD_PRELOAD=" ASEBYTES_WRITE_JOURNAL_LIB, "ASEBYTES_WRITE_JOURNAL=" + (dir / "journal").string(),
+                      "ASEBYTES_WRITE_JOURNAL_MATCH=" + name, "ASEBYTES_WRITE_JOURNAL_MARK=flushed.log"});
+    const int status = run.wait();
+    if (status != 0) {
+        ADD_FAILURE() << argv[0] << " ended with status " << status << ", see " << (dir / "output.txt");
+        return {};
+    }
+    return read_journal((dir / "journal").string());
+}
+
+/// What the states a kill can leave show: how many there are, which fail and how.
+struct PrefixReport {
+    std::size_t whole = 0, torn = 0;  ///< states after a whole write, inside a torn one
+    std::vector<std::string> whole_failures, torn_failures;
+    std::size_t flushes = 0;
+
+    static std::string list(const std::vector<std::string>& failures) {
+        std::string shown;
+        for (std::size_t i = 0; i < std::min<std::size_t>(failures.size(), 5); ++i)
+            shown += "\n  " + failures[i];
+        return shown;
+    }
+};
+
+/// Replays `journal` into `file` (the store's file; `store` is what opens) and checks the store each
+/// prefix leaves, and each write of more than a page torn at its page boundaries. A flush is done
+/// when the writer has logged its count (a mark); a file written under a temporary name (HDF5)
+/// is a store once renamed.
+PrefixReport replay_every_prefix(const std::vector<JournalEntry>& journal, const fs::path& store,
+                                 const fs::path& file, const FrameCheck& check) {
+    fs::create_directories(file.parent_path());
+    const bool renamed_later = std::any_of(journal.begin(), journal.end(),
+                                           [](const JournalEntry& e) { return e.op == JournalOp::Rename; });
+    PrefixReport report;
+    std::string bytes, log;
+    bool named = !renamed_later;
+    std::size_t flushed = 0;
+    const auto check_state = [&](const std::string& state, std::size_t k, bool torn) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc)
+            .write(state.data(), static_cast<std::streamsize>(state.size()));
+        ++(torn ? report.torn : report.whole);
+        const std::string problem = store_problem(store.string(), flushed, check);
+        if (!problem.empty())
+            (torn ? report.torn_failures : report.whole_failures)
+                .push_back("killed " + std::string(torn ? "in the middle of" : "after") + " operation " +
+                           std::to_string(k + 1) + " of " + std::to_string(journal.size()) + " (" +
+                           std::to_string(flushed) + " frames flushed): " + problem);
+    };
+    for (std::size_t k = 0; k < journal.size(); ++k) {
+        const JournalEntry& e = journal[k];
+        // A kill tears a write at a page boundary (the kernel copies page by page and stops at a
+        // fatal signal): the state at each boundary, up to 16 pages in.
+        for (std::uint64_t end = (e.a / kPage + 1) * kPage; named && e.op == JournalOp::Write && end < e.a + e.b &&
+                                                           end <= e.a + 16 * kPage;
+             end += kPage) {
+            JournalEntry part = e;
+            part.b = end - e.a;
+            part.data.resize(part.b);
+            std::string cut = bytes;
+            part.apply(cut);
+            check_state(cut, k, true);
+        }
+        e.apply(bytes);
+        if (e.op == JournalOp::Mark) {
+            log += e.data;
+            const auto end = log.rfind('\n');
+            const auto start = end == std::string::npos ? end : log.rfind('\n', end - 1);
+            if (end != std::string::npos) {
+                flushed = std::stoul(log.substr(start == std::string::npos ? 0 : start + 1));
+                report.flushes = static_cast<std::size_t>(std::count(log.begin(), log.end(), '\n'));
+            }
+            continue;
+        }
+        if (e.op == JournalOp::Rename) named = true;
+        if (named && e.op != JournalOp::Sync) check_state(bytes, k, false);
+    }
+    return report;
+}
+
+// Every state between two writes must hold every flushed frame. A torn write is the one way to
+// lose them; LMDB must survive even that (its commit ends in a single-page meta write); HDF5
+// rewrites its metadata in place and cannot (README, Reliability), so for HDF5 the torn states are
+// only counted, and must read or fail with an asebytes::Error (a crash ends the test).
+void expect_prefixes_hold(const PrefixReport& report, const std::string& name, std::size_t flushes,
+                          bool torn_writes_lose_nothing) {
+    EXPECT_EQ(report.flushes, flushes);
+    EXPECT_GT(report.whole, 4 * flushes) << "the journal holds too few writes to test anything";
+    EXPECT_TRUE(report.whole_failures.empty()) << report.whole_failures.size() << " of " << report.whole
+                                               << " states between two writes fail:" << PrefixReport::list(report.whole_failures);
+    if (torn_writes_lose_nothing) {
+        EXPECT_TRUE(report.torn_failures.empty()) << report.torn_failures.size() << " of " << report.torn
+                                                  << " torn writes fail:" << PrefixReport::list(report.torn_failures);
+    }
+    std::cout << name << ": " << report.whole << " states between two writes; " << report.torn_failures.size()
+              << " of " << report.torn << " torn writes lose flushed frames" << PrefixReport::list(report.torn_failures)
+              << "\n";
+    ::testing::Test::RecordProperty("torn_writes_losing_frames", std::to_string(report.torn_failures.size()) + "/" +
+                                                                    std::to_string(report.torn));
+}
+
+void check_crash_writer(const std::string& name, const std::string& file_in_store,
+                        const std::vector<std::string>& options, bool torn_writes_lose_nothing) {
+    TempDir dir;
+    std::vector<std::string> argv{ASEBYTES_CRASH_WRITER, (dir / name).string(), "flushed.log", "4", "48"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    const auto journal = run_journaled(argv, dir, name);
+    const fs::path store = dir / "prefix" / name;
+    const auto report =
+        replay_every_prefix(journal, store, file_in_store.empty() ? store : store / file_in_store, crash_frame_mismatch);
+    expect_prefixes_hold(report, name, 12, torn_writes_lose_nothing);
+}
+
+TEST(CrashPrefix, LmdbReadsAfterEveryPrefixOfItsWritesTornOrNot) {
+    check_crash_writer("crash.lmdb", "default/data.mdb", {}, true);
+}
+
+TEST(CrashPrefix, UncompressedH5mdReadsAfterEveryPrefixOfItsWrites) {
+    check_crash_writer("crash.h5md", "", {"compression=none"}, false);
+}
+
+TEST(CrashPrefix, UncompressedColumnarH5ReadsAfterEveryPrefixOfItsWrites) {
+    check_crash_writer("crash.h5", "", {"compression=none"}, false);
+}
+
+#ifdef ASEBYTES_LMP
+// LAMMPS's writer thread and its batches, as in CrashLammps (crash_test.cpp).
+TEST(CrashPrefix, LammpsUncompressedH5mdReadsAfterEveryPrefixOfItsWrites) {
+    TempDir dir;
+    std::ofstream(dir / "in.lmp") << cu_system() +
+                                         "fix f all asebytes 5 crash.h5md elements Cu flush 10 flushlog flushed.log"
+                                         " option compression none\nrun 300\n";
+    const auto journal = run_journaled({ASEBYTES_LMP, "-in", "in.lmp", "-log", "log.lammps"}, dir, "crash.h5md");
+    const auto reference = ObjectIO((dir / "crash.h5md").string()).rows().to_list();
+    ASSERT_EQ(reference.size(), 61u);
+    const FrameCheck same_as_reference = [&](std::size_t i, const Row& row) -> std::string {
+        if (i >= reference.size()) return "a frame beyond the finished run's";
+        return row == *reference[i] ? "" : "differs from the finished run";
+    };
+    const fs::path store = dir / "prefix" / "crash.h5md";
+    expect_prefixes_hold(replay_every_prefix(journal, store, store, same_as_reference), "LAMMPS crash.h5md", 31, false);
+}
+#endif
+
+} // namespace
+} // namespace asebytes::test
