@@ -449,17 +449,10 @@ Config parse_args(int argc, char** argv) {
     parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--quick")
             c.quick = true;
-        else if (a == "--reps") {
-            c.reps = static_cast<int>(positive(a, value()));
-            reps_given = true;
-        } else if (a == "--only")
+        else if (a == "--only")
             c.only = value();
-        else if (a == "--json")
-            c.json_path = value();
-        else if (a == "--tmpdir")
-            c.tmp_root = value();
-        else if (a == "--no-python")
-            c.python = false;
+        else if (apply_shared_option(c, a, value))
+            reps_given = reps_given || a == "--reps";
         else
             return false;
         return true;

@@ -129,6 +129,24 @@ void parse_options(int argc, char** argv, void (*usage)(std::FILE*), Handle&& ha
     }
 }
 
+/// Applies one of the options the benchmarks with a Python comparison share to `config` (members
+/// reps, json_path, tmp_root, python): --reps N, --json FILE, --tmpdir DIR, --no-python. Returns
+/// false for any other option (for parse_options' `handle`).
+template <class Config, class Value>
+bool apply_shared_option(Config& config, const std::string& option, Value&& value) {
+    if (option == "--reps")
+        config.reps = static_cast<int>(positive(option, value()));
+    else if (option == "--json")
+        config.json_path = value();
+    else if (option == "--tmpdir")
+        config.tmp_root = value();
+    else if (option == "--no-python")
+        config.python = false;
+    else
+        return false;
+    return true;
+}
+
 /// A benchmark's main(): parse the arguments, run; a bad argument prints the error and `usage`
 /// (exit 2), any other error its message (exit 1).
 template <class Parse, class Run>

@@ -558,16 +558,8 @@ Config parse_args(int argc, char** argv) {
     parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--frames")
             c.frames = positive(a, value());
-        else if (a == "--reps")
-            c.reps = static_cast<int>(positive(a, value()));
-        else if (a == "--json")
-            c.json_path = value();
-        else if (a == "--tmpdir")
-            c.tmp_root = value();
-        else if (a == "--no-python")
-            c.python = false;
         else
-            return false;
+            return apply_shared_option(c, a, value);
         return true;
     });
     if (c.frames < kRandomReads) throw std::invalid_argument("--frames must be at least 100");

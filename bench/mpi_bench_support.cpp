@@ -42,14 +42,11 @@ std::vector<double> ratios(const std::vector<double>& num, const std::vector<dou
     return out;
 }
 
-const char* option_value(int& i, int argc, char** argv) {
-    if (i + 1 >= argc) throw std::invalid_argument(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-}
-
-std::string default_tmp_root() {
-    const char* tmp = std::getenv("TMPDIR");
-    return tmp && *tmp ? tmp : "/tmp";
+void write_results(const nlohmann::json& j, const std::optional<std::string>& path, const std::string& results_dir,
+                   const std::string& program, int ranks) {
+    const std::string to = path ? *path : results_dir + "/" + program + "_np" + std::to_string(ranks) + ".json";
+    write_json(to, j);
+    std::printf("JSON: %s\n", to.c_str());
 }
 
 int mpi_bench_main(int argc, char** argv, const char* name, void (*usage)(std::FILE*),

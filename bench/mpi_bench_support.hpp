@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,10 +42,10 @@ double percentile(std::vector<double> v, double p);
 /// num[i] / den[i] for every pair with den[i] > 0.
 std::vector<double> ratios(const std::vector<double>& num, const std::vector<double>& den);
 
-/// The value after command-line option argv[i] (advancing i); std::invalid_argument when missing.
-const char* option_value(int& i, int argc, char** argv);
-/// $TMPDIR, or /tmp.
-std::string default_tmp_root();
+/// Writes the results `j` to `path`, by default to <results_dir>/<program>_np<ranks>.json, and
+/// prints where they went.
+void write_results(const nlohmann::json& j, const std::optional<std::string>& path, const std::string& results_dir,
+                   const std::string& program, int ranks);
 /// The main() of an MPI benchmark: MPI_Init_thread (funneled), `run` on MPI_COMM_WORLD,
 /// MPI_Finalize. On std::invalid_argument (a bad command line) rank 0 prints it and `usage`, and
 /// the exit code is 2; on any other error the rank that caught it calls MPI_Abort.

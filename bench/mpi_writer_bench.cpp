@@ -403,10 +403,8 @@ void usage(std::FILE* to) {
 
 Config parse_args(int argc, char** argv) {
     Config c;
-    c.tmp_root = default_tmp_root();
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&] { return option_value(i, argc, argv); };
+    c.tmp_root = env_or("TMPDIR", "/tmp");
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--atoms") c.atoms = positive(a, value());
         else if (a == "--frames") c.frames = positive(a, value());
         else if (a == "--reps") c.reps = static_cast<int>(positive(a, value()));
@@ -423,12 +421,9 @@ Config parse_args(int argc, char** argv) {
             const auto eq = v.find('=');
             if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--lmdb-option needs NAME=VALUE");
             c.lmdb_options[v.substr(0, eq)] = v.substr(eq + 1);
-        }
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        } else return false;
+        return true;
+    });
     return c;
 }
 
@@ -541,9 +536,6 @@ int run(const Config& cfg, MPI_Comm comm) {
     std::printf("\n(checksum %g)\n", g_sink);
 
     if (cfg.write_json) {
-        const std::string path = cfg.json_path ? *cfg.json_path
-                                               : std::string(ASEBYTES_BENCH_RESULTS_DIR) + "/bench_mpi_writer_np" +
-                                                     std::to_string(size) + ".json";
         json j = {{"benchmark", "bench_mpi_writer"},
                   {"ranks", size},
                   {"atoms", cfg.atoms},
@@ -558,8 +550,7 @@ int run(const Config& cfg, MPI_Comm comm) {
                   {"memcpy_ms", stats_json(mc, "", 1e3)},
                   {"gather_only_ms", {{"shuffled_ids", stats_json(gs, "", 1e3)}, {"sorted_ids", stats_json(go, "", 1e3)}}}};
         for (const auto& rr : regimes) j["regimes"].push_back(regime_json(rr, mc.median));
-        write_json(path, j);
-        std::printf("JSON: %s\n", path.c_str());
+        write_results(j, cfg.json_path, ASEBYTES_BENCH_RESULTS_DIR, "bench_mpi_writer", size);
     }
     return 0;
 }

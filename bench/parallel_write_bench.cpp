@@ -460,10 +460,8 @@ std::vector<std::string> split_list(const std::string& text) {
 
 Config parse_args(int argc, char** argv) {
     Config c;
-    c.tmp_root = default_tmp_root();
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&] { return option_value(i, argc, argv); };
+    c.tmp_root = env_or("TMPDIR", "/tmp");
+    parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--atoms")
             c.atoms = positive(a, value());
         else if (a == "--frames")
@@ -496,12 +494,10 @@ Config parse_args(int argc, char** argv) {
             c.tmp_root = value();
         else if (a == "--json")
             c.json_path = value();
-        else if (a == "-h" || a == "--help") {
-            usage(stdout);
-            std::exit(0);
-        } else
-            throw std::invalid_argument("unknown option '" + a + "'");
-    }
+        else
+            return false;
+        return true;
+    });
     c.memory.frames = c.memory_frames;
     c.memory.tmp_root = c.tmp_root;
     return c;
@@ -525,11 +521,7 @@ int run(const Config& cfg, MPI_Comm comm) {
         }
     }
     if (rank != 0) return 0;
-    const std::string path = cfg.json_path ? *cfg.json_path
-                                           : std::string(ASEBYTES_BENCH_RESULTS_DIR) +
-                                                 "/bench_parallel_write_np" + std::to_string(size) + ".json";
-    write_json(path, j);
-    std::printf("JSON: %s\n", path.c_str());
+    write_results(j, cfg.json_path, ASEBYTES_BENCH_RESULTS_DIR, kName, size);
     return 0;
 }
 

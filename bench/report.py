@@ -232,6 +232,22 @@ def build(results, docs):
 
 EXTRA_SECTIONS = []
 
+
+def results_section(name, title, command):
+    """Registers a section built from results file `name` (as build_section(rep, doc)); without that
+    file the report says that `command` was not run."""
+    def register(build_section):
+        def add(rep, results):
+            doc = load(results, name)
+            if doc:
+                build_section(rep, doc)
+            else:
+                rep.missing(title, command)
+        EXTRA_SECTIONS.append(add)
+        return build_section
+    return register
+
+
 # ---------------------------------------------------------------------------------------------
 # Backends against Python asebytes, ASE, ase.db, h5py (bench_backends)
 
@@ -241,11 +257,8 @@ PEERS = {"py/lmdb": "ours/lmdb", "py/h5-gzip": "ours/h5-gzip", "py/h5md-gzip": "
          "ase/extxyz": "ours/extxyz", "ase.db/sqlite": "ours/lmdb", "h5py/plain": "ours/h5-none"}
 
 
-def backends_section(rep, results):
-    doc = load(results, "backends.json")
-    if not doc:
-        rep.missing("Stores against the tools users would pick instead", "build/bin/bench_backends")
-        return
+@results_section("backends.json", "Stores against the tools users would pick instead", "build/bin/bench_backends")
+def backends_section(rep, doc):
     res = doc["results"]
     get = {(r["workload"], r["target"], r["op"]): r for r in res}
     text = ["## Stores against the tools users would pick instead (bench_backends)\n",
@@ -351,17 +364,12 @@ def scaling_figures(rep, doc, get, text):
         text.append(rep.figure(fig, "scaling_%s.png" % prefix.rstrip("-"), "scaling with " + xlabel))
 
 
-EXTRA_SECTIONS.append(backends_section)
-
 # ---------------------------------------------------------------------------------------------
 # The asebytes command (bench/cli_bench.py)
 
 
-def cli_section(rep, results):
-    doc = load(results, "cli.json")
-    if not doc:
-        rep.missing("The asebytes command", "bench/cli_bench.py")
-        return
+@results_section("cli.json", "The asebytes command", "bench/cli_bench.py")
+def cli_section(rep, doc):
     a = doc["args"]
     c, v = doc["convert"], doc["verify"]
     sp = lambda part, k: ("%.3f [%.3f, %.3f]" % (part["spread"][k]["median_s"], part["spread"][k]["min_s"],
@@ -412,17 +420,12 @@ def cli_section(rep, results):
     rep.sections.append("\n".join(text))
 
 
-EXTRA_SECTIONS.append(cli_section)
-
 # ---------------------------------------------------------------------------------------------
 # Collective parallel HDF5 against gather-to-rank-0, and writer memory (parallel_write_bench.py)
 
 
-def parallel_section(rep, results):
-    doc = load(results, "parallel_write.json")
-    if not doc:
-        rep.missing("Parallel HDF5 writes and writer memory", "bench/parallel_write_bench.py")
-        return
+@results_section("parallel_write.json", "Parallel HDF5 writes and writer memory", "bench/parallel_write_bench.py")
+def parallel_section(rep, doc):
     runs = doc["parallel"]
     first = next(iter(runs.values()))
     text = ["## Parallel HDF5 writes and writer memory (parallel_write_bench.py)\n",
@@ -474,9 +477,6 @@ def parallel_section(rep, results):
                               % (w["frames"], w["atoms"]), "%.2fx the limit (bounded)" % mem["growth_over_byte_limit"],
                               "parallel_write_bench"))
     rep.sections.append("\n".join(text))
-
-
-EXTRA_SECTIONS.append(parallel_section)
 
 
 def write_markdown(rep, docs):

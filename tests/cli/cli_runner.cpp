@@ -1,46 +1,26 @@
 #include "cli_runner.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include "python.hpp"
+
 namespace asebytes::test {
-
-namespace {
-
-// Single quotes keep every character literal in sh; a single quote itself is closed, escaped
-// and reopened.
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-} // namespace
 
 CliResult run_cli(const std::vector<std::string>& args) {
     const TempDir capture;
-    std::string command = shell_quote(ASEBYTES_CLI);
+    std::string command = shell_quoted(ASEBYTES_CLI);
     for (const auto& a : args)
-        command += " " + shell_quote(a);
+        command += " " + shell_quoted(a);
     command +=
-        " >" + shell_quote((capture / "out").string()) + " 2>" + shell_quote((capture / "err").string());
+        " >" + shell_quoted((capture / "out").string()) + " 2>" + shell_quoted((capture / "err").string());
     const int status = std::system(command.c_str());
     CliResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = read_file(capture / "out");
-    result.err = read_file(capture / "err");
+    result.out = read_bytes(capture / "out");
+    result.err = read_bytes(capture / "err");
     return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include "asebytes/asebytes.hpp"
 #include "golden.hpp"
+#include "golden_checks.hpp"
 
 namespace asebytes::test {
 namespace {
@@ -15,34 +16,16 @@ protected:
 
 TEST_P(ColumnarGolden, ReadsEveryRowExactlyAsPythonDoes) {
     TempDir dir;
-    OpenOptions ro;
-    ro.readonly = true;
-    ObjectIO io(copy_golden(GetParam(), dir).string(), ro);
-    const auto want = truth();
-    ASSERT_EQ(io.size(), want.size());
-    std::size_t i = 0;
-    for (const auto& row : io) {
-        ASSERT_TRUE(row.has_value()) << "row " << i;
-        EXPECT_EQ(*row, want[i]) << "row " << i;
-        ++i;
-    }
+    ObjectIO io(copy_golden(GetParam(), dir).string(), opening(true));
+    expect_rows(io, truth());
 }
 
 TEST_P(ColumnarGolden, ReadsColumnsOfEveryKeyInAnyOrder) {
     TempDir dir;
     ObjectIO io(copy_golden(GetParam(), dir).string());
     const auto want = truth();
-    for (const auto& [key, unused] : want.front()) {
-        const auto column = io.rows(Slice(std::nullopt, std::nullopt, -1)).column(key).to_list();
-        ASSERT_EQ(column.size(), want.size()) << key;
-        for (std::size_t j = 0; j < want.size(); ++j) {
-            const Row& row = want[want.size() - 1 - j];
-            if (row.count(key))
-                EXPECT_EQ(column[j], std::optional<Value>(row.at(key))) << key << " " << j;
-            else
-                EXPECT_FALSE(column[j].has_value()) << key << " " << j;
-        }
-    }
+    for (const auto& [key, unused] : want.front())
+        ASSERT_NO_FATAL_FAILURE(expect_column_backwards(io, want, key));
 }
 
 TEST_P(ColumnarGolden, ReadsScatteredRowsAndSelectedKeys) {
@@ -71,12 +54,7 @@ TEST(ColumnarGoldenStore, ListsGroupsAsPythonDoes) {
 TEST(ColumnarGoldenStore, AtomsIOReadsVariableSizesAndPbcOfPythonsFile) {
     TempDir dir;
     AtomsIO per(copy_golden("periodic.h5", dir).string());
-    std::set<std::size_t> sizes;
-    for (const auto& f : per)
-        sizes.insert(f->natoms());
-    EXPECT_EQ(*sizes.begin(), 4u);
-    EXPECT_EQ(*sizes.rbegin(), 64u);
-    EXPECT_EQ(per.get(6)->pbc, (std::array<bool, 3>{true, true, false}));
+    expect_periodic_frames(per);
 }
 
 } // namespace

@@ -170,4 +170,10 @@ std::string describe(const RawDataset& d) {
            dims(d.chunk) + " filters [" + d.filters + "] fill " + d.fill;
 }
 
+void edit_raw(const fs::path& file, const std::function<void(hid_t)>& edit) {
+    silence_errors();
+    File f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), file.string(), "H5Fopen");
+    edit(f.get());
+}
+
 } // namespace asebytes::test

@@ -1,7 +1,10 @@
 #pragma once
 // What a columnar HDF5 file looks like through the HDF5 API, for comparing our files with
 // Python's: every dataset's type, extent, chunking, filters and fill value, and the group's
-// attributes.
+// attributes; and editing a file through that API, as a foreign writer would.
+#include <hdf5.h>
+
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,5 +35,8 @@ RawGroup inspect_group(const fs::path& file, const std::string& group);
 /// The attributes of any object (group or dataset) at `path`: name -> "type: value".
 std::map<std::string, std::string> inspect_attributes(const fs::path& file, const std::string& path);
 std::string describe(const RawDataset& d);
+
+/// Runs `edit` on the file opened read-write through the raw HDF5 API (as a foreign writer would).
+void edit_raw(const fs::path& file, const std::function<void(hid_t)>& edit);
 
 } // namespace asebytes::test

@@ -8,28 +8,10 @@
 #include "expect_error.hpp"
 #include "golden.hpp"
 #include "hdf5_handles.hpp"
+#include "raw_hdf5.hpp"
 
 namespace asebytes::test {
 namespace {
-
-std::string read_bytes(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-OpenOptions opening(bool readonly) {
-    OpenOptions o;
-    o.readonly = readonly;
-    return o;
-}
-
-// Runs `edit` on the file through the raw HDF5 API (as a foreign writer would).
-template <class F> void edit_raw(const fs::path& file, F&& edit) {
-    using namespace asebytes::hdf5;
-    silence_errors();
-    File f(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), file.string(), "H5Fopen");
-    edit(f.get());
-}
 
 void resize(hid_t file, const char* path, std::vector<hsize_t> dims) {
     using namespace asebytes::hdf5;

@@ -5,6 +5,7 @@
 
 #include "asebytes/asebytes.hpp"
 #include "golden.hpp"
+#include "golden_checks.hpp"
 
 namespace asebytes::test {
 namespace {
@@ -29,14 +30,7 @@ protected:
 TEST_P(H5mdGolden, ReadsEveryRowExactlyAsPythonDoes) {
     TempDir dir;
     ObjectIO io(copy_golden(GetParam().store, dir).string(), options(true));
-    const auto want = truth();
-    ASSERT_EQ(io.size(), want.size());
-    std::size_t i = 0;
-    for (const auto& row : io) {
-        ASSERT_TRUE(row.has_value()) << "row " << i;
-        EXPECT_EQ(*row, want[i]) << "row " << i;
-        ++i;
-    }
+    expect_rows(io, truth());
 }
 
 TEST_P(H5mdGolden, ReadsColumnsOfEveryKeyBackwards) {
@@ -47,17 +41,8 @@ TEST_P(H5mdGolden, ReadsColumnsOfEveryKeyBackwards) {
     for (const auto& row : want)
         for (const auto& kv : row)
             keys.insert(kv.first);
-    for (const auto& key : keys) {
-        const auto column = io.rows(Slice(std::nullopt, std::nullopt, -1)).column(key).to_list();
-        ASSERT_EQ(column.size(), want.size()) << key;
-        for (std::size_t j = 0; j < want.size(); ++j) {
-            const Row& row = want[want.size() - 1 - j];
-            if (row.count(key))
-                EXPECT_EQ(column[j], std::optional<Value>(row.at(key))) << key << " " << j;
-            else
-                EXPECT_FALSE(column[j].has_value()) << key << " " << j;
-        }
-    }
+    for (const auto& key : keys)
+        ASSERT_NO_FATAL_FAILURE(expect_column_backwards(io, want, key));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -82,12 +67,7 @@ TEST(H5mdGoldenStore, ListsParticleGroupsAsPythonDoes) {
 TEST(H5mdGoldenStore, AtomsIOReadsVariableSizesPerFramePbcAndConstraints) {
     TempDir dir;
     AtomsIO per(copy_golden("periodic.h5md", dir).string());
-    std::set<std::size_t> sizes;
-    for (const auto& f : per)
-        sizes.insert(f->natoms());
-    EXPECT_EQ(*sizes.begin(), 4u);
-    EXPECT_EQ(*sizes.rbegin(), 64u);
-    EXPECT_EQ(per.get(6)->pbc, (std::array<bool, 3>{true, true, false}));
+    expect_periodic_frames(per);
     ObjectIO eth(copy_golden("ethanol.h5md", dir).string());
     EXPECT_TRUE(eth.get(3)->count("constraints"));
     EXPECT_FALSE(eth.get(4)->count("constraints"));

@@ -4,15 +4,11 @@
 
 #include "asebytes/asebytes.hpp"
 #include "golden.hpp"
+#include "interop_scripts.hpp"
 #include "python.hpp"
 
 namespace asebytes::test {
 namespace {
-
-PythonRun run_check(const std::vector<std::string>& arguments) {
-    return run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / "columnar_check.py",
-                             arguments);
-}
 
 class PythonReadsOurColumnar : public PythonTest, public ::testing::WithParamInterface<std::string> {};
 
@@ -21,26 +17,15 @@ TEST_P(PythonReadsOurColumnar, EthanolAndPeriodicAsItReadsItsOwnFiles) {
         SCOPED_TRACE(name);
         const std::string ours = path(std::string(name) + GetParam());
         ObjectIO(ours).extend(truth_rows(golden_dir() / (std::string(name) + ".json")));
-        ASSERT_PYTHON_OK(run_check({ours, golden(std::string(name) + ".h5")}));
+        ASSERT_PYTHON_OK(run_columnar_check({ours, golden(std::string(name) + ".h5")}));
     }
 }
 
 TEST_P(PythonReadsOurColumnar, AStoreEditedInTheMiddle) {
     const std::string ours = path("edited" + GetParam());
     const std::string reference = path("reference.h5");
-    auto rows = truth_rows(golden_dir() / "periodic.json");
-    {
-        ObjectIO io(ours);
-        io.extend(rows);
-        io.insert(2, rows[19]);
-        io.erase(7);
-        io.rows(Slice(10, 12)).erase();
-    }
-    rows.insert(rows.begin() + 2, rows[19]);
-    rows.erase(rows.begin() + 7);
-    rows.erase(rows.begin() + 10, rows.begin() + 12);
-    ObjectIO(reference).extend(rows); // the same rows written in one go
-    ASSERT_PYTHON_OK(run_check({ours, reference}));
+    write_edited_and_reference(ours, reference);
+    ASSERT_PYTHON_OK(run_columnar_check({ours, reference}));
 }
 
 // Python appends to our file without our _present flags: its rows read as Python reads them, ours
@@ -50,7 +35,7 @@ TEST_P(PythonReadsOurColumnar, AndAppendsToItAndWeReadBothWritersRows) {
     const auto ours = truth_rows(golden_dir() / "periodic.json");
     const auto python = truth_rows(golden_dir() / "periodic.h5.default.read.json");
     ObjectIO(store).extend(std::vector<Row>(ours.begin(), ours.begin() + 10));
-    ASSERT_PYTHON_OK(run_check({"--append", store, golden("periodic.h5"), "10", "15"}));
+    ASSERT_PYTHON_OK(run_columnar_check({"--append", store, golden("periodic.h5"), "10", "15"}));
     ObjectIO io(store);
     io.extend(std::vector<Row>(ours.begin() + 15, ours.end()));
     ASSERT_EQ(io.size(), 20u);
@@ -67,10 +52,8 @@ class WeReadPythonColumnar : public PythonTest {};
 
 TEST_F(WeReadPythonColumnar, PaddedStoreExactlyAsPythonReadsItsRaggedOne) {
     const std::string padded = path("periodic.h5p");
-    ASSERT_PYTHON_OK(run_check({"--write-padded", padded, golden("periodic.h5")}));
-    OpenOptions ro;
-    ro.readonly = true;
-    ObjectIO io(padded, ro);
+    ASSERT_PYTHON_OK(run_columnar_check({"--write-padded", padded, golden("periodic.h5")}));
+    ObjectIO io(padded, opening(true));
     const auto truth = truth_rows(golden_dir() / "periodic.h5.default.read.json");
     ASSERT_EQ(io.size(), truth.size());
     for (std::size_t i = 0; i < truth.size(); ++i)

@@ -16,15 +16,11 @@
 
 #include "asebytes/asebytes.hpp"
 #include "golden.hpp"
+#include "interop_scripts.hpp"
 #include "python.hpp"
 
 namespace asebytes::test {
 namespace {
-
-/// Runs tests/interop/<script> with the given arguments.
-PythonRun run_script(const std::string& script, const std::vector<std::string>& arguments) {
-    return run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "interop" / script, arguments);
-}
 
 // ---- stores and truth ------------------------------------------------------------------------
 
@@ -107,7 +103,7 @@ class PythonReadsOurLmdb : public PythonTest {};
 
 TEST_F(PythonReadsOurLmdb, EthanolFramesExactly) {
     AtomsIO(path("ethanol.lmdb")).extend(frames_of(truth_rows(golden_dir() / "ethanol.json")));
-    ASSERT_PYTHON_OK((run_script("check_store.py",
+    ASSERT_PYTHON_OK((run_interop_script("check_store.py",
                                  {path("ethanol.lmdb"), "--groups", "default", "--objects",
                                   golden("ethanol.json"), "--atoms", golden("ethanol.lmdb.default.read.json"),
                                   "--blobs", golden("ethanol.json")})));
@@ -115,14 +111,14 @@ TEST_F(PythonReadsOurLmdb, EthanolFramesExactly) {
 
 TEST_F(PythonReadsOurLmdb, PeriodicFramesWithVariableAtomCountsExactly) {
     AtomsIO(path("periodic.lmdb")).extend(frames_of(truth_rows(golden_dir() / "periodic.json")));
-    ASSERT_PYTHON_OK((run_script(
+    ASSERT_PYTHON_OK((run_interop_script(
         "check_store.py", {path("periodic.lmdb"), "--objects", golden("periodic.json"), "--atoms",
                            golden("periodic.lmdb.default.read.json"), "--blobs", golden("periodic.json")})));
 }
 
 TEST_F(PythonReadsOurLmdb, ObjectRowsOfEveryValueTypeExactly) {
     open_group(path("objects.lmdb")).extend(truth_rows(golden_dir() / "objects.json"));
-    ASSERT_PYTHON_OK((run_script("check_store.py", {path("objects.lmdb"), "--objects", golden("objects.json"),
+    ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("objects.lmdb"), "--objects", golden("objects.json"),
                                                     "--blobs", golden("objects.json")})));
 }
 
@@ -132,7 +128,7 @@ TEST_F(PythonReadsOurLmdb, TrainAndTestGroupsOfOneStore) {
     open_group(path("groups.lmdb"), "test").extend(slice(periodic, 12, periodic.size()));
     for (const std::string group : {"train", "test"}) {
         const std::string truth = golden("groups.lmdb." + group + ".read.json");
-        ASSERT_PYTHON_OK((run_script("check_store.py", {path("groups.lmdb"), "--group", group, "--groups",
+        ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("groups.lmdb"), "--group", group, "--groups",
                                                         "test,train", "--atoms", truth, "--blobs", truth})));
     }
 }
@@ -142,7 +138,7 @@ TEST_F(PythonReadsOurLmdb, StoreEditedWithInsertDeleteUpdateAndSet) {
         auto db = open_group(path("edited.lmdb"));
         edit_like_make_golden(db);
     }
-    ASSERT_PYTHON_OK((run_script("check_store.py", {path("edited.lmdb"), "--objects", golden("edited.json"),
+    ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("edited.lmdb"), "--objects", golden("edited.json"),
                                                     "--blobs", golden("edited.json")})));
 }
 
@@ -153,7 +149,7 @@ TEST_F(PythonReadsOurLmdb, AndContinuesEditingItAndWeReadItsEdits) {
         edit_like_make_golden(db);
     }
     const std::string truth = path("python-edited.json");
-    ASSERT_PYTHON_OK((run_script("python_edits.py", {path("edited.lmdb"), truth})));
+    ASSERT_PYTHON_OK((run_interop_script("python_edits.py", {path("edited.lmdb"), truth})));
     expect_rows(open_readonly(path("edited.lmdb")), truth_with_placeholders(truth));
 }
 
@@ -169,7 +165,7 @@ protected:
     static const Stores& stores() {
         static const std::unique_ptr<Stores> stores = [] {
             auto s = std::make_unique<Stores>();
-            s->run = run_script("python_writes.py", {s->dir.path().string()});
+            s->run = run_interop_script("python_writes.py", {s->dir.path().string()});
             return s;
         }();
         return *stores;
@@ -242,7 +238,7 @@ TEST_F(WeReadPythonLmdb, AndPythonReadsOurCopyOfItExactly) {
     }
     for (const std::string name : {"frames.lmdb", "objects.lmdb"}) {
         const std::string truth_file = (stores().dir / (name + ".default.truth.json")).string();
-        ASSERT_PYTHON_OK((run_script("check_store.py", {path("copy.lmdb"), "--group", name, "--objects",
+        ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("copy.lmdb"), "--group", name, "--objects",
                                                         truth_file, "--blobs", truth_file})));
     }
 }
@@ -254,7 +250,7 @@ TEST_F(WeReadPythonLmdb, AndPythonReadsOurCopyOfItExactly) {
 class SameBytesAsPython : public PythonTest {
 protected:
     void expect_same_bytes(const std::string& scenario) {
-        ASSERT_PYTHON_OK((run_script("same_bytes.py", {scenario, path("ours.lmdb"), golden_dir().string()})));
+        ASSERT_PYTHON_OK((run_interop_script("same_bytes.py", {scenario, path("ours.lmdb"), golden_dir().string()})));
     }
 };
 

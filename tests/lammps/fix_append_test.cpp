@@ -3,15 +3,10 @@
 
 #include "asebytes/asebytes.hpp"
 #include "lammps_run.hpp"
+#include "store_rows.hpp"
 
 namespace asebytes::test {
 namespace {
-
-std::vector<std::int64_t> steps(const fs::path& store) {
-    std::vector<std::int64_t> out;
-    for (const auto& v : ObjectIO(store.string()).column("info.step").to_list()) out.push_back(v->as_int());
-    return out;
-}
 
 TEST(FixAppend, TwoRunsWriteEveryStepOnce) {
     TempDir dir;

@@ -5,16 +5,10 @@
 
 #include "asebytes/asebytes.hpp"
 #include "lammps_run.hpp"
+#include "store_rows.hpp"
 
 namespace asebytes::test {
 namespace {
-
-std::vector<std::optional<Row>> rows_of(const fs::path& store) {
-    std::vector<std::optional<Row>> out;
-    for (const auto& row : ObjectIO(store.string()))
-        out.push_back(row);
-    return out;
-}
 
 TEST(FixColumnar, OneTwoAndFourRanksWriteH5AndH5pEqualToLmdb) {
     const std::string input = cu_system() +
@@ -24,21 +18,8 @@ TEST(FixColumnar, OneTwoAndFourRanksWriteH5AndH5pEqualToLmdb) {
     for (int np : {1, 2, 4}) {
         SCOPED_TRACE("np " + std::to_string(np));
         TempDir dir;
-        const auto r = run_lammps(dir.path(), input, np);
-        ASSERT_EQ(r.exit_code, 0) << r.output;
-        EXPECT_EQ(r.has("every rank writing its own atoms (parallel HDF5)"), np > 1) << r.output;
-        const auto lmdb = rows_of(dir / "frames.lmdb");
-        ASSERT_EQ(lmdb.size(), 4u);
-        EXPECT_EQ(rows_of(dir / "frames.h5"), lmdb);
-        EXPECT_EQ(rows_of(dir / "frames.h5p"), lmdb);
+        ASSERT_NO_FATAL_FAILURE(expect_stores_equal_to_lmdb(dir, input, np, {"frames.h5", "frames.h5p"}));
     }
-}
-
-std::vector<std::int64_t> steps(const fs::path& store) {
-    std::vector<std::int64_t> out;
-    for (const auto& v : ObjectIO(store.string()).column("info.step").to_list())
-        out.push_back(v->as_int());
-    return out;
 }
 
 TEST(FixColumnar, ParallelWritesAppendAcrossRunsAndOverwrite) {

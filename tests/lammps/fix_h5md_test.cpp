@@ -5,15 +5,10 @@
 
 #include "asebytes/asebytes.hpp"
 #include "lammps_run.hpp"
+#include "store_rows.hpp"
 
 namespace asebytes::test {
 namespace {
-
-std::vector<std::optional<Row>> rows_of(const fs::path& store) {
-    std::vector<std::optional<Row>> out;
-    for (const auto& row : ObjectIO(store.string())) out.push_back(row);
-    return out;
-}
 
 TEST(FixH5md, OneTwoAndFourRanksWriteH5mdEqualToLmdb) {
     const std::string input = cu_system() +
@@ -22,16 +17,8 @@ TEST(FixH5md, OneTwoAndFourRanksWriteH5mdEqualToLmdb) {
     for (int np : {1, 2, 4}) {
         SCOPED_TRACE("np " + std::to_string(np));
         TempDir dir;
-        const auto r = run_lammps(dir.path(), input, np);
-        ASSERT_EQ(r.exit_code, 0) << r.output;
-        EXPECT_EQ(r.has("every rank writing its own atoms (parallel HDF5)"), np > 1) << r.output;
-        const auto lmdb = rows_of(dir / "frames.lmdb");
-        ASSERT_EQ(lmdb.size(), 4u);
-        EXPECT_EQ(rows_of(dir / "traj.h5md"), lmdb);
-        std::vector<std::int64_t> steps;
-        for (const auto& v : ObjectIO((dir / "traj.h5md").string()).column("info.step").to_list())
-            steps.push_back(v->as_int());
-        EXPECT_EQ(steps, (std::vector<std::int64_t>{0, 10, 20, 30}));
+        ASSERT_NO_FATAL_FAILURE(expect_stores_equal_to_lmdb(dir, input, np, {"traj.h5md"}));
+        EXPECT_EQ(steps(dir / "traj.h5md"), (std::vector<std::int64_t>{0, 10, 20, 30}));
     }
 }
 

@@ -12,24 +12,16 @@
 namespace asebytes::test {
 namespace {
 
-OpenOptions read_only() {
-    OpenOptions o;
-    o.readonly = true;
-    return o;
-}
-
 TEST(LmdbBadInput, ADataFileThatIsNotLmdbIsCorruptDataNamingThePath) {
     TempDir dir;
     const auto store = dir / "text.lmdb";
     fs::create_directories(store / "default");
     { std::ofstream(store / "default" / "data.mdb") << std::string(20000, 'x'); }
-    const std::string before = read_file(store / "default" / "data.mdb");
-    for (bool ro : {true, false}) {
-        OpenOptions o;
-        o.readonly = ro;
-        expect_error<CorruptDataError>([&] { ObjectIO io(store.string(), o); }, {store.string(), "not an LMDB file"});
-    }
-    EXPECT_EQ(read_file(store / "default" / "data.mdb"), before);
+    const std::string before = read_bytes(store / "default" / "data.mdb");
+    for (bool ro : {true, false})
+        expect_error<CorruptDataError>([&] { ObjectIO io(store.string(), opening(ro)); },
+                                       {store.string(), "not an LMDB file"});
+    EXPECT_EQ(read_bytes(store / "default" / "data.mdb"), before);
 }
 
 TEST(LmdbBadInput, ATruncatedDataFileIsRefusedBeforeAnyRead) {
@@ -37,23 +29,20 @@ TEST(LmdbBadInput, ATruncatedDataFileIsRefusedBeforeAnyRead) {
     const auto store = copy_golden("periodic.lmdb", dir);
     const auto data = store / "default" / "data.mdb";
     fs::resize_file(data, fs::file_size(data) / 2);
-    const std::string before = read_file(data);
-    for (bool ro : {true, false}) {
-        OpenOptions o;
-        o.readonly = ro;
-        expect_error<CorruptDataError>([&] { AtomsIO io(store.string(), o); }, {store.string(), "truncated"});
-    }
-    EXPECT_EQ(read_file(data), before);
+    const std::string before = read_bytes(data);
+    for (bool ro : {true, false})
+        expect_error<CorruptDataError>([&] { AtomsIO io(store.string(), opening(ro)); }, {store.string(), "truncated"});
+    EXPECT_EQ(read_bytes(data), before);
 }
 
 TEST(LmdbBadInput, AnLmdbEnvironmentWithForeignKeysIsNotAnAsebytesStore) {
     TempDir dir;
     const auto store = dir / "foreign.lmdb";
     put_raw(store / "default", {{"user", "alice"}, {"0001", "something"}});
-    const std::string before = read_file(store / "default" / "data.mdb");
+    const std::string before = read_bytes(store / "default" / "data.mdb");
     expect_error<CorruptDataError>([&] { ObjectIO io(store.string()); }, {store.string(), "not an asebytes store"});
-    expect_error<CorruptDataError>([&] { BlobIO io(store.string(), read_only()); }, {"not an asebytes store"});
-    EXPECT_EQ(read_file(store / "default" / "data.mdb"), before);
+    expect_error<CorruptDataError>([&] { BlobIO io(store.string(), opening(true)); }, {"not an asebytes store"});
+    EXPECT_EQ(read_bytes(store / "default" / "data.mdb"), before);
 }
 
 TEST(LmdbBadInput, InconsistentIndexMetadataIsCorruptData) {
@@ -71,13 +60,13 @@ TEST(LmdbBadInput, ACorruptValueNamesStoreRowAndKeyAndOtherRowsStillRead) {
     TempDir dir;
     const auto store = copy_golden("ethanol.lmdb", dir);
     put_raw(store / "default", {{"4-calc.energy", "\xcb\x01\x02"}});
-    const std::string before = read_file(store / "default" / "data.mdb");
-    ObjectIO io(store.string(), read_only());
+    const std::string before = read_bytes(store / "default" / "data.mdb");
+    ObjectIO io(store.string(), opening(true));
     expect_error<CorruptDataError>([&] { io.get(4); }, {store.string(), "row 4", "calc.energy", "truncated"});
     expect_error<CorruptDataError>([&] { io.column("calc.energy").to_list(); }, {"row 4", "calc.energy"});
     EXPECT_NO_THROW(io.get(3));
-    EXPECT_EQ(BlobIO(store.string(), read_only()).get(4)->at("calc.energy"), "\xcb\x01\x02");
-    EXPECT_EQ(read_file(store / "default" / "data.mdb"), before);
+    EXPECT_EQ(BlobIO(store.string(), opening(true)).get(4)->at("calc.energy"), "\xcb\x01\x02");
+    EXPECT_EQ(read_bytes(store / "default" / "data.mdb"), before);
 }
 
 TEST(LmdbBadInput, APathThatIsAFileIsRefused) {
@@ -85,16 +74,16 @@ TEST(LmdbBadInput, APathThatIsAFileIsRefused) {
     const auto file = dir / "plain.lmdb";
     { std::ofstream(file) << "not a directory"; }
     expect_error<Error>([&] { ObjectIO io(file.string()); }, {file.string(), "not a directory"});
-    EXPECT_EQ(read_file(file), "not a directory");
+    EXPECT_EQ(read_bytes(file), "not a directory");
 }
 
 TEST(LmdbBadInput, OpeningAMissingStoreReadOnlyCreatesNothing) {
     TempDir dir;
     const auto store = dir / "missing.lmdb";
-    expect_error<Error>([&] { ObjectIO io(store.string(), read_only()); }, {store.string(), "no such group"});
+    expect_error<Error>([&] { ObjectIO io(store.string(), opening(true)); }, {store.string(), "no such group"});
     EXPECT_FALSE(fs::exists(store));
     const auto golden = copy_golden("groups.lmdb", dir);
-    expect_error<Error>([&] { ObjectIO io(golden.string(), read_only()); }, {"no such group", "test, train"});
+    expect_error<Error>([&] { ObjectIO io(golden.string(), opening(true)); }, {"no such group", "test, train"});
 }
 
 TEST(LmdbBadInput, UnknownOptionsAndBadValuesAreNamed) {

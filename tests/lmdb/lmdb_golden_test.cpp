@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"
+#include "golden_checks.hpp"
 #include "raw_lmdb.hpp"
 
 namespace asebytes::test {
@@ -23,13 +24,7 @@ TEST_P(LmdbGolden, ReadsEveryRowExactlyAsPythonDoes) {
     ro.group = GetParam().group;
     ObjectIO io(path.string(), ro);
     const auto truth = truth_rows(golden_dir() / (GetParam().store + "." + GetParam().group + ".read.json"));
-    ASSERT_EQ(io.size(), truth.size());
-    std::size_t i = 0;
-    for (const auto& row : io) {
-        ASSERT_TRUE(row.has_value()) << "row " << i;
-        EXPECT_EQ(*row, truth[i]) << "row " << i;
-        ++i;
-    }
+    expect_rows(io, truth);
 }
 
 TEST_P(LmdbGolden, ReadsColumnsAndSlicesInStoredOrder) {
@@ -40,13 +35,7 @@ TEST_P(LmdbGolden, ReadsColumnsAndSlicesInStoredOrder) {
     ObjectIO io(path.string(), o);
     const auto truth = truth_rows(golden_dir() / (GetParam().store + "." + GetParam().group + ".read.json"));
     const std::string key = truth.front().begin()->first;
-    const auto column = io.rows(Slice(std::nullopt, std::nullopt, -1)).column(key).to_list();
-    ASSERT_EQ(column.size(), truth.size());
-    for (std::size_t j = 0; j < truth.size(); ++j) {
-        const Row& want = truth[truth.size() - 1 - j];
-        if (want.count(key)) EXPECT_EQ(*column[j], want.at(key)) << j;
-        else EXPECT_FALSE(column[j].has_value()) << j;
-    }
+    expect_column_backwards(io, truth, key);
 }
 
 INSTANTIATE_TEST_SUITE_P(Python, LmdbGolden,
@@ -67,11 +56,7 @@ TEST(LmdbGoldenStore, AtomsIOReadsFramesWithConstraintsAndVariableSizes) {
     EXPECT_TRUE(eth.get(3)->constraints.has_value());
     EXPECT_FALSE(eth.get(2)->constraints.has_value());
     AtomsIO per(copy_golden("periodic.lmdb", dir).string());
-    std::set<std::size_t> sizes;
-    for (const auto& f : per) sizes.insert(f->natoms());
-    EXPECT_EQ(*sizes.begin(), 4u);
-    EXPECT_EQ(*sizes.rbegin(), 64u);
-    EXPECT_EQ(per.get(6)->pbc, (std::array<bool, 3>{true, true, false}));
+    expect_periodic_frames(per);
 }
 
 // Writing what Python wrote gives the same LMDB content. Page layout and free pages may differ

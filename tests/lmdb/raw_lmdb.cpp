@@ -2,8 +2,6 @@
 
 #include <lmdb.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace asebytes::test {
@@ -59,13 +57,6 @@ void put_raw(const fs::path& dir, const std::map<std::string, std::string>& item
             ok(mdb_put(txn, dbi, &k, &v, 0), "mdb_put");
         }
     });
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 }  // namespace asebytes::test

@@ -11,7 +11,5 @@ namespace asebytes::test {
 std::map<std::string, std::string> dump_lmdb(const fs::path& dir);
 /// Writes raw key/value pairs into the environment in `dir` (created if needed).
 void put_raw(const fs::path& dir, const std::map<std::string, std::string>& items);
-/// The whole content of a file, for checking that a failed open changed nothing.
-std::string read_file(const fs::path& path);
 
 }  // namespace asebytes::test

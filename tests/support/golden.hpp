@@ -1,12 +1,13 @@
 #pragma once
 // Helpers for tests: the typed JSON truth of tests/data/golden (see its README), temporary
-// directories, and paths.
+// directories, paths and files.
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "asebytes/registry.hpp"
 #include "asebytes/value.hpp"
 
 namespace asebytes::test {
@@ -45,6 +46,16 @@ private:
 /// Copies golden store `name` (a directory or a file) into `dir` (writable) and returns the copy's path: LMDB writes a
 /// lock file beside the data, and the golden files must never change.
 fs::path copy_golden(const std::string& name, const TempDir& dir);
+
+/// Every byte of file `path` (empty when it cannot be read): to check that an error left it unchanged.
+std::string read_bytes(const fs::path& path);
+
+/// Open options that only set the mode.
+inline OpenOptions opening(bool readonly) {
+    OpenOptions o;
+    o.readonly = readonly;
+    return o;
+}
 
 /// `text` with every character that is not a letter or digit made '_': a gtest parameter name.
 std::string test_identifier(std::string text);
