@@ -114,21 +114,17 @@ int record_if_done(int rc, int fd, JournalOp op, off_t value = 0) {
 
 extern "C" {
 
-int open(const char* path, int flags, ...) {
-    va_list args;
-    va_start(args, flags);
-    const mode_t mode = mode_argument(flags, args);
-    va_end(args);
-    return watch_opened(real<int (*)(const char*, int, ...)>("open")(path, flags, mode), path, flags);
-}
-
-int open64(const char* path, int flags, ...) {
-    va_list args;
-    va_start(args, flags);
-    const mode_t mode = mode_argument(flags, args);
-    va_end(args);
-    return watch_opened(real<int (*)(const char*, int, ...)>("open64")(path, flags, mode), path, flags);
-}
+// Each call and its 64-bit twin (the same function on x86-64, under two names).
+#define ASEBYTES_OPEN(name)                                                                          \
+    int name(const char* path, int flags, ...) {                                                    \
+        va_list args;                                                                                \
+        va_start(args, flags);                                                                       \
+        const mode_t mode = mode_argument(flags, args);                                              \
+        va_end(args);                                                                                \
+        return watch_opened(real<int (*)(const char*, int, ...)>(#name)(path, flags, mode), path, flags); \
+    }
+ASEBYTES_OPEN(open)
+ASEBYTES_OPEN(open64)
 
 int openat(int dirfd, const char* path, int flags, ...) {
     va_list args;
@@ -139,17 +135,14 @@ int openat(int dirfd, const char* path, int flags, ...) {
 }
 
 // std::ofstream opens with fopen, whose own open call does not pass through this library.
-FILE* fopen(const char* path, const char* mode) {
-    FILE* f = real<FILE* (*)(const char*, const char*)>("fopen")(path, mode);
-    if (f) watch_opened(fileno(f), path, std::strchr(mode, 'w') ? O_TRUNC : 0);
-    return f;
-}
-
-FILE* fopen64(const char* path, const char* mode) {
-    FILE* f = real<FILE* (*)(const char*, const char*)>("fopen64")(path, mode);
-    if (f) watch_opened(fileno(f), path, std::strchr(mode, 'w') ? O_TRUNC : 0);
-    return f;
-}
+#define ASEBYTES_FOPEN(name)                                                                         \
+    FILE* name(const char* path, const char* mode) {                                                \
+        FILE* f = real<FILE* (*)(const char*, const char*)>(#name)(path, mode);                      \
+        if (f) watch_opened(fileno(f), path, std::strchr(mode, 'w') ? O_TRUNC : 0);                  \
+        return f;                                                                                    \
+    }
+ASEBYTES_FOPEN(fopen)
+ASEBYTES_FOPEN(fopen64)
 
 int fclose(FILE* f) {
     if (f) {
@@ -210,17 +203,14 @@ ssize_t writev(int fd, const struct iovec* iov, int iovcnt) {
     return n;
 }
 
-ssize_t pwritev(int fd, const struct iovec* iov, int iovcnt, off_t offset) {
-    const ssize_t n = real<ssize_t (*)(int, const struct iovec*, int, off_t)>("pwritev")(fd, iov, iovcnt, offset);
-    writev_and_record(fd, iov, iovcnt, offset, n);
-    return n;
-}
-
-ssize_t pwritev64(int fd, const struct iovec* iov, int iovcnt, off_t offset) {
-    const ssize_t n = real<ssize_t (*)(int, const struct iovec*, int, off_t)>("pwritev64")(fd, iov, iovcnt, offset);
-    writev_and_record(fd, iov, iovcnt, offset, n);
-    return n;
-}
+#define ASEBYTES_PWRITEV(name)                                                                       \
+    ssize_t name(int fd, const struct iovec* iov, int iovcnt, off_t offset) {                         \
+        const ssize_t n = real<ssize_t (*)(int, const struct iovec*, int, off_t)>(#name)(fd, iov, iovcnt, offset); \
+        writev_and_record(fd, iov, iovcnt, offset, n);                                                \
+        return n;                                                                                     \
+    }
+ASEBYTES_PWRITEV(pwritev)
+ASEBYTES_PWRITEV(pwritev64)
 
 int ftruncate(int fd, off_t size) {
     return record_if_done(real<int (*)(int, off_t)>("ftruncate")(fd, size), fd, JournalOp::Truncate, size);
