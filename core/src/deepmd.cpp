@@ -12,6 +12,7 @@
 #include <set>
 
 #include "asebytes/elements.hpp"
+#include "asebytes/row_chunks.hpp"
 #include "npy_writer.hpp"
 
 namespace asebytes {
@@ -42,13 +43,11 @@ const Value& required(const Row& row, const std::string& key, std::size_t index)
 }
 
 // Pass 1: the composition of every row (only arrays.numbers, pbc and calc.stress are read).
-std::vector<SystemPlan> plan_systems(ObjectReadBackend& source, const Indices& rows, std::size_t chunk) {
+std::vector<SystemPlan> plan_systems(ObjectReadBackend& source, const Indices& rows, const ChunkLimits& limits) {
     std::vector<SystemPlan> systems;
     std::map<std::vector<std::int64_t>, std::size_t> by_numbers;
     const Keys keys{"arrays.numbers", "pbc", "calc.stress"};
-    for (std::size_t start = 0; start < rows.size(); start += chunk) {
-        const Indices part = slice_of(rows, start, std::min(rows.size(), start + chunk));
-        const auto got = source.get_many(part, keys);
+    for_each_chunk(source, rows, keys, limits, [&](const Indices& part, const std::vector<std::optional<Row>>& got) {
         for (std::size_t j = 0; j < part.size(); ++j) {
             if (!got[j]) throw Error("deepmd export: row " + std::to_string(part[j]) + " is a placeholder");
             const Row& row = *got[j];
@@ -64,7 +63,7 @@ std::vector<SystemPlan> plan_systems(ObjectReadBackend& source, const Indices& r
                     system.any_periodic || std::any_of(p.begin(), p.end(), [](bool b) { return b; });
             }
         }
-    }
+    });
     return systems;
 }
 
@@ -110,7 +109,7 @@ std::array<double, 9> virial_of(const std::vector<double>& s, double volume) {
 
 // One set.NNN directory: rows [start, stop) of the system.
 void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t start, std::size_t stop,
-               const fs::path& dir, std::size_t chunk) {
+               const fs::path& dir, const ChunkLimits& limits) {
     fs::create_directories(dir);
     const std::size_t frames = stop - start, n3 = 3 * system.numbers.size();
     NpyWriter coord((dir / "coord.npy").string(), {frames, n3});
@@ -121,9 +120,8 @@ void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t 
     // A stress without a periodic cell (volume 0) gives no virial.
     if (system.all_have_stress && system.any_periodic)
         virial.emplace((dir / "virial.npy").string(), std::vector<std::size_t>{frames, 9});
-    for (std::size_t at = start; at < stop; at += chunk) {
-        const Indices part = slice_of(system.rows, at, std::min(stop, at + chunk));
-        const auto got = source.get_many(part);
+    const Indices rows = slice_of(system.rows, start, stop);
+    for_each_chunk(source, rows, std::nullopt, limits, [&](const Indices& part, const std::vector<std::optional<Row>>& got) {
         for (std::size_t j = 0; j < part.size(); ++j) {
             const Row& row = *got[j];
             const auto positions = required(row, "arrays.positions", part[j]).as_array().to_vector<double>();
@@ -147,7 +145,7 @@ void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t 
                 virial->append(v.data(), v.size());
             }
         }
-    }
+    });
     coord.close();
     box.close();
     energy.close();
@@ -159,7 +157,8 @@ void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t 
 
 std::vector<DeepmdSystem> write_deepmd(ObjectReadBackend& source, const Indices& rows, const std::string& dir,
                                        const DeepmdOptions& options) {
-    const std::size_t chunk = std::max<std::size_t>(options.chunk_size, 1);
+    ChunkLimits chunk;  // at most chunk_size rows and ChunkLimits' bytes per read
+    chunk.max_rows = std::max<std::size_t>(options.chunk_size, 1);
     const std::size_t set_size = std::max<std::size_t>(options.set_size, 1);
     const auto systems = plan_systems(source, rows, chunk);
 

@@ -31,10 +31,13 @@ RowChunks::RowChunks(const Indices& rows, ChunkLimits limits) : rows_(rows), lim
     limits_.max_rows = std::max<std::size_t>(limits_.max_rows, 1);
 }
 
+std::size_t ChunkLimits::rows_for(std::size_t largest_row) const {
+    const std::size_t count = largest_row > 0 ? max_bytes / largest_row : first_rows;
+    return std::clamp<std::size_t>(count, 1, std::max<std::size_t>(max_rows, 1));
+}
+
 Indices RowChunks::next() {
-    std::size_t count = std::min(limits_.first_rows, limits_.max_rows);
-    if (largest_row_ > 0) count = std::min(limits_.max_rows, limits_.max_bytes / largest_row_);
-    count = std::min(std::max<std::size_t>(count, 1), rows_.size() - at_);
+    const std::size_t count = std::min(limits_.rows_for(largest_row_), rows_.size() - at_);
     const auto begin = rows_.begin() + static_cast<std::ptrdiff_t>(at_);
     at_ += count;
     return Indices(begin, begin + static_cast<std::ptrdiff_t>(count));

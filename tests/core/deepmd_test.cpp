@@ -129,6 +129,24 @@ TEST_F(DeepmdExport, LargeSystemsAreCutIntoSetsOfTheGivenSize) {
     }
 }
 
+// Reads come in chunks (at most chunk_size rows, fewer for large frames); how the rows are cut
+// must not change a byte of the export.
+TEST_F(DeepmdExport, ChunkSizeDoesNotChangeTheExport) {
+    write_deepmd(*source_, all_, dir_.path().string());
+    TempDir one_row_reads;
+    DeepmdOptions options;
+    options.chunk_size = 1;
+    write_deepmd(*source_, all_, one_row_reads.path().string(), options);
+    std::size_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_.path())) {
+        if (!entry.is_regular_file()) continue;
+        const fs::path twin = one_row_reads / fs::relative(entry.path(), dir_.path());
+        EXPECT_EQ(text_of(entry.path()), text_of(twin)) << twin;
+        ++files;
+    }
+    EXPECT_GT(files, 10u);
+}
+
 TEST_F(DeepmdExport, MoleculesWithoutACellGetNopbc) {
     OpenOptions readonly;
     readonly.readonly = true;

@@ -104,6 +104,29 @@ TEST(RowChunks, SmallRowsAreReadMaxRowsAtATime) {
     EXPECT_EQ(store.largest_read_rows, ChunkLimits{}.max_rows);
 }
 
+// `for (auto& row : io)`: the iterator reads chunks within the byte budget too, and small rows
+// still many at a time.
+TEST(RowChunks, IteratingAStoreOfLargeFramesReadsWithinTheByteBudget) {
+    auto store = std::make_shared<GeneratedFrames>(100, 20000); // 640 KB a frame, 64 MB in all
+    std::size_t seen = 0;
+    for (const auto& row : ObjectIO(store)) {
+        ASSERT_TRUE(row.has_value());
+        EXPECT_EQ(row->at("calc.forces").as_array().to_vector<double>()[0], (seen % 10) / 10.0);
+        ++seen;
+    }
+    EXPECT_EQ(seen, 100u);
+    EXPECT_LE(store->largest_read_bytes, ChunkLimits{}.max_bytes);
+    EXPECT_GT(store->largest_read_rows, 1u);
+}
+
+TEST(RowChunks, IteratingSmallRowsReadsAFullChunkAtATime) {
+    auto store = std::make_shared<GeneratedFrames>(1000, 2);
+    std::size_t seen = 0;
+    for (const auto& row : ObjectIO(store)) seen += row.has_value();
+    EXPECT_EQ(seen, 1000u);
+    EXPECT_EQ(store->largest_read_rows, RowView<ObjectItems>::kReadChunk);
+}
+
 TEST(RowChunks, ARowLargerThanTheBudgetIsReadAlone) {
     GeneratedFrames store(40, 2000);
     const Indices all = all_rows(40);

@@ -124,9 +124,9 @@ PrefixReport replay_every_prefix(const std::vector<JournalEntry>& journal, const
         e.apply(bytes);
         if (e.op == JournalOp::Mark) {
             log += e.data;
-            const auto end = log.rfind('\n');
-            const auto start = end == std::string::npos ? end : log.rfind('\n', end - 1);
-            if (end != std::string::npos) {
+            const auto end = log.rfind('\n');  // the newest whole line holds the count
+            const auto start = end == 0 || end == std::string::npos ? std::string::npos : log.rfind('\n', end - 1);
+            if (e.data.find('\n') != std::string::npos) {
                 flushed_before = flushed;
                 flushed = std::stoul(log.substr(start == std::string::npos ? 0 : start + 1));
                 report.flushes = static_cast<std::size_t>(std::count(log.begin(), log.end(), '\n'));

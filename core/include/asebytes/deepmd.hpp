@@ -18,7 +18,8 @@ namespace asebytes {
 struct DeepmdOptions {
     /// Frames per set.NNN directory (dpdata's default).
     std::size_t set_size = 5000;
-    /// Rows read per request.
+    /// Rows read per request at most (fewer for large frames: a read stays within ChunkLimits'
+    /// byte budget).
     std::size_t chunk_size = 256;
 };
 

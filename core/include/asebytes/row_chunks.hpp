@@ -33,6 +33,10 @@ struct ChunkLimits {
     std::size_t max_bytes = std::size_t{16} << 20; ///< rows' in-memory size (row_bytes)
     std::size_t max_rows = 1000;
     std::size_t first_rows = 16; ///< the first chunk, read before any row size is known
+
+    /// Rows in the next chunk when the largest row read so far weighs `largest_row` bytes (0:
+    /// nothing read yet); at least 1.
+    std::size_t rows_for(std::size_t largest_row) const;
 };
 
 /// Consecutive chunks of a list of row indices within ChunkLimits: next() gives a chunk's

@@ -8,6 +8,7 @@
 
 #include "asebytes/backend.hpp"
 #include "asebytes/frame.hpp"
+#include "asebytes/row_chunks.hpp"
 #include "asebytes/slice.hpp"
 
 namespace asebytes {
@@ -189,7 +190,9 @@ public:
     using RowType = std::map<std::string, V>;
     static constexpr std::size_t kReadChunk = 256;
 
-    /// Yields items one by one, reading kReadChunk rows at a time.
+    /// Yields items one by one, reading up to kReadChunk rows at a time, fewer when rows are
+    /// large: a read stays within ChunkLimits' byte budget (16 MiB) at the size of the largest row
+    /// seen so far, so iterating frames of 100,000 atoms does not hold gigabytes.
     class iterator {
     public:
         using iterator_category = std::input_iterator_tag;
@@ -200,8 +203,10 @@ public:
 
         iterator() = default;
         // The iterator owns a copy of the view, so `for (auto& f : io.rows(...))` is safe.
-        iterator(std::shared_ptr<const RowView> view, std::size_t pos, std::size_t chunk)
-            : view_(std::move(view)), pos_(pos), chunk_(chunk) {}
+        iterator(std::shared_ptr<const RowView> view, std::size_t pos, std::size_t max_rows)
+            : view_(std::move(view)), pos_(pos) {
+            limits_.max_rows = max_rows;
+        }
         reference operator*() {
             load();
             return buffer_[pos_ - buffer_start_];
@@ -218,10 +223,11 @@ public:
         void load() {
             if (!buffer_.empty() && pos_ >= buffer_start_ && pos_ < buffer_start_ + buffer_.size()) return;
             buffer_start_ = pos_;
-            buffer_ = view_->read(pos_, chunk_);
+            buffer_ = view_->read(pos_, limits_.rows_for(largest_row_), &largest_row_);
         }
         std::shared_ptr<const RowView> view_;
-        std::size_t pos_ = 0, chunk_ = kReadChunk, buffer_start_ = 0;
+        std::size_t pos_ = 0, buffer_start_ = 0, largest_row_ = 0;
+        ChunkLimits limits_;
         std::vector<std::optional<Item>> buffer_;
     };
 
@@ -320,13 +326,17 @@ public:
     void drop(const Keys& keys) const { detail::writer_of(*backend_, "drop").drop_keys(keys, indices_); }
 
 private:
-    std::vector<std::optional<Item>> read(std::size_t pos, std::size_t n) const {
+    // Items at positions [pos, pos + n); `largest_row` (when given) grows to the largest row read.
+    std::vector<std::optional<Item>> read(std::size_t pos, std::size_t n, std::size_t* largest_row = nullptr) const {
         const std::size_t end = std::min(size(), pos + n);
         Indices chunk(indices_.begin() + static_cast<std::ptrdiff_t>(pos),
                       indices_.begin() + static_cast<std::ptrdiff_t>(end));
         std::vector<std::optional<Item>> out;
         out.reserve(chunk.size());
-        for (auto& row : backend_->get_many(chunk)) out.push_back(Items::build(std::move(row)));
+        for (auto& row : backend_->get_many(chunk)) {
+            if (largest_row) *largest_row = std::max(*largest_row, row_bytes(row));
+            out.push_back(Items::build(std::move(row)));
+        }
         return out;
     }
 
