@@ -23,6 +23,7 @@ struct VerifyOptions {
     std::string store;
     std::optional<std::string> group;
     std::size_t chunk_rows = 1000;
+    bool repair = false;
 };
 
 // Why row `row` is bad, or nullopt: decoding, and the atoms convention where it applies.
@@ -47,7 +48,7 @@ std::pair<std::size_t, std::string> first_bad_row(ObjectReadBackend& backend, st
 std::size_t verify_group(const VerifyOptions& opts, const std::string& group) {
     OpenOptions options;
     options.group = group;
-    options.readonly = true;
+    options.readonly = !opts.repair;  // an opening for writing repairs what a killed writer left
     auto backend = open_object_backend(opts.store, options);
     const std::size_t n = backend->size();
     Progress progress("verifying group '" + group + "'", n);
@@ -89,9 +90,15 @@ Reads and decodes every row of every group (or of --group) and checks atomistic 
 match the atom count). Exit status 0 when every row is good; otherwise the first bad row is
 named with the reason and the status is 1.
 
+--repair opens the store for writing first, which puts right what a writer killed between two
+flushes can leave in an HDF5 store (.h5, .h5p, .h5md): an end of allocation short of the file's
+end, and datasets longer than the committed frames. Our readers cope with both; Python asebytes
+and h5py may not until the store is repaired (README, Reliability). Other backends need nothing.
+
 Examples:
   asebytes verify run.lmdb
-  asebytes verify train.xyz && echo fine)";
+  asebytes verify train.xyz && echo fine
+  asebytes verify --repair killed.h5md   then Python asebytes reads it as well)";
 
 } // namespace
 
@@ -105,6 +112,8 @@ void add_verify_command(CLI::App& app) {
                     "At most this many rows per read (fewer when rows are large)")
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
+    cmd->add_flag("--repair", opts->repair,
+                  "Open for writing first: repairs an HDF5 store a killed writer left (see below)");
     cmd->footer(kVerifyExamples);
     cmd->callback([opts] { run_verify(*opts); });
 }

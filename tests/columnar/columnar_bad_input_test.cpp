@@ -84,5 +84,43 @@ TEST(ColumnarBadInput, OffsetsShorterThanTheFrameCountAreCorruptData) {
     expect_error<CorruptDataError>([&] { ObjectIO io(path.string()); }, {path.string(), "_offsets", "20"});
 }
 
+// A writer killed between flushes leaves datasets longer than n_frames, its commit marker. Readers
+// stop at n_frames and change nothing; an opening for writing cuts the datasets back to what a
+// clean writer of those frames leaves (Python asebytes reads whole index datasets).
+TEST(ColumnarBadInput, DatasetsPastTheCommittedFramesAreCutByAnOpeningForWriting) {
+    TempDir dir;
+    const auto path = copy_golden("periodic.h5", dir);
+    const auto truth = truth_rows(golden_dir() / "periodic.h5.default.read.json");
+    ASSERT_EQ(truth.size(), 20u);
+    edit_raw(path, [](hid_t f) {  // n_frames = 15, as after a kill (HDF5 1.10 cannot rewrite it in place here)
+        using namespace asebytes::hdf5;
+        ASSERT_GE(H5Adelete_by_name(f, "default", "n_frames", H5P_DEFAULT), 0);
+        Dataspace scalar(H5Screate(H5S_SCALAR), "", "H5Screate");
+        Attribute a(H5Acreate_by_name(f, "default", "n_frames", H5T_STD_I64LE, scalar.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT),
+                    "", "H5Acreate");
+        const std::int64_t committed = 15;
+        ASSERT_GE(H5Awrite(a.get(), H5T_NATIVE_INT64, &committed), 0);
+    });
+    const auto shapes = [](const fs::path& file) {
+        std::map<std::string, std::vector<unsigned long long>> out;
+        for (const auto& [name, d] : inspect_group(file, "default").datasets) out[name] = d.shape;
+        return out;
+    };
+    const auto killed = shapes(path);
+    EXPECT_EQ(ObjectIO(path.string(), opening(true)).size(), 15u);
+    EXPECT_EQ(shapes(path), killed) << "a read-only opening changed the file";
+
+    const auto clean = dir / "clean.h5";
+    ObjectIO(clean.string()).extend(std::vector<Row>(truth.begin(), truth.begin() + 15));
+    EXPECT_NE(killed, shapes(clean));
+    { ObjectIO writable(path.string(), opening(false)); }
+    EXPECT_EQ(shapes(path), shapes(clean));
+    const auto rows = ObjectIO(path.string()).rows().to_list();
+    ASSERT_EQ(rows.size(), 15u);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*rows[i], truth[i]) << "frame " << i;
+}
+
 } // namespace
 } // namespace asebytes::test

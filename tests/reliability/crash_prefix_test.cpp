@@ -1,5 +1,6 @@
 // A process killed by SIGKILL leaves on disk a prefix of the writes it made: the kernel keeps every
 // write that returned, and a large write the kill interrupts keeps its first pages (issue 10).
+// Python asebytes reads a sample of the HDF5 states too (killed_store_check.py).
 // Random kills (crash_test.cpp) hit a few of those states; here one uninterrupted run records all
 // of its file operations (write_journal.cpp, an LD_PRELOAD library), and the store that every
 // prefix leaves is checked as after a kill: it reads, it holds every frame flushed before, and
@@ -9,13 +10,16 @@
 #include <algorithm>
 #include <numeric>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "asebytes/asebytes.hpp"
 #include "child_process.hpp"
+#include "cli_runner.hpp"
 #include "crash_check.hpp"
 #include "crash_frames.hpp"
 #include "golden.hpp"
+#include "python.hpp"
 #include "write_journal.hpp"
 #ifdef ASEBYTES_LMP
 #include "lammps_run.hpp"
@@ -85,8 +89,12 @@ struct PrefixReport {
 /// prefix leaves, and each write of more than a page torn at its page boundaries. A flush is done
 /// when the writer has logged its count (a mark); a file written under a temporary name (HDF5)
 /// is a store once renamed.
+/// A state between two writes, once checked: the store's file, its place in the journal and the
+/// frames flushed by then.
+using StateVisit = std::function<void(const fs::path& file, std::size_t k, std::size_t flushed)>;
+
 PrefixReport replay_every_prefix(const std::vector<JournalEntry>& journal, const fs::path& store,
-                                 const fs::path& file, const FrameCheck& check) {
+                                 const fs::path& file, const FrameCheck& check, const StateVisit& visit = {}) {
     fs::create_directories(file.parent_path());
     const bool renamed_later = std::any_of(journal.begin(), journal.end(),
                                            [](const JournalEntry& e) { return e.op == JournalOp::Rename; });
@@ -134,7 +142,10 @@ PrefixReport replay_every_prefix(const std::vector<JournalEntry>& journal, const
             continue;
         }
         if (e.op == JournalOp::Rename) named = true;
-        if (named && e.op != JournalOp::Sync) check_state(bytes, k, false);
+        if (named && e.op != JournalOp::Sync) {
+            check_state(bytes, k, false);
+            if (visit) visit(file, k, flushed);
+        }
     }
     return report;
 }
@@ -162,16 +173,38 @@ void expect_prefixes_hold(const PrefixReport& report, const std::string& name, s
                                                                     std::to_string(report.torn));
 }
 
+// `python_every` > 0: every python_every-th state between two writes is also read by Python
+// asebytes (HDF5 stores: a single file), which must find the same flushed frames.
 void check_crash_writer(const std::string& name, const std::string& file_in_store,
-                        const std::vector<std::string>& options, bool torn_writes_lose_nothing) {
+                        const std::vector<std::string>& options, bool torn_writes_lose_nothing,
+                        std::size_t python_every = 0) {
     TempDir dir;
     std::vector<std::string> argv{ASEBYTES_CRASH_WRITER, (dir / name).string(), "flushed.log", "4", "48"};
     argv.insert(argv.end(), options.begin(), options.end());
     const auto journal = run_journaled(argv, dir, name);
     const fs::path store = dir / "prefix" / name;
-    const auto report =
-        replay_every_prefix(journal, store, file_in_store.empty() ? store : store / file_in_store, crash_frame_mismatch);
+    std::vector<std::string> for_python;  // STATE_FILE=FLUSHED
+    fs::create_directories(dir / "for-python");
+    const StateVisit keep_for_python = [&](const fs::path& file, std::size_t k, std::size_t flushed) {
+        if (python_every == 0 || k % python_every != 0) return;
+        const fs::path copy = dir / "for-python" / (std::to_string(k) + "-" + name);
+        fs::copy_file(file, copy);
+        for_python.push_back(copy.string() + "=" + std::to_string(flushed));
+    };
+    const auto report = replay_every_prefix(journal, store, file_in_store.empty() ? store : store / file_in_store,
+                                            crash_frame_mismatch, keep_for_python);
     expect_prefixes_hold(report, name, 12, torn_writes_lose_nothing);
+    if (python_every > 0) {
+        // As a user would: `asebytes verify --repair` first (Python asebytes reads whole index
+        // datasets, which a kill can leave longer than the committed frames).
+        ASSERT_GT(for_python.size(), 20u);
+        for (const auto& state : for_python) {
+            const std::string file = state.substr(0, state.rfind('='));
+            const CliResult repair = run_cli({"verify", "--repair", file});
+            ASSERT_EQ(repair.exit_code, 0) << "asebytes verify --repair " << file << ": " << repair.out << repair.err;
+        }
+        ASSERT_PYTHON_OK(run_python_script(fs::path(ASEBYTES_RELIABILITY_DIR) / "killed_store_check.py", for_python));
+    }
 }
 
 TEST(CrashPrefix, LmdbReadsAfterEveryPrefixOfItsWritesTornOrNot) {
@@ -179,11 +212,11 @@ TEST(CrashPrefix, LmdbReadsAfterEveryPrefixOfItsWritesTornOrNot) {
 }
 
 TEST(CrashPrefix, UncompressedH5mdReadsAfterEveryPrefixOfItsWrites) {
-    check_crash_writer("crash.h5md", "", {"compression=none"}, false);
+    check_crash_writer("crash.h5md", "", {"compression=none"}, false, 10);
 }
 
 TEST(CrashPrefix, UncompressedColumnarH5ReadsAfterEveryPrefixOfItsWrites) {
-    check_crash_writer("crash.h5", "", {"compression=none"}, false);
+    check_crash_writer("crash.h5", "", {"compression=none"}, false, 10);
 }
 
 #ifdef ASEBYTES_LMP

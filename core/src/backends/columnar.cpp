@@ -210,6 +210,8 @@ struct ColumnarBackend::Impl {
     void write_attrs();
     bool update_in_place(std::int64_t start, const std::vector<Row>& rows);
     void truncate(std::int64_t k);
+    void cut_datasets(std::int64_t k, std::int64_t atom_rows);
+    void trim_uncommitted();
     void rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit);
     void check_key(const std::string& key) const;
     void check_distinct_storage(const std::vector<Column>& added) const;
@@ -257,6 +259,7 @@ void ColumnarBackend::Impl::load() {
         if (ragged()) offsets.assign(static_cast<std::size_t>(n), 0);
     }
     validate_atoms();
+    if (!settings.readonly) trim_uncommitted();
 }
 
 Column ColumnarBackend::Impl::load_column(const std::string& name, bool per_atom) {
@@ -1009,7 +1012,24 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
 
 void ColumnarBackend::Impl::truncate(std::int64_t k) {
     if (k >= n) return;
-    const std::int64_t atom_rows = ragged() ? offsets[static_cast<std::size_t>(k)] : 0;
+    cut_datasets(k, ragged() ? offsets[static_cast<std::size_t>(k)] : 0);
+    atoms.resize(static_cast<std::size_t>(k));
+    if (ragged()) offsets.resize(static_cast<std::size_t>(k));
+    n = k;
+    write_attrs();
+}
+
+// A writer killed between flushes leaves datasets longer than n_frames (the commit marker) whose
+// rows past it may point at chunks never written. Our reads stop at n_frames, but Python asebytes
+// reads whole index datasets and fails there: an opening for writing (a resumed run, `asebytes
+// verify --repair`) cuts every dataset back to the committed frames. A clean store has none longer.
+void ColumnarBackend::Impl::trim_uncommitted() {
+    const auto last = static_cast<std::size_t>(n) - 1;
+    cut_datasets(n, ragged() && n > 0 ? offsets[last] + atoms[last] : 0);
+}
+
+// Cuts datasets to frames [0, k) (ragged per-atom ones to `atom_rows`); shorter ones stay.
+void ColumnarBackend::Impl::cut_datasets(std::int64_t k, std::int64_t atom_rows) {
     for (auto& c : columns) {
         const std::int64_t keep = c.per_atom && ragged() ? atom_rows : k;
         if (c.rows > keep) {
@@ -1025,11 +1045,7 @@ void ColumnarBackend::Impl::truncate(std::int64_t k) {
         }
     }
     for (const char* index : {"_offsets", "_lengths", "_n_atoms"})
-        if (store->has_array(index)) store->resize(index, {k});
-    atoms.resize(static_cast<std::size_t>(k));
-    if (ragged()) offsets.resize(static_cast<std::size_t>(k));
-    n = k;
-    write_attrs();
+        if (store->has_array(index) && store->info(index).shape.at(0) > k) store->resize(index, {k});
 }
 
 // Rows k.. are read, edited, truncated away and appended again: slow for early k, but the only
