@@ -7,6 +7,8 @@
 
 #include <fmt/core.h>
 
+#include "asebytes/backends/columnar.hpp"
+#include "asebytes/backends/h5md.hpp"
 #include "asebytes/frame.hpp"
 #include "asebytes/registry.hpp"
 #include "asebytes/row_chunks.hpp"
@@ -25,6 +27,13 @@ struct VerifyOptions {
     std::size_t chunk_rows = 1000;
     bool repair = false;
 };
+
+// Puts right what a writer killed between two flushes can leave in an HDF5 store (the opening for
+// writing has already extended a short end of allocation); other backends need nothing.
+void repair(ObjectReadBackend& backend) {
+    if (auto* columnar = dynamic_cast<ColumnarBackend*>(&backend)) columnar->cut_uncommitted();
+    if (auto* h5md = dynamic_cast<H5mdBackend*>(&backend)) h5md->cut_uncommitted();
+}
 
 // Why row `row` is bad, or nullopt: decoding, and the atoms convention where it applies.
 std::optional<std::string> check_row(ObjectReadBackend& backend, std::size_t index) {
@@ -48,8 +57,9 @@ std::pair<std::size_t, std::string> first_bad_row(ObjectReadBackend& backend, st
 std::size_t verify_group(const VerifyOptions& opts, const std::string& group) {
     OpenOptions options;
     options.group = group;
-    options.readonly = !opts.repair;  // an opening for writing repairs what a killed writer left
+    options.readonly = !opts.repair;
     auto backend = open_object_backend(opts.store, options);
+    if (opts.repair) repair(*backend);
     const std::size_t n = backend->size();
     Progress progress("verifying group '" + group + "'", n);
     const Indices all = index_range(0, n);
@@ -90,10 +100,10 @@ Reads and decodes every row of every group (or of --group) and checks atomistic 
 match the atom count). Exit status 0 when every row is good; otherwise the first bad row is
 named with the reason and the status is 1.
 
---repair opens the store for writing first, which puts right what a writer killed between two
-flushes can leave in an HDF5 store (.h5, .h5p, .h5md): an end of allocation short of the file's
-end, and datasets longer than the committed frames. Our readers cope with both; Python asebytes
-and h5py may not until the store is repaired (README, Reliability). Other backends need nothing.
+--repair first puts right what a writer killed between two flushes can leave in an HDF5 store
+(.h5, .h5p, .h5md): an end of allocation short of the file's end, and datasets longer than the
+committed frames. Our readers cope with both; Python asebytes and h5py may not until the store is
+repaired (README, Reliability). Run it on a store no writer has open. Other backends need nothing.
 
 Examples:
   asebytes verify run.lmdb

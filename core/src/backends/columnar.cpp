@@ -259,7 +259,6 @@ void ColumnarBackend::Impl::load() {
         if (ragged()) offsets.assign(static_cast<std::size_t>(n), 0);
     }
     validate_atoms();
-    if (!settings.readonly) trim_uncommitted();
 }
 
 Column ColumnarBackend::Impl::load_column(const std::string& name, bool per_atom) {
@@ -1020,9 +1019,8 @@ void ColumnarBackend::Impl::truncate(std::int64_t k) {
 }
 
 // A writer killed between flushes leaves datasets longer than n_frames (the commit marker) whose
-// rows past it may point at chunks never written. Our reads stop at n_frames, but Python asebytes
-// reads whole index datasets and fails there: an opening for writing (a resumed run, `asebytes
-// verify --repair`) cuts every dataset back to the committed frames. A clean store has none longer.
+// rows past it may point at chunks never written; see ColumnarBackend::cut_uncommitted. A resumed
+// writer does not need this: it overwrites those rows in place.
 void ColumnarBackend::Impl::trim_uncommitted() {
     const auto last = static_cast<std::size_t>(n) - 1;
     cut_datasets(n, ragged() && n > 0 ? offsets[last] + atoms[last] : 0);
@@ -1354,6 +1352,13 @@ void ColumnarBackend::remove() {
 
 void ColumnarBackend::flush() {
     Lock lock(hdf5::library_mutex());
+    impl_->store->flush();
+}
+
+void ColumnarBackend::cut_uncommitted() {
+    Lock lock(hdf5::library_mutex());
+    if (impl_->settings.readonly) throw NotSupportedError(impl_->where() + " is open read-only");
+    impl_->trim_uncommitted();
     impl_->store->flush();
 }
 

@@ -90,6 +90,11 @@ public:
     /// Deletes this group from the file.
     void remove() override;
     void flush() override;
+    /// Cuts the datasets a writer killed between flushes left longer than the committed frames
+    /// (n_frames) back to them, then flushes: Python asebytes reads whole index datasets and can
+    /// fail on their tails. Only on request (`asebytes verify --repair`): it rewrites HDF5's chunk
+    /// index, which no commit marker protects against a kill in the middle of it.
+    void cut_uncommitted();
 
 private:
     struct Impl;

@@ -64,6 +64,8 @@ public:
     void clear() override { table_->clear(); }
     void remove() override { table_->remove(); }
     void flush() override { table_->flush(); }
+    /// See ColumnarBackend::cut_uncommitted.
+    void cut_uncommitted() { table_->cut_uncommitted(); }
 
 private:
     std::unique_ptr<ColumnarBackend> table_;
