@@ -136,3 +136,27 @@ TEST(ExtxyzRead, CommentValuesAreTypedAsAseTypesThem) {
 
 } // namespace
 } // namespace asebytes::test
+
+namespace asebytes::test {
+namespace {
+
+// ASE writes an Atoms without atoms as a count of 0 and a comment line; as the last frame of a
+// file nothing follows it, which the reader's bound on declared columns must not mistake for a
+// truncated frame.
+TEST(ExtxyzRead, AFrameWithoutAtomsAtTheEndOfTheFileReads) {
+    TempDir dir;
+    const auto path = dir / "empty-last.xyz";
+    {
+        std::ofstream(path) << "1\nProperties=species:S:1:pos:R:3 energy=-1.0 pbc=\"F F F\"\nH 0 0 0\n"
+                            << "0\nProperties=species:S:1:pos:R:3:forces:R:3 energy=1.5 pbc=\"F F F\"\n";
+    }
+    ObjectIO io(path.string());
+    ASSERT_EQ(io.size(), 2u);
+    const auto last = io.get(1);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->at("arrays.positions").as_array().shape(), (std::vector<std::int64_t>{0, 3}));
+    EXPECT_EQ(last->at("calc.energy").as_double(), 1.5);
+}
+
+} // namespace
+} // namespace asebytes::test
