@@ -15,6 +15,12 @@ std::size_t last_logged_flush(const fs::path& log);
 /// Empty when row `index` is what was written, else what differs.
 using FrameCheck = std::function<std::string(std::size_t index, const Row& row)>;
 
+/// Empty when the store at `path` holds at least `flushed` frames, each passing `check`, else what
+/// is wrong (naming the frame). With `first_only`, only the first `flushed` frames are read. An
+/// asebytes::Error from reading propagates.
+std::string frames_problem(const std::string& path, std::size_t flushed, const FrameCheck& check,
+                           bool first_only = false);
+
 /// Checks the store after a kill as above (gtest failures name the store and frame).
 void expect_store_survived(const std::string& store, std::size_t flushed, const FrameCheck& check);
 

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <numeric>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -30,26 +29,12 @@ namespace {
 
 constexpr std::size_t kPage = 4096;
 
-// Empty when the store at `path` reads with at least `flushed` frames, each as written (with
-// `first_only`, only those frames are read). Before the first flush there is nothing to lose: a
-// store that does not open (with an asebytes::Error) is fine.
+// frames_problem (crash_check.hpp), with a failed reading as its text. Before the first flush there
+// is nothing to lose: a store that does not open (with an asebytes::Error) is fine.
 std::string store_problem(const std::string& path, std::size_t flushed, const FrameCheck& check,
                           bool first_only = false) {
     try {
-        OpenOptions readonly;
-        readonly.readonly = true;
-        ObjectIO io(path, readonly);
-        std::vector<std::int64_t> first(std::min(flushed, io.size()));
-        std::iota(first.begin(), first.end(), 0);
-        const auto rows = first_only ? io.rows(first).to_list() : io.rows().to_list();
-        if (rows.size() < flushed)
-            return std::to_string(rows.size()) + " frames, " + std::to_string(flushed) + " were flushed";
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            if (!rows[i]) return "frame " + std::to_string(i) + " is a placeholder";
-            const std::string wrong = check(i, *rows[i]);
-            if (!wrong.empty()) return "frame " + std::to_string(i) + ": " + wrong;
-        }
-        return "";
+        return frames_problem(path, flushed, check, first_only);
     } catch (const Error& e) {
         return flushed == 0 ? "" : e.what();
     }
