@@ -21,6 +21,7 @@
 #include "asebytes/elements.hpp"
 #include "error.h"
 #include "fix_options.hpp"
+#include "frame_repeat.hpp"
 #include "force.h"
 #include "input.h"
 #include "modify.h"
@@ -83,6 +84,12 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
   } else {
     units_ = std::make_unique<asebytes::lammps::AseUnits>(asebytes::lammps::AseUnits::native());
   }
+  // The potential energy (and virial) of a subset of the atoms is not defined: LAMMPS's computes
+  // give the whole system's, which stored with the group's atoms would be a wrong label.
+  if (igroup != 0 && (opt_->energy || opt_->stress))
+    fail_all(std::string("group ") + arg[1] +
+             " is not all: LAMMPS's energy and stress are the whole system's, not the group's; "
+             "store the group's atoms with 'energy no stress no'");
   if (opt_->charges && !atom->q_flag)
     fail_all("keyword 'charges yes' needs an atom style with charges (q)");
 
@@ -198,7 +205,10 @@ void FixASEBytes::open_store()
       backend->clear();
     } else if (opt_->append) {
       auto last = backend->get_column("info.step", {n - 1}).front();
-      if (last) last_step_ = last->as_int();
+      if (last) {
+        last_step_ = last->as_int();
+        last_stored_ = backend->get(n - 1);
+      }
     } else {
       throw asebytes::Error(backend->location() + " already holds " + std::to_string(n) +
                             " frames: use 'append yes' to add to them or 'overwrite yes' to replace them");
@@ -556,8 +566,8 @@ void FixASEBytes::add_globals(Row &row)
 void FixASEBytes::write_frame()
 {
   const bigint step = update->ntimestep;
-  // Written before (a second run's setup, a restart overlap), or not selected by 'if'.
-  if (step <= last_step_ || (ivar_if_ >= 0 && input->variable->compute_equal(ivar_if_) == 0.0)) {
+  if (ivar_if_ >= 0 && input->variable->compute_equal(ivar_if_) == 0.0) {
+    ++skipped_if_;
     schedule_next();
     return;
   }
@@ -566,9 +576,14 @@ void FixASEBytes::write_frame()
   add_globals(row);
   pack_local();
   if (collective_) {
-    write_collective(std::move(row));
-    last_step_ = step;
-    ++frames_this_run_;
+    // Nothing is gathered here, so only the step tells a repeat (see README.md, Steps).
+    if (step == last_step_) {
+      ++skipped_repeat_;
+    } else {
+      write_collective(std::move(row));
+      last_step_ = step;
+      ++frames_this_run_;
+    }
     schedule_next();
     return;
   }
@@ -577,7 +592,15 @@ void FixASEBytes::write_frame()
   } catch (const std::exception &e) {
     error->one(FLERR, std::string("fix asebytes: ") + e.what());
   }
+  int repeat = comm->me == 0 && step == last_step_ && last_stored_ && asebytes::lammps::same_configuration(*last_stored_, row);
+  MPI_Bcast(&repeat, 1, MPI_INT, 0, world);
+  if (repeat) {  // the run-boundary duplicate, or a restart continuing from the last stored step
+    ++skipped_repeat_;
+    schedule_next();
+    return;
+  }
   if (comm->me == 0) {
+    last_stored_ = asebytes::lammps::configuration_of(row);
     try {
       writer_->write(std::move(row));
       if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
@@ -628,19 +651,31 @@ std::string FixASEBytes::stats_line() const
   if (collective_) {
     const auto s = collective_->stats();
     snprintf(buf, sizeof buf,
-             "fix asebytes %s: %lld frames this run, %llu in all to %s, every rank writing its own atoms "
+             "fix asebytes %s: %lld frames this run%s, %llu in all to %s, every rank writing its own atoms "
              "(parallel HDF5): %.3f s in %llu collective writes on rank 0\n",
-             id, frames_this_run_, static_cast<unsigned long long>(s.frames), store_.c_str(), s.writing_seconds,
-             static_cast<unsigned long long>(s.batches));
+             id, frames_this_run_, skipped_text().c_str(), static_cast<unsigned long long>(s.frames), store_.c_str(),
+             s.writing_seconds, static_cast<unsigned long long>(s.batches));
     return buf;
   }
   const auto s = writer_->stats();
   snprintf(buf, sizeof buf,
-           "fix asebytes %s: %lld frames this run, %llu in all (%.2f MB) to %s; "
+           "fix asebytes %s: %lld frames this run%s, %llu in all (%.2f MB) to %s; "
            "MD waited %.3f s for the writer, writer busy %.3f s in %llu transactions\n",
-           id, frames_this_run_, static_cast<unsigned long long>(s.frames), s.bytes / 1e6, store_.c_str(),
+           id, frames_this_run_, skipped_text().c_str(), static_cast<unsigned long long>(s.frames), s.bytes / 1e6, store_.c_str(),
            s.blocked_seconds, s.writing_seconds, static_cast<unsigned long long>(s.batches));
   return buf;
+}
+
+// ", 1 skipped (repeat of the last stored frame)": every frame not stored is counted, with why.
+std::string FixASEBytes::skipped_text() const
+{
+  std::string text;
+  auto add = [&](long long n, const char *why) {
+    if (n) text += ", " + std::to_string(n) + " skipped (" + why + ")";
+  };
+  add(skipped_repeat_, "repeat of the last stored frame");
+  add(skipped_if_, "'if' variable was 0");
+  return text;
 }
 
 // Written only after flush() returned, so a reader of the log may count on these frames.
@@ -661,7 +696,7 @@ void FixASEBytes::post_run()
       error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
     }
     if (comm->me == 0) utils::logmesg(lmp, stats_line());
-    frames_this_run_ = 0;
+    frames_this_run_ = skipped_repeat_ = skipped_if_ = 0;
     return;
   }
   if (comm->me == 0) {
@@ -673,5 +708,5 @@ void FixASEBytes::post_run()
     }
     utils::logmesg(lmp, stats_line());
   }
-  frames_this_run_ = 0;
+  frames_this_run_ = skipped_repeat_ = skipped_if_ = 0;
 }

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ private:
     void schedule_next();
     void fail_all(const std::string &message);
     std::string stats_line() const;
+  std::string skipped_text() const;
     void flushed();  // after every flush: the durable frame count to the flushlog file
 
     std::unique_ptr<asebytes::lammps::FixOptions> opt_;
@@ -73,6 +75,9 @@ private:
     std::size_t frames_before_ = 0;  // frames the store held when the fix opened it (rank 0)
     std::ofstream flush_log_;       // rank 0, keyword flushlog
     long long frames_this_run_ = 0;
+  long long skipped_repeat_ = 0, skipped_if_ = 0;  // this run's frames not stored, by reason
+  // rank 0: positions, cell and pbc of the last stored frame, to recognise a repeat of it
+  std::optional<asebytes::Row> last_stored_;
     int ivar_if_ = -1;
 };
 

@@ -73,6 +73,16 @@ TEST(FixErrorsStore, NeverClobbersAStoreThatHoldsFrames) {
     EXPECT_EQ(ObjectIO((dir / "f.lmdb").string()).rows().to_list(), before);
 }
 
+TEST(FixErrorsStore, AGroupOtherThanAllRefusesTheSystemsEnergyAndStress) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() + "group low id 1:40\nfix f low asebytes 5 f.lmdb\nrun 5\n");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(r.has("ERROR: fix asebytes: group low is not all: LAMMPS's energy and stress are the whole system's"))
+        << r.output;
+    EXPECT_TRUE(r.has("'energy no stress no'")) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "f.lmdb") && ObjectIO((dir / "f.lmdb").string()).size() > 0);
+}
+
 TEST(FixErrorsStore, AmbiguousMassesNameTheType) {
     TempDir dir;
     const auto r = run_lammps(dir.path(), cu_system() + "mass 1 58.8\nfix f all asebytes 5 f.lmdb\nrun 5\n");

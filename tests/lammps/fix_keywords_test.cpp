@@ -162,7 +162,7 @@ TEST_F(FixKeywords, StoreGroupBufferFlushAndBackendOptions) {
 }
 
 TEST_F(FixKeywords, TheFixGroupSelectsAtoms) {
-    run("group low id 1:40\nfix f low asebytes 5 f.lmdb\nrun 5\n");
+    run("group low id 1:40\nfix f low asebytes 5 f.lmdb energy no stress no\nrun 5\n");
     EXPECT_EQ(rows()[0].at("arrays.numbers").as_array().size(), 40u);
 }
 

@@ -1,0 +1,86 @@
+// Which steps become frames: a frame is left out only when it repeats the last stored frame
+// (lammps-plugin/README.md, Steps); every other frame is stored and counted, also after
+// reset_timestep, in a `run 0` loop that moves atoms, in another simulation appended to a
+// store, and in every section of an input with `clear`.
+#include <gtest/gtest.h>
+
+#include "asebytes/asebytes.hpp"
+#include "lammps_run.hpp"
+#include "store_rows.hpp"
+
+namespace asebytes::test {
+namespace {
+
+TEST(FixSteps, ResetTimestepStoresTheSecondRun) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\nrun 20\nreset_timestep 0\nrun 20\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 0, 10, 20}));
+    EXPECT_FALSE(r.has(" 0 frames this run")) << r.output;
+}
+
+TEST(FixSteps, TheRunBoundaryDuplicateIsSkippedAndCounted) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\nrun 20\nrun 20\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 30, 40}));
+    EXPECT_TRUE(r.has("2 frames this run, 1 skipped (repeat of the last stored frame)")) << r.output;
+}
+
+TEST(FixSteps, ARunZeroLoopThatMovesAtomsStoresEveryConfigurationAsTheDumpHasIt) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() +
+                                              "fix f all asebytes 1 f.lmdb\n"
+                                              "variable i loop 3\nlabel again\n"
+                                              "displace_atoms all move 0.05 0.0 0.0 units box\n"
+                                              "run 0\n"
+                                              // dump custom writes step 0 once; write_dump each state
+                                              "write_dump all custom dump.txt id x y z modify sort id "
+                                              "format float %.17g append yes\n"
+                                              "next i\njump SELF again\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    AtomsIO io((dir / "f.lmdb").string());
+    const auto dump = read_dump(dir / "dump.txt");
+    ASSERT_EQ(io.size(), 3u);
+    ASSERT_EQ(dump.size(), 3u);
+    for (std::size_t k = 0; k < dump.size(); ++k) {
+        const Frame f = *io.get(static_cast<std::int64_t>(k));
+        EXPECT_EQ(f.info.at("step").as_int(), 0);
+        for (std::size_t i = 0; i < f.natoms(); ++i)
+            EXPECT_EQ(f.positions[3 * i], dump[k].columns.at("x")[i] - dump[k].lo[0]) << "frame " << k << " atom " << i;
+    }
+}
+
+TEST(FixSteps, AnotherSimulationAppendedStoresAllItsFrames) {
+    TempDir dir;
+    ASSERT_EQ(run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\nrun 20\n").exit_code, 0);
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb append yes\nrun 20\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // The same input again: step 0 differs from the last stored frame (step 20), so all three are new.
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 0, 10, 20}));
+}
+
+TEST(FixSteps, AnInputWithClearSectionsWritesEachSectionsStore) {
+    TempDir dir;
+    std::string input;
+    for (const char* store : {"a.lmdb", "b.lmdb", "c.lmdb"})
+        input += cu_system(2) + "fix f all asebytes 5 " + store + "\nrun 10\nclear\n";
+    const auto r = run_lammps(dir.path(), input);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (const char* store : {"a.lmdb", "b.lmdb", "c.lmdb"})
+        EXPECT_EQ(steps(dir / store), (std::vector<std::int64_t>{0, 5, 10})) << store;
+}
+
+TEST(FixSteps, ClearThenReadRestartContinuesTheStore) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() +
+                                              "fix f all asebytes 10 f.lmdb\nrun 20\nwrite_restart r.bin\nclear\n"
+                                              "read_restart r.bin\npair_style eam\npair_coeff 1 1 Cu_u3.eam\n"
+                                              "fix nve all nve\nfix f all asebytes 10 f.lmdb append yes\nrun 20\n",
+                              2);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 30, 40}));
+}
+
+}  // namespace
+}  // namespace asebytes::test
