@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <map>
 
 #include "asebytes/backend.hpp"
 #include "asebytes/mpi/buffered_writer.hpp"
@@ -55,6 +57,22 @@ struct FixASEBytes::LocalColumns {
 };
 
 static std::string store_path(const std::string &store);
+
+// Stores the fixes of this process write, by path, with the ID of the fix writing each: two
+// fixes on one store would interleave their frames.
+static std::map<std::string, std::string> &stores_in_use()
+{
+  static std::map<std::string, std::string> in_use;
+  return in_use;
+}
+
+static std::string store_key(const std::string &store)
+{
+  if (store.find("://") != std::string::npos) return store;
+  std::error_code ec;
+  const auto path = std::filesystem::weakly_canonical(std::filesystem::absolute(store), ec);
+  return ec ? store : path.string();
+}
 static bool writes_collectively(const std::string &store, int nprocs);
 
 Fix *FixASEBytes::create(LAMMPS *lmp, int narg, char **arg)
@@ -117,13 +135,17 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
   failure.resize(static_cast<std::size_t>(len));
   MPI_Bcast(failure.data(), len, MPI_CHAR, 0, world);
   if (!failure.empty()) error->all(FLERR, "fix asebytes: " + failure);
+  stores_in_use()[store_key(store_path(opt_->store))] = id;
+  registered_ = true;
   MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
   store_ = store_path(opt_->store);
+  in_use_key_ = store_key(store_);
   if (writes_collectively(store_, comm->nprocs)) open_collective();
 }
 
 FixASEBytes::~FixASEBytes()
 {
+  if (registered_) stores_in_use().erase(in_use_key_);
   if (collective_) {
     try {
       collective_->close();
@@ -189,6 +211,11 @@ void FixASEBytes::open_collective()
 void FixASEBytes::open_store()
 {
   store_ = store_path(opt_->store);
+  const auto user = stores_in_use().find(store_key(store_));
+  if (user != stores_in_use().end())
+    throw asebytes::Error(store_ + " is already written by fix " + user->second + " (fix " + id +
+                          " would interleave its frames with it): give each fix its own store, or unfix " +
+                          user->second + " first");
   asebytes::OpenOptions o;
   o.group = opt_->store_group;
   o.options = opt_->backend_options;

@@ -62,6 +62,8 @@ private:
     std::unique_ptr<asebytes::lammps::FixOptions> opt_;
     std::unique_ptr<asebytes::lammps::AseUnits> units_;
     std::string store_;  // the path actually opened
+  std::string in_use_key_;  // its key in the stores this process's fixes write
+  bool registered_ = false;
     std::string id_press_, id_peatom_;
     std::vector<long long> type_to_z_;
     std::vector<Source> array_sources_, info_sources_;

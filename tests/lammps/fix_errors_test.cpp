@@ -83,6 +83,21 @@ TEST(FixErrorsStore, AGroupOtherThanAllRefusesTheSystemsEnergyAndStress) {
     EXPECT_FALSE(fs::exists(dir / "f.lmdb") && ObjectIO((dir / "f.lmdb").string()).size() > 0);
 }
 
+TEST(FixErrorsStore, TwoFixesOnOneStoreNameBoth) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() + "fix a all asebytes 5 f.lmdb\nfix b all asebytes 10 ./f.lmdb\nrun 5\n");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(r.has("ERROR: fix asebytes: ./f.lmdb is already written by fix a (fix b would interleave")) << r.output;
+}
+
+TEST(FixErrorsStore, AStoreCanBeTakenOverAfterUnfix) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() + "fix a all asebytes 5 f.lmdb\nrun 5\nunfix a\n"
+                                                        "fix b all asebytes 5 f.lmdb append yes\nrun 5\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(ObjectIO((dir / "f.lmdb").string()).size(), 3u);  // 0, 5, 10: step 5 repeats
+}
+
 TEST(FixErrorsStore, AmbiguousMassesNameTheType) {
     TempDir dir;
     const auto r = run_lammps(dir.path(), cu_system() + "mass 1 58.8\nfix f all asebytes 5 f.lmdb\nrun 5\n");
