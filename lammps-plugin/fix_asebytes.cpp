@@ -397,8 +397,23 @@ void FixASEBytes::build_gatherer()
   gatherer_ = std::make_unique<asebytes::mpi::FrameGatherer>(world, cols, 0);
 }
 
+// The name of the command LAMMPS is running. Input::command is protected; a pointer to it
+// taken through a derived class is the standard's way to read it.
+namespace {
+struct RunningCommand : Input {
+  static const char *of(Input *input) { return input->*(&RunningCommand::command); }
+};
+}  // namespace
+
 void FixASEBytes::setup(int)
 {
+  // rerun sets up every snapshot as a run of its own; its frames are the snapshots on multiples
+  // of N, which end_of_step (called by rerun right after) writes.
+  const char *command = RunningCommand::of(input);
+  if (command && strcmp(command, "rerun") == 0) {
+    schedule_next();
+    return;
+  }
   write_frame();
 }
 

