@@ -18,7 +18,8 @@ std::vector<double> doubles(const Value& v) { return v.as_array().to_vector<doub
 bool same_cell(const std::vector<double>& a, const std::vector<double>& b) {
     if (a.size() != 9 || b.size() != 9) return false;
     double scale = 0;
-    for (double x : a) scale = std::max(scale, std::abs(x));
+    for (double x : a)
+        scale = std::max(scale, std::abs(x));
     for (std::size_t i = 0; i < 9; ++i)
         if (std::abs(a[i] - b[i]) > 1e-10 * std::max(scale, 1.0)) return false;
     return true;
@@ -32,7 +33,7 @@ void fractional(const std::vector<double>& cell, const double d[3], double s[3])
     s[0] = cell[0] != 0 ? (d[0] - s[1] * cell[3] - s[2] * cell[6]) / cell[0] : 0;
 }
 
-}  // namespace
+} // namespace
 
 Row configuration_of(const Row& frame) {
     Row kept;
@@ -58,11 +59,11 @@ bool same_configuration(const Row& last, const Row& frame) {
         for (int k = 0; k < 3; ++k)
             if (pbc[k]) s[k] -= std::round(s[k]);
         // back to a distance: |s . cell|
-        const double r[3] = {s[0] * cell[0] + s[1] * cell[3] + s[2] * cell[6], s[1] * cell[4] + s[2] * cell[7],
-                             s[2] * cell[8]};
+        const double r[3] = {s[0] * cell[0] + s[1] * cell[3] + s[2] * cell[6],
+                             s[1] * cell[4] + s[2] * cell[7], s[2] * cell[8]};
         if (std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]) > 1e-8) return false;
     }
     return true;
 }
 
-}  // namespace asebytes::lammps
+} // namespace asebytes::lammps

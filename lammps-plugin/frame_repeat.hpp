@@ -15,4 +15,4 @@ Row configuration_of(const Row& frame);
 /// (LAMMPS wraps atoms back into the box when a run starts).
 bool same_configuration(const Row& last, const Row& frame);
 
-}  // namespace asebytes::lammps
+} // namespace asebytes::lammps

@@ -13,7 +13,8 @@ namespace {
 
 TEST(FixSteps, ResetTimestepStoresTheSecondRun) {
     TempDir dir;
-    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\nrun 20\nreset_timestep 0\nrun 20\n");
+    const auto r = run_lammps(
+        dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\nrun 20\nreset_timestep 0\nrun 20\n");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 0, 10, 20}));
     EXPECT_FALSE(r.has(" 0 frames this run")) << r.output;
@@ -29,15 +30,15 @@ TEST(FixSteps, TheRunBoundaryDuplicateIsSkippedAndCounted) {
 
 TEST(FixSteps, ARunZeroLoopThatMovesAtomsStoresEveryConfigurationAsTheDumpHasIt) {
     TempDir dir;
-    const auto r = run_lammps(dir.path(), cu_system() +
-                                              "fix f all asebytes 1 f.lmdb\n"
-                                              "variable i loop 3\nlabel again\n"
-                                              "displace_atoms all move 0.05 0.0 0.0 units box\n"
-                                              "run 0\n"
-                                              // dump custom writes step 0 once; write_dump each state
-                                              "write_dump all custom dump.txt id x y z modify sort id "
-                                              "format float %.17g append yes\n"
-                                              "next i\njump SELF again\n");
+    const auto r =
+        run_lammps(dir.path(), cu_system() + "fix f all asebytes 1 f.lmdb\n"
+                                             "variable i loop 3\nlabel again\n"
+                                             "displace_atoms all move 0.05 0.0 0.0 units box\n"
+                                             "run 0\n"
+                                             // dump custom writes step 0 once; write_dump each state
+                                             "write_dump all custom dump.txt id x y z modify sort id "
+                                             "format float %.17g append yes\n"
+                                             "next i\njump SELF again\n");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     AtomsIO io((dir / "f.lmdb").string());
     const auto dump = read_dump(dir / "dump.txt");
@@ -47,7 +48,8 @@ TEST(FixSteps, ARunZeroLoopThatMovesAtomsStoresEveryConfigurationAsTheDumpHasIt)
         const Frame f = *io.get(static_cast<std::int64_t>(k));
         EXPECT_EQ(f.info.at("step").as_int(), 0);
         for (std::size_t i = 0; i < f.natoms(); ++i)
-            EXPECT_EQ(f.positions[3 * i], dump[k].columns.at("x")[i] - dump[k].lo[0]) << "frame " << k << " atom " << i;
+            EXPECT_EQ(f.positions[3 * i], dump[k].columns.at("x")[i] - dump[k].lo[0])
+                << "frame " << k << " atom " << i;
     }
 }
 
@@ -73,20 +75,21 @@ TEST(FixSteps, AnInputWithClearSectionsWritesEachSectionsStore) {
 
 TEST(FixSteps, ClearThenReadRestartContinuesTheStore) {
     TempDir dir;
-    const auto r = run_lammps(dir.path(), cu_system() +
-                                              "fix f all asebytes 10 f.lmdb\nrun 20\nwrite_restart r.bin\nclear\n"
-                                              "read_restart r.bin\npair_style eam\npair_coeff 1 1 Cu_u3.eam\n"
-                                              "fix nve all nve\nfix f all asebytes 10 f.lmdb append yes\nrun 20\n",
-                              2);
+    const auto r =
+        run_lammps(dir.path(),
+                   cu_system() + "fix f all asebytes 10 f.lmdb\nrun 20\nwrite_restart r.bin\nclear\n"
+                                 "read_restart r.bin\npair_style eam\npair_coeff 1 1 Cu_u3.eam\n"
+                                 "fix nve all nve\nfix f all asebytes 10 f.lmdb append yes\nrun 20\n",
+                   2);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 30, 40}));
 }
 
 TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
     TempDir dir;
-    const auto md = run_lammps(dir.path(), cu_system() +
-                                               "dump d all custom 5 dump.txt id type x y z\n"
-                                               "dump_modify d sort id format float %.17g\nrun 20\n");
+    const auto md =
+        run_lammps(dir.path(), cu_system() + "dump d all custom 5 dump.txt id type x y z\n"
+                                             "dump_modify d sort id format float %.17g\nrun 20\n");
     ASSERT_EQ(md.exit_code, 0) << md.output;
     // What LAMMPS itself holds during the rerun (read_dump wraps atoms into the box): its dump.
     const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\n"
@@ -103,9 +106,10 @@ TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
         const DumpFrame& d = dump[k];
         ASSERT_EQ(f.info.at("step").as_int(), d.step);
         for (std::size_t i = 0; i < f.natoms(); ++i)
-            EXPECT_EQ(f.positions[3 * i + 1], d.columns.at("y")[i] - d.lo[1]) << "frame " << k << " atom " << i;
+            EXPECT_EQ(f.positions[3 * i + 1], d.columns.at("y")[i] - d.lo[1])
+                << "frame " << k << " atom " << i;
     }
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

@@ -25,7 +25,8 @@ TEST(FrameRepeat, TheSameStepAndPositionsRepeat) {
 TEST(FrameRepeat, AnAtomWrappedIntoTheBoxIsStillTheSameConfiguration) {
     // x + a and y + b (b = (1, 10, 0)): one periodic image of each atom
     EXPECT_TRUE(same_configuration(frame(20, {1, 2, 3, 4, 5, 6}), frame(20, {11, 2, 3, 5, 15, 6})));
-    EXPECT_FALSE(same_configuration(frame(20, {1, 2, 3, 4, 5, 6}, false), frame(20, {11, 2, 3, 4, 5, 6}, false)));
+    EXPECT_FALSE(
+        same_configuration(frame(20, {1, 2, 3, 4, 5, 6}, false), frame(20, {11, 2, 3, 4, 5, 6}, false)));
 }
 
 TEST(FrameRepeat, AnotherStepOrMovedAtomsAreNew) {
@@ -39,5 +40,5 @@ TEST(FrameRepeat, AFrameWithoutAStepRepeatsNothing) {
     EXPECT_FALSE(same_configuration(last, frame(0, {1, 2, 3, 4, 5, 6})));
 }
 
-}  // namespace
-}  // namespace asebytes::lammps
+} // namespace
+} // namespace asebytes::lammps
