@@ -184,14 +184,12 @@ static std::string store_path(const std::string &store)
   }
 }
 
-// Columnar HDF5 (*.h5, *.h5p, *.h5md) under mpirun: parallel HDF5, every rank writes its own atoms
-// (issue 7); everything else goes through rank 0.
+// Under mpirun, a store whose backend writes collectively (its metadata's parallel_writes:
+// columnar HDF5, parallel HDF5) is written by every rank, its own atoms (issue 7); everything
+// else goes through rank 0.
 static bool writes_collectively(const std::string &store, int nprocs)
 {
-  auto ends_with = [&](const std::string &suffix) {
-    return store.size() >= suffix.size() && store.compare(store.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  return nprocs > 1 && (ends_with(".h5") || ends_with(".h5p") || ends_with(".h5md"));
+  return nprocs > 1 && asebytes::backend_for(store).metadata->parallel_writes;
 }
 
 void FixASEBytes::open_collective()

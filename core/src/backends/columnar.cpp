@@ -1067,6 +1067,7 @@ namespace {
 
 BackendMetadata make_metadata(ColumnarLayout layout) {
     BackendMetadata d;
+    d.parallel_writes = true;  // mpi/collective_columnar.hpp writes every layout from all ranks
     if (layout == ColumnarLayout::H5md) {
         d.name = "h5md";
         d.description = "H5MD 1.1 trajectories as Python asebytes and znh5md write them (particles, "
