@@ -23,10 +23,11 @@
 #include "asebytes/elements.hpp"
 #include "error.h"
 #include "fix_options.hpp"
-#include "frame_repeat.hpp"
 #include "force.h"
+#include "frame_repeat.hpp"
 #include "input.h"
 #include "modify.h"
+#include "output_stage.h"
 #include "update.h"
 #include "utils.h"
 #include "variable.h"
@@ -47,13 +48,15 @@ struct FixASEBytes::Source {
     int width = 0;        // per-atom: 0 for (N,), else columns; per-frame: 0 scalar, else length
 };
 
-// This rank's atoms of the group, packed for the gatherer; kept from frame to frame.
-struct FixASEBytes::LocalColumns {
-    std::vector<int> mine;                          // local indices of the group's atoms
-    std::vector<std::int64_t> ids, numbers;
-    std::vector<std::vector<double>> doubles;      // positions, forces, ... in column order
-    std::vector<std::vector<std::int64_t>> ints;   // i_name arrays
-    std::vector<const void *> pointers;            // one per gatherer column
+// One per-atom column of the frame: what the gatherer knows of it (key, dtype, width) and how
+// this rank's atoms of the group fill it, out[k * max(width, 1) + c] for atom mine[k]. One table,
+// so that the gatherer's columns and the packed values cannot disagree.
+struct FixASEBytes::AtomColumn {
+    asebytes::mpi::Column column;
+    std::function<void(const std::vector<int> &mine, double *out)> doubles;        // Float64
+    std::function<void(const std::vector<int> &mine, std::int64_t *out)> ints;     // Int64
+    std::vector<double> d;  // this frame's values, kept from frame to frame
+    std::vector<std::int64_t> i;
 };
 
 static std::string store_path(const std::string &store);
@@ -80,8 +83,7 @@ Fix *FixASEBytes::create(LAMMPS *lmp, int narg, char **arg)
   return new FixASEBytes(lmp, narg, arg);  // LAMMPS owns fixes and deletes them itself
 }
 
-FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
-    Fix(lmp, narg, arg), local_(std::make_unique<LocalColumns>())
+FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg)
 {
   std::vector<std::string> args(arg + 3, arg + narg);
   try {
@@ -111,15 +113,29 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
   if (opt_->charges && !atom->q_flag)
     fail_all("keyword 'charges yes' needs an atom style with charges (q)");
 
-  // Computes the fix owns: the virial pressure (or total, with kinetic part) and per-atom energy.
+  // Computes the fix owns (README.md, Labels). labels potential: the force field's terms only,
+  // the ones whose forces pre_reverse copies; labels total: everything, fixes included, as thermo.
+  const std::string terms = opt_->potential_labels ? " pair bond angle dihedral improper kspace" : "";
+  if (opt_->energy && opt_->pe_compute.empty()) {
+    if (opt_->potential_labels) {
+      id_pe_ = std::string(id) + "_asebytes_pe";
+      modify->add_compute(id_pe_ + " all pe" + terms);
+      opt_->pe_compute = id_pe_;
+    } else {
+      opt_->pe_compute = "thermo_pe";
+    }
+  }
   if (opt_->stress) {
     id_press_ = std::string(id) + "_asebytes_press";
-    modify->add_compute(id_press_ + " all pressure " + (opt_->kinetic_stress ? "thermo_temp" : "NULL virial"));
+    const std::string kinetic = opt_->potential_labels ? "thermo_temp ke" + terms : "thermo_temp";
+    modify->add_compute(id_press_ + " all pressure " +
+                        (opt_->kinetic_stress ? kinetic : opt_->potential_labels ? "NULL" + terms : "NULL virial"));
   }
   if (opt_->peratom_energy) {
     id_peatom_ = std::string(id) + "_asebytes_peatom";
-    modify->add_compute(id_peatom_ + " all pe/atom");
+    modify->add_compute(id_peatom_ + " all pe/atom" + terms);
   }
+  if (opt_->forces && opt_->potential_labels) comm_reverse = 3;  // ghosts' forces to their owners
 
   // Rank 0 opens the store; everybody learns whether that worked, so the error is collective.
   std::string failure;
@@ -135,17 +151,18 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) :
   failure.resize(static_cast<std::size_t>(len));
   MPI_Bcast(failure.data(), len, MPI_CHAR, 0, world);
   if (!failure.empty()) error->all(FLERR, "fix asebytes: " + failure);
-  stores_in_use()[store_key(store_path(opt_->store))] = id;
-  registered_ = true;
-  MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
   store_ = store_path(opt_->store);
   in_use_key_ = store_key(store_);
+  stores_in_use()[in_use_key_] = id;
+  MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
   if (writes_collectively(store_, comm->nprocs)) open_collective();
+  output_stage_ = std::make_unique<OutputStage>(lmp, id, nevery, [this] { record(); });
 }
 
 FixASEBytes::~FixASEBytes()
 {
-  if (registered_) stores_in_use().erase(in_use_key_);
+  output_stage_.reset();
+  if (!in_use_key_.empty()) stores_in_use().erase(in_use_key_);
   if (collective_) {
     try {
       collective_->close();
@@ -160,13 +177,15 @@ FixASEBytes::~FixASEBytes()
       if (screen) fprintf(screen, "WARNING: fix asebytes: closing %s failed: %s\n", store_.c_str(), e.what());
     }
   }
-  if (!id_press_.empty() && modify->find_compute(id_press_) >= 0) modify->delete_compute(id_press_);
-  if (!id_peatom_.empty() && modify->find_compute(id_peatom_) >= 0) modify->delete_compute(id_peatom_);
+  for (const auto &cid : {id_pe_, id_press_, id_peatom_})
+    if (!cid.empty() && modify->find_compute(cid) >= 0) modify->delete_compute(cid);
 }
 
+// Frames are recorded at the output stage (output_stage.h); the fix's own hook is pre_reverse,
+// where the force field's forces are complete and no fix has changed them yet.
 int FixASEBytes::setmask()
 {
-  return END_OF_STEP;
+  return opt_->forces && opt_->potential_labels ? PRE_REVERSE : 0;
 }
 
 // A bare path becomes an LMDB store (the embedded default), with the extension Python expects.
@@ -278,7 +297,7 @@ void FixASEBytes::init()
     info_sources_.push_back(resolve(i.source, false));
     info_sources_.back().key = "info." + i.key;
   }
-  build_gatherer();
+  build_columns();
 }
 
 // type -> atomic number, from `elements` or from the per-type masses.
@@ -375,23 +394,93 @@ FixASEBytes::Source FixASEBytes::resolve(const std::string &text, bool per_atom)
   return s;
 }
 
-void FixASEBytes::build_gatherer()
+static Compute *invoked_peratom(Compute *c)
 {
-  std::vector<asebytes::mpi::Column> cols{{"arrays.numbers", DType::Int64, 0}, {"arrays.positions", DType::Float64, 3}};
-  if (opt_->forces) cols.push_back({"calc.forces", DType::Float64, 3});
-  if (opt_->velocities) {
-    cols.push_back({"arrays.momenta", DType::Float64, 3});
-    cols.push_back({"arrays.masses", DType::Float64, 0});
+  if (!(c->invoked_flag & Compute::INVOKED_PERATOM)) {
+    c->compute_peratom();
+    c->invoked_flag |= Compute::INVOKED_PERATOM;
   }
-  if (opt_->peratom_energy) cols.push_back({"calc.energies", DType::Float64, 0});
-  if (opt_->charges) cols.push_back({"arrays.initial_charges", DType::Float64, 0});
-  for (const auto &s : array_sources_)
-    cols.push_back({s.key, s.kind == Source::INT_CUSTOM ? DType::Int64 : DType::Float64,
-                    static_cast<std::size_t>(s.width)});
-  std::size_t ndoubles = 0;
-  for (const auto &c : cols) ndoubles += c.dtype == DType::Float64;
-  local_->doubles.resize(ndoubles);
-  local_->ints.resize(cols.size() - ndoubles - 1);  // all Int64 columns but numbers
+  return c;
+}
+
+void FixASEBytes::build_columns()
+{
+  columns_.clear();
+  using Atoms = const std::vector<int> &;
+  auto doubles = [this](std::string key, std::size_t width, std::function<void(Atoms, double *)> fill) {
+    columns_.push_back({{std::move(key), DType::Float64, width}, std::move(fill), nullptr, {}, {}});
+  };
+  auto ints = [this](std::string key, std::function<void(Atoms, std::int64_t *)> fill) {
+    columns_.push_back({{std::move(key), DType::Int64, 0}, nullptr, std::move(fill), {}, {}});
+  };
+  auto mass = [this](int i) { return (atom->rmass_flag ? atom->rmass[i] : atom->mass[atom->type[i]]) * units_->mass; };
+  // Each per-atom column: key, dtype, width and how it is filled.
+  ints("arrays.numbers", [this](Atoms mine, std::int64_t *out) {
+    for (std::size_t k = 0; k < mine.size(); ++k) out[k] = type_to_z_[atom->type[mine[k]]];
+  });
+  doubles("arrays.positions", 3, [this](Atoms mine, double *out) {
+    for (std::size_t k = 0; k < mine.size(); ++k)
+      for (int d = 0; d < 3; ++d) out[3 * k + d] = (atom->x[mine[k]][d] - domain->boxlo[d]) * units_->distance;
+  });
+  if (opt_->forces)
+    doubles("calc.forces", 3, [this](Atoms mine, double *out) {
+      for (std::size_t k = 0; k < mine.size(); ++k) {
+        const double *f = opt_->potential_labels ? potential_force(mine[k]) : atom->f[mine[k]];
+        for (int d = 0; d < 3; ++d) out[3 * k + d] = f[d] * units_->force();
+      }
+    });
+  if (opt_->velocities) {
+    doubles("arrays.momenta", 3, [this, mass](Atoms mine, double *out) {
+      for (std::size_t k = 0; k < mine.size(); ++k)
+        for (int d = 0; d < 3; ++d) out[3 * k + d] = mass(mine[k]) * atom->v[mine[k]][d] * units_->velocity;
+    });
+    doubles("arrays.masses", 0, [mass](Atoms mine, double *out) {
+      for (std::size_t k = 0; k < mine.size(); ++k) out[k] = mass(mine[k]);
+    });
+  }
+  if (opt_->peratom_energy)
+    doubles("calc.energies", 0, [this](Atoms mine, double *out) {
+      const double *pe = invoked_peratom(modify->compute[modify->find_compute(id_peatom_)])->vector_atom;
+      for (std::size_t k = 0; k < mine.size(); ++k) out[k] = pe[mine[k]] * units_->energy;
+    });
+  if (opt_->charges)
+    doubles("arrays.initial_charges", 0, [this](Atoms mine, double *out) {
+      for (std::size_t k = 0; k < mine.size(); ++k) out[k] = atom->q[mine[k]] * units_->charge;
+    });
+  for (const Source &s : array_sources_) {
+    if (s.kind == Source::INT_CUSTOM) {
+      ints(s.key, [this, s](Atoms mine, std::int64_t *out) {
+        for (std::size_t k = 0; k < mine.size(); ++k) out[k] = atom->ivector[s.index][mine[k]];
+      });
+      continue;
+    }
+    doubles(s.key, static_cast<std::size_t>(s.width), [this, s](Atoms mine, double *out) {
+      const std::size_t w = static_cast<std::size_t>(std::max(s.width, 1));
+      const double *vec = nullptr;
+      double *const *arr = nullptr;
+      std::vector<double> atom_values;
+      if (s.kind == Source::COMPUTE) {
+        Compute *c = invoked_peratom(modify->compute[s.index]);
+        if (c->size_peratom_cols == 0) vec = c->vector_atom;
+        else arr = c->array_atom;
+      } else if (s.kind == Source::FIX) {
+        Fix *f = modify->fix[s.index];
+        if (f->size_peratom_cols == 0) vec = f->vector_atom;
+        else arr = f->array_atom;
+      } else if (s.kind == Source::VARIABLE) {
+        atom_values.resize(static_cast<std::size_t>(std::max(atom->nlocal, 1)));
+        input->variable->compute_atom(s.index, igroup, atom_values.data(), 1, 0);
+        vec = atom_values.data();
+      } else {
+        vec = atom->dvector[s.index];
+      }
+      for (std::size_t k = 0; k < mine.size(); ++k)
+        for (std::size_t c = 0; c < w; ++c)
+          out[w * k + c] = vec ? vec[mine[k]] : arr[mine[k]][s.column > 0 ? s.column - 1 : static_cast<int>(c)];
+    });
+  }
+  std::vector<asebytes::mpi::Column> cols;
+  for (const auto &c : columns_) cols.push_back(c.column);
   gatherer_ = std::make_unique<asebytes::mpi::FrameGatherer>(world, cols, 0);
 }
 
@@ -403,21 +492,83 @@ struct RunningCommand : Input {
 };
 }  // namespace
 
-void FixASEBytes::setup(int)
+// At the output stage: on multiples of N and on the first step of every run (the stage is armed
+// at construction and after every run), as `dump custom N` with `dump_modify first yes`.
+void FixASEBytes::record()
 {
-  // rerun sets up every snapshot as a run of its own; its frames are the snapshots on multiples
-  // of N, which end_of_step (called by rerun right after) writes.
-  const char *command = RunningCommand::of(input);
-  if (command && strcmp(command, "rerun") == 0) {
-    schedule_next();
+  if (update->whichflag == 2) {  // minimize: no frames (README.md, Steps)
+    ++skipped_minimize_;
     return;
   }
+  if (!gatherer_)
+    fail_all("the fix was defined after the last run's setup, which 'run N pre no' skips: use pre yes");
+  // rerun sets up every snapshot as a run of its own: its frames are the snapshots on multiples of N.
+  const char *command = RunningCommand::of(input);
+  if (command && strcmp(command, "rerun") == 0 && update->ntimestep % nevery != 0) return;
   write_frame();
 }
 
-void FixASEBytes::end_of_step()
+// labels potential: the forces once the force field has computed them (pair, bonded, kspace),
+// before any fix changes them; on the steps that can become frames (multiples of N, the run's
+// setup, and its last step, the first of a next `run N pre no`).
+void FixASEBytes::setup_pre_reverse(int, int)
 {
-  write_frame();
+  copy_potential_forces();
+}
+
+void FixASEBytes::pre_reverse(int, int)
+{
+  const bigint step = update->ntimestep;
+  if (step % nevery == 0 || step == update->laststep) copy_potential_forces();
+}
+
+void FixASEBytes::copy_potential_forces()
+{
+  const int nall = atom->nlocal + atom->nghost;
+  potential_f_.resize(3 * static_cast<std::size_t>(nall));
+  if (nall > 0) std::copy(&atom->f[0][0], &atom->f[0][0] + 3 * nall, potential_f_.data());
+  // With newton on, part of an owned atom's force sits on its ghost copies on other ranks: the
+  // same sum comm->reverse_comm() is about to do for atom->f.
+  if (force->newton) comm->reverse_comm_fix(this, 3);
+  potential_tags_.assign(atom->tag, atom->tag + atom->nlocal);
+  potential_step_ = update->ntimestep;
+  potential_rows_.clear();
+}
+
+int FixASEBytes::pack_reverse_comm(int n, int first, double *buf)
+{
+  int m = 0;
+  for (int i = first; i < first + n; ++i)
+    for (int d = 0; d < 3; ++d) buf[m++] = potential_f_[3 * static_cast<std::size_t>(i) + d];
+  return m;
+}
+
+void FixASEBytes::unpack_reverse_comm(int n, int *list, double *buf)
+{
+  int m = 0;
+  for (int k = 0; k < n; ++k)
+    for (int d = 0; d < 3; ++d) potential_f_[3 * static_cast<std::size_t>(list[k]) + d] += buf[m++];
+}
+
+// The potential's force on local atom i for this step's frame. Atoms move between ranks only
+// before forces are computed, so they sit where the copy has them, except when a `run N pre no`
+// follows commands that moved them (LAMMPS's own atom->f is then stale too).
+const double *FixASEBytes::potential_force(int i)
+{
+  if (potential_step_ != update->ntimestep)
+    error->one(FLERR, "fix asebytes: no forces were computed on step " + std::to_string(update->ntimestep) +
+                          " (run N pre no after changing the system?): use pre yes");
+  const tagint tag = atom->tag[i];
+  if (static_cast<std::size_t>(i) < potential_tags_.size() && potential_tags_[i] == tag)
+    return &potential_f_[3 * static_cast<std::size_t>(i)];
+  if (potential_rows_.empty())
+    for (std::size_t j = 0; j < potential_tags_.size(); ++j) potential_rows_[potential_tags_[j]] = static_cast<int>(j);
+  const auto row = potential_rows_.find(tag);
+  if (row == potential_rows_.end())
+    error->one(FLERR, "fix asebytes: atom " + std::to_string(tag) + " moved to this rank after the forces of step " +
+                          std::to_string(update->ntimestep) +
+                          " were computed (run N pre no after changing the system?): use pre yes");
+  return &potential_f_[3 * static_cast<std::size_t>(row->second)];
 }
 
 // Asks the computes to be ready on the next output step: the ones invoked now (also through
@@ -433,107 +584,33 @@ void FixASEBytes::schedule_next()
       if (s.kind == Source::COMPUTE) ids.push_back(s.id);
   for (const auto &cid : ids) {
     const int i = cid.empty() ? -1 : modify->find_compute(cid);
-    if (i >= 0 && modify->compute[i]->timeflag) modify->compute[i]->addstep(next);
+    if (i < 0 || !modify->compute[i]->timeflag) continue;
+    modify->compute[i]->addstep(next);
+    // the last step of the run is the first frame of a next `run N pre no`
+    if (update->laststep > update->ntimestep && update->laststep < next) modify->compute[i]->addstep(update->laststep);
   }
-}
-
-static Compute *invoked_peratom(Compute *c)
-{
-  if (!(c->invoked_flag & Compute::INVOKED_PERATOM)) {
-    c->compute_peratom();
-    c->invoked_flag |= Compute::INVOKED_PERATOM;
-  }
-  return c;
 }
 
 void FixASEBytes::pack_local()
 {
-  const int nlocal = atom->nlocal;
   const int *mask = atom->mask;
-  auto &L = *local_;
-  std::vector<int> &mine = L.mine;
-  mine.clear();
-  for (int i = 0; i < nlocal; ++i)
-    if (mask[i] & groupbit) mine.push_back(i);
-  const std::size_t n = mine.size();
-  L.pointers.clear();
-  L.ids.resize(n);
-  L.numbers.resize(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    L.ids[k] = atom->tag[mine[k]];
-    L.numbers[k] = type_to_z_[atom->type[mine[k]]];
-  }
-  L.pointers.push_back(L.numbers.data());
-  std::size_t nd = 0, ni = 0;
-  auto next_double = [&](std::size_t width) -> std::vector<double> & {
-    auto &v = L.doubles[nd++];
-    v.resize(n * std::max<std::size_t>(width, 1));
-    L.pointers.push_back(v.data());
-    return v;
-  };
-  const double dist = units_->distance;
-  {
-    auto &pos = next_double(3);
-    for (std::size_t k = 0; k < n; ++k)
-      for (int d = 0; d < 3; ++d) pos[3 * k + d] = (atom->x[mine[k]][d] - domain->boxlo[d]) * dist;
-  }
-  if (opt_->forces) {
-    auto &f = next_double(3);
-    for (std::size_t k = 0; k < n; ++k)
-      for (int d = 0; d < 3; ++d) f[3 * k + d] = atom->f[mine[k]][d] * units_->force();
-  }
-  if (opt_->velocities) {
-    auto &p = next_double(3);
-    std::vector<double> &m = L.doubles[nd];
-    m.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const int i = mine[k];
-      m[k] = (atom->rmass_flag ? atom->rmass[i] : atom->mass[atom->type[i]]) * units_->mass;
-      for (int d = 0; d < 3; ++d) p[3 * k + d] = m[k] * atom->v[i][d] * units_->velocity;
-    }
-    L.pointers.push_back(m.data());
-    ++nd;
-  }
-  if (opt_->peratom_energy) {
-    auto &e = next_double(0);
-    const double *pe = invoked_peratom(modify->compute[modify->find_compute(id_peatom_)])->vector_atom;
-    for (std::size_t k = 0; k < n; ++k) e[k] = pe[mine[k]] * units_->energy;
-  }
-  if (opt_->charges) {
-    auto &q = next_double(0);
-    for (std::size_t k = 0; k < n; ++k) q[k] = atom->q[mine[k]] * units_->charge;
-  }
-  for (const auto &s : array_sources_) {
-    if (s.kind == Source::INT_CUSTOM) {
-      auto &v = L.ints[ni++];
-      v.resize(n);
-      for (std::size_t k = 0; k < n; ++k) v[k] = atom->ivector[s.index][mine[k]];
-      L.pointers.push_back(v.data());
-      continue;
-    }
-    auto &v = next_double(static_cast<std::size_t>(s.width));
-    const std::size_t w = std::max(s.width, 1);
-    const double *vec = nullptr;
-    double *const *arr = nullptr;
-    std::vector<double> atom_values;
-    if (s.kind == Source::COMPUTE) {
-      Compute *c = invoked_peratom(modify->compute[s.index]);
-      if (c->size_peratom_cols == 0) vec = c->vector_atom;
-      else arr = c->array_atom;
-    } else if (s.kind == Source::FIX) {
-      Fix *f = modify->fix[s.index];
-      if (f->size_peratom_cols == 0) vec = f->vector_atom;
-      else arr = f->array_atom;
-    } else if (s.kind == Source::VARIABLE) {
-      atom_values.resize(static_cast<std::size_t>(std::max(nlocal, 1)));
-      input->variable->compute_atom(s.index, igroup, atom_values.data(), 1, 0);
-      vec = atom_values.data();
+  mine_.clear();
+  for (int i = 0; i < atom->nlocal; ++i)
+    if (mask[i] & groupbit) mine_.push_back(i);
+  ids_.resize(mine_.size());
+  for (std::size_t k = 0; k < mine_.size(); ++k) ids_[k] = atom->tag[mine_[k]];
+  pointers_.clear();
+  for (auto &c : columns_) {
+    const std::size_t n = mine_.size() * std::max<std::size_t>(c.column.width, 1);
+    if (c.column.dtype == DType::Int64) {
+      c.i.resize(n);
+      c.ints(mine_, c.i.data());
+      pointers_.push_back(c.i.data());
     } else {
-      vec = atom->dvector[s.index];
+      c.d.resize(n);
+      c.doubles(mine_, c.d.data());
+      pointers_.push_back(c.d.data());
     }
-    for (std::size_t k = 0; k < n; ++k)
-      for (std::size_t c = 0; c < w; ++c)
-        v[w * k + c] = vec ? vec[mine[k]] : arr[mine[k]][s.column > 0 ? s.column - 1 : static_cast<int>(c)];
   }
 }
 
@@ -611,8 +688,7 @@ void FixASEBytes::write_frame()
     schedule_next();
     return;
   }
-  modify->clearstep_compute();
-  Row row;
+  Row row;  // the output stage has cleared the computes' invoked flags (clearstep)
   add_globals(row);
   pack_local();
   if (collective_) {
@@ -628,7 +704,7 @@ void FixASEBytes::write_frame()
     return;
   }
   try {
-    gatherer_->gather(local_->ids.size(), local_->ids.data(), local_->pointers, row);
+    gatherer_->gather(ids_.size(), ids_.data(), pointers_, row);
   } catch (const std::exception &e) {
     error->one(FLERR, std::string("fix asebytes: ") + e.what());
   }
@@ -662,18 +738,18 @@ void FixASEBytes::write_collective(Row globals)
 {
   const bigint step = update->ntimestep;
   try {
-    const std::size_t n = local_->ids.size();
+    const std::size_t n = ids_.size();
     Row local;
-    const auto &columns = gatherer_->columns();
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const std::size_t width = std::max<std::size_t>(columns[c].width, 1);
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      const auto &column = columns_[c].column;
+      const std::size_t width = std::max<std::size_t>(column.width, 1);
       std::vector<std::int64_t> shape{static_cast<std::int64_t>(n)};
-      if (columns[c].width) shape.push_back(static_cast<std::int64_t>(columns[c].width));
-      const auto *bytes = static_cast<const std::uint8_t *>(local_->pointers[c]);
+      if (column.width) shape.push_back(static_cast<std::int64_t>(column.width));
+      const auto *bytes = static_cast<const std::uint8_t *>(pointers_[c]);
       std::vector<std::uint8_t> data(bytes, bytes + n * width * 8);  // int64 and float64 columns only
-      local[columns[c].key] = NdArray(asebytes::typestr_of(columns[c].dtype), shape, std::move(data));
+      local[column.key] = NdArray(asebytes::typestr_of(column.dtype), shape, std::move(data));
     }
-    const auto slab = gatherer_->slab(n, local_->ids.data());
+    const auto slab = gatherer_->slab(n, ids_.data());
     collective_->write(asebytes::mpi::local_frame(world, std::move(globals), local, slab));
     if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
       collective_->flush();
@@ -715,6 +791,7 @@ std::string FixASEBytes::skipped_text() const
   };
   add(skipped_repeat_, "repeat of the last stored frame");
   add(skipped_if_, "'if' variable was 0");
+  add(skipped_minimize_, "during minimize");
   return text;
 }
 
@@ -736,7 +813,8 @@ void FixASEBytes::post_run()
       error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
     }
     if (comm->me == 0) utils::logmesg(lmp, stats_line());
-    frames_this_run_ = skipped_repeat_ = skipped_if_ = 0;
+    frames_this_run_ = skipped_repeat_ = skipped_if_ = skipped_minimize_ = 0;
+    output_stage_->arm();
     return;
   }
   if (comm->me == 0) {
@@ -748,5 +826,6 @@ void FixASEBytes::post_run()
     }
     utils::logmesg(lmp, stats_line());
   }
-  frames_this_run_ = skipped_repeat_ = skipped_if_ = 0;
+  frames_this_run_ = skipped_repeat_ = skipped_if_ = skipped_minimize_ = 0;
+  output_stage_->arm();  // the next run's first step is a frame, also with `pre no`
 }

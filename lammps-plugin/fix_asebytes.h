@@ -5,9 +5,11 @@
 #define LMP_FIX_ASEBYTES_H
 
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "asebytes/value.hpp"
@@ -27,28 +29,35 @@ struct AseUnits;
 
 namespace LAMMPS_NS {
 
+class OutputStage;
+
 class FixASEBytes : public Fix {
 public:
     FixASEBytes(class LAMMPS *, int, char **);
     ~FixASEBytes() override;
     int setmask() override;
     void init() override;
-    void setup(int) override;
-    void end_of_step() override;
+    void setup_pre_reverse(int, int) override;
+    void pre_reverse(int, int) override;
     void post_run() override;
+    int pack_reverse_comm(int, int, double *) override;
+    void unpack_reverse_comm(int, int *, double *) override;
 
     /// The creator LAMMPS's fix_map and plugin loader expect.
     static Fix *create(LAMMPS *lmp, int narg, char **arg);
 
 private:
-    struct Source;  // where a per-atom or per-frame extra value comes from
-    struct LocalColumns;
+    struct Source;      // where a per-atom or per-frame extra value comes from
+    struct AtomColumn;  // one per-atom column of the frame: the gatherer's and the packing's table
 
     void open_store();
     void resolve_species();
     Source resolve(const std::string &source, bool per_atom);
-    void build_gatherer();
+    void build_columns();
+    void record();  // at LAMMPS's output stage (output_stage.h)
     void write_frame();
+    void copy_potential_forces();
+    const double *potential_force(int i);
     void open_collective();
     void write_collective(asebytes::Row globals);
     void pack_local();
@@ -62,12 +71,21 @@ private:
     std::unique_ptr<asebytes::lammps::FixOptions> opt_;
     std::unique_ptr<asebytes::lammps::AseUnits> units_;
     std::string store_;  // the path actually opened
-  std::string in_use_key_;  // its key in the stores this process's fixes write
-  bool registered_ = false;
-    std::string id_press_, id_peatom_;
+  std::string in_use_key_;  // its key in the stores this process's fixes write ("" until it is one)
+    std::string id_pe_, id_press_, id_peatom_;  // computes the fix owns (README.md, Labels)
     std::vector<long long> type_to_z_;
     std::vector<Source> array_sources_, info_sources_;
-    std::unique_ptr<LocalColumns> local_;
+    std::vector<AtomColumn> columns_;
+    std::vector<int> mine_;             // local indices of this rank's atoms of the group
+    std::vector<std::int64_t> ids_;     // their atom IDs
+    std::vector<const void *> pointers_;  // one per column, this frame's values
+    std::unique_ptr<OutputStage> output_stage_;
+    // labels potential: the forces of this rank's owned and ghost atoms at pre_reverse, with the
+    // ghosts' parts summed into their owners, the owners' IDs and the step
+    std::vector<double> potential_f_;
+    std::vector<tagint> potential_tags_;
+    bigint potential_step_ = -1;
+    std::unordered_map<tagint, int> potential_rows_;  // by ID, when atoms moved since the copy
     std::unique_ptr<asebytes::mpi::FrameGatherer> gatherer_;
     std::unique_ptr<asebytes::mpi::BufferedWriter> writer_;  // rank 0 only
     // Columnar HDF5 under mpirun: every rank writes its own atoms (parallel HDF5) instead.
@@ -77,7 +95,7 @@ private:
     std::size_t frames_before_ = 0;  // frames the store held when the fix opened it (rank 0)
     std::ofstream flush_log_;       // rank 0, keyword flushlog
     long long frames_this_run_ = 0;
-  long long skipped_repeat_ = 0, skipped_if_ = 0;  // this run's frames not stored, by reason
+  long long skipped_repeat_ = 0, skipped_if_ = 0, skipped_minimize_ = 0;  // this run's frames not stored, by reason
   // rank 0: positions, cell and pbc of the last stored frame, to recognise a repeat of it
   std::optional<asebytes::Row> last_stored_;
     int ivar_if_ = -1;

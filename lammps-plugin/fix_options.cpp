@@ -100,6 +100,11 @@ FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
                     throw OptionError("keyword 'elements': unknown element '" + sym + "' for atom type " + std::to_string(t));
                 o.elements.push_back(sym);
             }
+        } else if (kw == "labels") {
+            const std::string& v = cur.value(kw, "potential or total");
+            if (v != "potential" && v != "total")
+                throw OptionError("keyword 'labels' expects potential or total, got '" + v + "'");
+            o.potential_labels = v == "potential";
         } else if (kw == "energy") {
             const std::string& v = cur.value(kw, "yes, no or c_ID");
             if (v.rfind("c_", 0) == 0) {

@@ -26,8 +26,12 @@ struct FixOptions {
     int every = 0;
     std::string store;
     std::vector<std::string> elements;  ///< one symbol per atom type, or empty: guess from masses
+    /// labels potential (default): energy, forces and stress of the force field alone, consistent
+    /// with each other; labels total: what thermo pe, dump fx and compute pressure report, fixes
+    /// included (README.md, Labels).
+    bool potential_labels = true;
     bool energy = true;
-    std::string pe_compute = "thermo_pe";
+    std::string pe_compute;  ///< energy c_ID: that compute; "" for the one `labels` implies
     bool forces = true;
     bool stress = true;
     bool kinetic_stress = false;  ///< stress total: include the kinetic part

@@ -16,7 +16,8 @@ TEST(FixOptions, DefaultsFollowTheDocumentation) {
     EXPECT_EQ(o.store, "run.lmdb");
     EXPECT_TRUE(o.energy && o.forces && o.stress && o.ase_units);
     EXPECT_FALSE(o.velocities || o.peratom_energy || o.charges || o.append || o.overwrite || o.kinetic_stress);
-    EXPECT_EQ(o.pe_compute, "thermo_pe");
+    EXPECT_EQ(o.pe_compute, "");
+    EXPECT_TRUE(o.potential_labels);
     EXPECT_EQ(o.buffer_frames, 64u);
     EXPECT_EQ(o.flush_every, 0);
     EXPECT_EQ(o.flush_log, "");
@@ -26,7 +27,8 @@ TEST(FixOptions, ParsesEveryKeyword) {
     const auto o = parse({"5", "x.lmdb", "elements", "Cu", "O", "energy", "c_mype", "stress", "total", "forces", "no",
                           "velocities", "yes", "peratom_energy", "on", "charges", "1", "array", "ke", "c_ke",
                           "info", "t", "v_temp", "if", "v_sel", "units", "native", "append", "yes", "store_group",
-                          "md", "buffer", "16", "buffer", "2G", "flush", "100", "flushlog", "flushed.log", "option", "sync", "no"});
+                          "md", "buffer", "16", "buffer", "2G", "flush", "100", "flushlog", "flushed.log", "option", "sync", "no", "labels", "total"});
+    EXPECT_FALSE(o.potential_labels);
     EXPECT_EQ(o.elements, (std::vector<std::string>{"Cu", "O"}));
     EXPECT_EQ(o.pe_compute, "mype");
     EXPECT_TRUE(o.kinetic_stress);
@@ -50,6 +52,16 @@ TEST(FixOptions, AcceptsOnlyWellFormedSources) {
         EXPECT_THROW(parse({"1", "s", "array", "k", bad}), OptionError) << bad;
     EXPECT_THROW(parse({"1", "s", "info", "k", "i_flag"}), OptionError);
     EXPECT_THROW(parse({"1", "s", "array", "bad key", "c_a"}), OptionError);
+}
+
+TEST(FixOptions, LabelsArePotentialOrTotal) {
+    EXPECT_TRUE(parse({"1", "s", "labels", "potential"}).potential_labels);
+    try {
+        parse({"1", "s", "labels", "fixes"});
+        FAIL() << "labels fixes was accepted";
+    } catch (const OptionError& e) {
+        EXPECT_NE(std::string(e.what()).find("keyword 'labels' expects potential or total"), std::string::npos) << e.what();
+    }
 }
 
 TEST(FixOptions, SizesTakeUnits) {
