@@ -4,6 +4,8 @@
 // store, and in every section of an input with `clear`.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "asebytes/asebytes.hpp"
 #include "lammps_run.hpp"
 #include "store_rows.hpp"
@@ -109,6 +111,43 @@ TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
             EXPECT_EQ(f.positions[3 * i + 1], d.columns.at("y")[i] - d.lo[1])
                 << "frame " << k << " atom " << i;
     }
+}
+
+TEST(FixSteps, ARunWithPreNoStartsWithAFrameEqualToTheDump) {
+    TempDir dir;
+    // run 15 ends on step 15, no multiple of 10: the frame the next run starts with is new. The
+    // dump every 5 steps has that state (at the end of the first run, which `pre no` keeps).
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\n"
+                                                        "dump d all custom 5 dump.txt id x y z fx fy fz\n"
+                                                        "dump_modify d sort id format float %.17g\n"
+                                                        "run 15\nrun 10 pre no\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 15, 20}));
+    AtomsIO io((dir / "f.lmdb").string());
+    std::map<long long, DumpFrame> dump;
+    for (auto& d : read_dump(dir / "dump.txt")) dump.emplace(d.step, d);
+    for (std::size_t k = 0; k < io.size(); ++k) {
+        const Frame f = *io.get(static_cast<std::int64_t>(k));
+        const DumpFrame& d = dump.at(f.info.at("step").as_int());
+        const auto forces = *f.forces();
+        for (std::size_t i = 0; i < f.natoms(); ++i) {
+            EXPECT_EQ(f.positions[3 * i], d.columns.at("x")[i] - d.lo[0]) << "step " << d.step;
+            EXPECT_EQ(forces[3 * i + 2], d.columns.at("fz")[i]) << "step " << d.step;
+        }
+    }
+}
+
+TEST(FixSteps, MinimizeStoresNoFramesAndSaysSo) {
+    TempDir dir;
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 1 f.lmdb\n"
+                                                        "minimize 0.0 1.0e-8 5 50\nrun 2\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(r.has("0 frames this run")) << r.output;
+    EXPECT_TRUE(r.has("skipped (during minimize)")) << r.output;
+    // The run after it starts where minimize stopped.
+    const auto s = steps(dir / "f.lmdb");
+    ASSERT_EQ(s.size(), 3u);
+    EXPECT_GT(s.front(), 0);
 }
 
 } // namespace
