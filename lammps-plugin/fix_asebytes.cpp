@@ -157,6 +157,10 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg
   MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
   if (writes_collectively(store_, comm->nprocs)) open_collective();
   output_stage_ = std::make_unique<OutputStage>(lmp, id, nevery, [this] { record(); });
+  // The next run does its setup even with `pre no`, as the very first run does (Run::command):
+  // the fix (and its output stage) are initialised there. A run without it would leave them,
+  // like any dump defined since the last run, uninitialised.
+  update->first_update = 0;
 }
 
 FixASEBytes::~FixASEBytes()
@@ -500,8 +504,6 @@ void FixASEBytes::record()
     ++skipped_minimize_;
     return;
   }
-  if (!gatherer_)
-    fail_all("the fix was defined after the last run's setup, which 'run N pre no' skips: use pre yes");
   // rerun sets up every snapshot as a run of its own: its frames are the snapshots on multiples of N.
   const char *command = RunningCommand::of(input);
   if (command && strcmp(command, "rerun") == 0 && update->ntimestep % nevery != 0) return;

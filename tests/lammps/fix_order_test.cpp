@@ -19,7 +19,7 @@ namespace {
 constexpr double kNktv2pMetal = 1.6021765e6;                       // LAMMPS metal: bar * A^3 / eV
 constexpr double kAseVelocity = 1.0 / (1e3 * 0.09822694788464063); // A/ps -> A per ASE time unit
 
-// 27 rigid-geometry-free water molecules (O-H bonds, H-O-H angles, LJ between oxygens), metal units.
+// 27 flexible water molecules (O-H bonds, H-O-H angles, LJ between oxygens), metal units.
 std::string water_system(const fs::path& dir, bool nve) {
     std::ofstream(dir / "water.mol") << "# water\n\n3 atoms\n2 bonds\n1 angles\n\nCoords\n\n"
                                         "1 0.0 0.0 0.0\n2 0.7570 0.5859 0.0\n3 -0.7570 0.5859 0.0\n\n"

@@ -125,7 +125,8 @@ TEST(FixSteps, ARunWithPreNoStartsWithAFrameEqualToTheDump) {
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 15, 20}));
     AtomsIO io((dir / "f.lmdb").string());
     std::map<long long, DumpFrame> dump;
-    for (auto& d : read_dump(dir / "dump.txt")) dump.emplace(d.step, d);
+    for (auto& d : read_dump(dir / "dump.txt"))
+        dump.emplace(d.step, d);
     for (std::size_t k = 0; k < io.size(); ++k) {
         const Frame f = *io.get(static_cast<std::int64_t>(k));
         const DumpFrame& d = dump.at(f.info.at("step").as_int());
@@ -135,6 +136,16 @@ TEST(FixSteps, ARunWithPreNoStartsWithAFrameEqualToTheDump) {
             EXPECT_EQ(forces[3 * i + 2], d.columns.at("fz")[i]) << "step " << d.step;
         }
     }
+}
+
+TEST(FixSteps, ARunWithPreNoRightAfterTheFixIsDefinedDoesItsSetup) {
+    TempDir dir;
+    const auto r =
+        run_lammps(dir.path(), cu_system() + "run 5\nfix f all asebytes 5 f.lmdb\n"
+                                             "dump d all custom 5 dump.txt id x y z\nrun 5 pre no\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{5, 10}));
+    EXPECT_EQ(read_dump(dir / "dump.txt").size(), 2u);
 }
 
 TEST(FixSteps, MinimizeStoresNoFramesAndSaysSo) {
