@@ -11,9 +11,7 @@
 #include <map>
 
 #include "asebytes/backend.hpp"
-#include "asebytes/mpi/buffered_writer.hpp"
-#include "asebytes/mpi/collective_columnar.hpp"
-#include "asebytes/mpi/frame_gatherer.hpp"
+#include "asebytes/mpi/frame_writer.hpp"
 #include "asebytes/registry.hpp"
 #include "ase_units.hpp"
 #include "atom.h"
@@ -76,7 +74,6 @@ static std::string store_key(const std::string &store)
   const auto path = std::filesystem::weakly_canonical(std::filesystem::absolute(store), ec);
   return ec ? store : path.string();
 }
-static bool writes_collectively(const std::string &store, int nprocs);
 
 Fix *FixASEBytes::create(LAMMPS *lmp, int narg, char **arg)
 {
@@ -155,7 +152,18 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg
   in_use_key_ = store_key(store_);
   stores_in_use()[in_use_key_] = id;
   MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
-  if (writes_collectively(store_, comm->nprocs)) open_collective();
+  asebytes::OpenOptions o;
+  o.group = opt_->store_group;
+  o.options = opt_->backend_options;
+  asebytes::mpi::WriterLimits limits;
+  limits.max_frames = opt_->buffer_frames;
+  limits.max_bytes = opt_->buffer_bytes;
+  limits.batch_frames = std::max<std::size_t>(1, std::min<std::size_t>(limits.max_frames, 64));
+  try {
+    writer_ = asebytes::mpi::open_frame_writer(world, store_, o, limits, std::move(opened_));
+  } catch (const std::exception &e) {
+    error->one(FLERR, "fix asebytes: opening " + store_ + " for writing failed: " + e.what());
+  }
   output_stage_ = std::make_unique<OutputStage>(lmp, id, nevery, [this] { record(); });
   // The next run does its setup even with `pre no`, as the very first run does (Run::command):
   // the fix (and its output stage) are initialised there. A run without it would leave them,
@@ -167,13 +175,6 @@ FixASEBytes::~FixASEBytes()
 {
   output_stage_.reset();
   if (!in_use_key_.empty()) stores_in_use().erase(in_use_key_);
-  if (collective_) {
-    try {
-      collective_->close();
-    } catch (const std::exception &e) {
-      if (screen) fprintf(screen, "WARNING: fix asebytes: closing %s failed: %s\n", store_.c_str(), e.what());
-    }
-  }
   if (writer_) {
     try {
       writer_->close();
@@ -204,28 +205,6 @@ static std::string store_path(const std::string &store)
     const std::string name = slash == std::string::npos ? store : store.substr(slash + 1);
     if (name.find('.') == std::string::npos) return store + ".lmdb";
     throw;
-  }
-}
-
-// Under mpirun, a store whose backend writes collectively (its metadata's parallel_writes:
-// columnar HDF5, parallel HDF5) is written by every rank, its own atoms (issue 7); everything
-// else goes through rank 0.
-static bool writes_collectively(const std::string &store, int nprocs)
-{
-  return nprocs > 1 && asebytes::backend_for(store).metadata->parallel_writes;
-}
-
-void FixASEBytes::open_collective()
-{
-  asebytes::OpenOptions o;
-  o.group = opt_->store_group;
-  o.options = opt_->backend_options;
-  try {
-    auto store = asebytes::mpi::open_collective_columnar(store_, world, o);
-    const std::size_t batch = std::max<std::size_t>(1, std::min<std::size_t>(opt_->buffer_frames, 64));
-    collective_ = std::make_unique<asebytes::mpi::CollectiveColumnarWriter>(store, batch);
-  } catch (const std::exception &e) {
-    error->all(FLERR, "fix asebytes: opening " + store_ + " on every rank failed: " + e.what());
   }
 }
 
@@ -262,12 +241,7 @@ void FixASEBytes::open_store()
                             " frames: use 'append yes' to add to them or 'overwrite yes' to replace them");
     }
   }
-  if (writes_collectively(store_, comm->nprocs)) return;  // every rank opens it afterwards
-  asebytes::mpi::WriterLimits limits;
-  limits.max_frames = opt_->buffer_frames;
-  limits.max_bytes = opt_->buffer_bytes;
-  limits.batch_frames = std::max<std::size_t>(1, std::min<std::size_t>(limits.max_frames, 64));
-  writer_ = std::make_unique<asebytes::mpi::BufferedWriter>(backend, limits);
+  opened_ = std::move(backend);
 }
 
 void FixASEBytes::fail_all(const std::string &message)
@@ -485,7 +459,7 @@ void FixASEBytes::build_columns()
   }
   std::vector<asebytes::mpi::Column> cols;
   for (const auto &c : columns_) cols.push_back(c.column);
-  gatherer_ = std::make_unique<asebytes::mpi::FrameGatherer>(world, cols, 0);
+  writer_->set_columns(std::move(cols));
 }
 
 // The name of the command LAMMPS is running. Input::command is protected; a pointer to it
@@ -693,95 +667,41 @@ void FixASEBytes::write_frame()
   Row row;  // the output stage has cleared the computes' invoked flags (clearstep)
   add_globals(row);
   pack_local();
-  if (collective_) {
-    // Nothing is gathered here, so only the step tells a repeat (see README.md, Steps).
-    if (step == last_step_) {
-      ++skipped_repeat_;
-    } else {
-      write_collective(std::move(row));
-      last_step_ = step;
-      ++frames_this_run_;
-    }
-    schedule_next();
-    return;
-  }
+  // rank 0: the run-boundary duplicate, or a restart continuing from the last stored step
+  // (README.md, Steps); where every rank writes its own atoms nothing is gathered, and the step
+  // alone tells.
+  std::optional<Row> stored;
+  auto is_repeat = [&](const Row &frame) {
+    const bool gathered = frame.count("arrays.positions") > 0;
+    const bool repeat = step == last_step_ &&
+        (!gathered || (last_stored_ && asebytes::lammps::same_configuration(*last_stored_, frame)));
+    if (!repeat && gathered) stored = asebytes::lammps::configuration_of(frame);
+    return repeat;
+  };
   try {
-    gatherer_->gather(ids_.size(), ids_.data(), pointers_, row);
-  } catch (const std::exception &e) {
-    error->one(FLERR, std::string("fix asebytes: ") + e.what());
-  }
-  int repeat = comm->me == 0 && step == last_step_ && last_stored_ && asebytes::lammps::same_configuration(*last_stored_, row);
-  MPI_Bcast(&repeat, 1, MPI_INT, 0, world);
-  if (repeat) {  // the run-boundary duplicate, or a restart continuing from the last stored step
-    ++skipped_repeat_;
-    schedule_next();
-    return;
-  }
-  if (comm->me == 0) {
-    last_stored_ = asebytes::lammps::configuration_of(row);
-    try {
-      writer_->write(std::move(row));
-      if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
-        writer_->flush();
-        flushed();
-        last_flush_ = step;
-      }
-    } catch (const std::exception &e) {
-      error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
+    if (!writer_->write(std::move(row), ids_.size(), ids_.data(), pointers_, is_repeat)) {
+      ++skipped_repeat_;
+      schedule_next();
+      return;
     }
+    if (stored) last_stored_ = std::move(stored);
+    if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
+      writer_->flush();
+      flushed();
+      last_flush_ = step;
+    }
+  } catch (const std::exception &e) {
+    error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
   }
   last_step_ = step;
   ++frames_this_run_;
   schedule_next();
 }
 
-// Every rank: its atoms with their rows in the frame, written collectively batch by batch.
-void FixASEBytes::write_collective(Row globals)
-{
-  const bigint step = update->ntimestep;
-  try {
-    const std::size_t n = ids_.size();
-    Row local;
-    for (std::size_t c = 0; c < columns_.size(); ++c) {
-      const auto &column = columns_[c].column;
-      const std::size_t width = std::max<std::size_t>(column.width, 1);
-      std::vector<std::int64_t> shape{static_cast<std::int64_t>(n)};
-      if (column.width) shape.push_back(static_cast<std::int64_t>(column.width));
-      const auto *bytes = static_cast<const std::uint8_t *>(pointers_[c]);
-      std::vector<std::uint8_t> data(bytes, bytes + n * width * 8);  // int64 and float64 columns only
-      local[column.key] = NdArray(asebytes::typestr_of(column.dtype), shape, std::move(data));
-    }
-    const auto slab = gatherer_->slab(n, ids_.data());
-    collective_->write(asebytes::mpi::local_frame(world, std::move(globals), local, slab));
-    if (opt_->flush_every > 0 && step - last_flush_ >= opt_->flush_every) {
-      collective_->flush();
-      flushed();
-      last_flush_ = step;
-    }
-  } catch (const std::exception &e) {
-    error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
-  }
-}
-
 std::string FixASEBytes::stats_line() const
 {
-  char buf[512];
-  if (collective_) {
-    const auto s = collective_->stats();
-    snprintf(buf, sizeof buf,
-             "fix asebytes %s: %lld frames this run%s, %llu in all to %s, every rank writing its own atoms "
-             "(parallel HDF5): %.3f s in %llu collective writes on rank 0\n",
-             id, frames_this_run_, skipped_text().c_str(), static_cast<unsigned long long>(s.frames), store_.c_str(),
-             s.writing_seconds, static_cast<unsigned long long>(s.batches));
-    return buf;
-  }
-  const auto s = writer_->stats();
-  snprintf(buf, sizeof buf,
-           "fix asebytes %s: %lld frames this run%s, %llu in all (%.2f MB) to %s; "
-           "MD waited %.3f s for the writer, writer busy %.3f s in %llu transactions\n",
-           id, frames_this_run_, skipped_text().c_str(), static_cast<unsigned long long>(s.frames), s.bytes / 1e6, store_.c_str(),
-           s.blocked_seconds, s.writing_seconds, static_cast<unsigned long long>(s.batches));
-  return buf;
+  return "fix asebytes " + std::string(id) + ": " + std::to_string(frames_this_run_) + " frames this run" +
+         skipped_text() + ", " + std::to_string(writer_->stats().frames) + " in all " + writer_->summary(store_) + "\n";
 }
 
 // ", 1 skipped (repeat of the last stored frame)": every frame not stored is counted, with why.
@@ -801,33 +721,18 @@ std::string FixASEBytes::skipped_text() const
 void FixASEBytes::flushed()
 {
   if (comm->me != 0 || !flush_log_.is_open()) return;
-  const auto frames = collective_ ? collective_->stats().frames : writer_->stats().frames;
-  flush_log_ << frames_before_ + frames << std::endl;
+  flush_log_ << frames_before_ + writer_->stats().frames << std::endl;
 }
 
 void FixASEBytes::post_run()
 {
-  if (collective_) {
-    try {
-      collective_->flush();  // collective: every rank's atoms of the run are in the file
-      flushed();
-    } catch (const std::exception &e) {
-      error->all(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
-    }
-    if (comm->me == 0) utils::logmesg(lmp, stats_line());
-    frames_this_run_ = skipped_repeat_ = skipped_if_ = skipped_minimize_ = 0;
-    output_stage_->arm();
-    return;
+  try {
+    writer_->flush();  // every frame of the run is durable when the run returns
+    flushed();
+  } catch (const std::exception &e) {
+    error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
   }
-  if (comm->me == 0) {
-    try {
-      writer_->flush();  // every frame of the run is durable when the run returns
-      flushed();
-    } catch (const std::exception &e) {
-      error->one(FLERR, "fix asebytes: writing to " + store_ + " failed: " + e.what());
-    }
-    utils::logmesg(lmp, stats_line());
-  }
+  if (comm->me == 0) utils::logmesg(lmp, stats_line());
   frames_this_run_ = skipped_repeat_ = skipped_if_ = skipped_minimize_ = 0;
   output_stage_->arm();  // the next run's first step is a frame, also with `pre no`
 }

@@ -12,14 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "asebytes/backend.hpp"
 #include "asebytes/value.hpp"
 #include "fix.h"
 
 namespace asebytes {
 namespace mpi {
-class FrameGatherer;
-class BufferedWriter;
-class CollectiveColumnarWriter;
+class FrameWriter;
 }  // namespace mpi
 namespace lammps {
 struct FixOptions;
@@ -58,8 +57,6 @@ private:
     void write_frame();
     void copy_potential_forces();
     const double *potential_force(int i);
-    void open_collective();
-    void write_collective(asebytes::Row globals);
     void pack_local();
     void add_globals(asebytes::Row &row);
     void schedule_next();
@@ -86,10 +83,8 @@ private:
     std::vector<tagint> potential_tags_;
     bigint potential_step_ = -1;
     std::unordered_map<tagint, int> potential_rows_;  // by ID, when atoms moved since the copy
-    std::unique_ptr<asebytes::mpi::FrameGatherer> gatherer_;
-    std::unique_ptr<asebytes::mpi::BufferedWriter> writer_;  // rank 0 only
-    // Columnar HDF5 under mpirun: every rank writes its own atoms (parallel HDF5) instead.
-    std::unique_ptr<asebytes::mpi::CollectiveColumnarWriter> collective_;
+    std::shared_ptr<asebytes::ObjectReadWriteBackend> opened_;  // rank 0, until the writer has it
+    std::unique_ptr<asebytes::mpi::FrameWriter> writer_;
     bigint last_step_ = -1;   // last step written or found in the store (append)
     bigint last_flush_ = -1;
     std::size_t frames_before_ = 0;  // frames the store held when the fix opened it (rank 0)
