@@ -134,6 +134,11 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg
   }
   if (opt_->forces && opt_->potential_labels) comm_reverse = 3;  // ghosts' forces to their owners
 
+  try {
+    store_ = store_path(opt_->store);
+  } catch (const std::exception &e) {
+    fail_all(e.what());
+  }
   // Rank 0 opens the store; everybody learns whether that worked, so the error is collective.
   std::string failure;
   if (comm->me == 0) {
@@ -148,19 +153,15 @@ FixASEBytes::FixASEBytes(LAMMPS *lmp, int narg, char **arg) : Fix(lmp, narg, arg
   failure.resize(static_cast<std::size_t>(len));
   MPI_Bcast(failure.data(), len, MPI_CHAR, 0, world);
   if (!failure.empty()) error->all(FLERR, "fix asebytes: " + failure);
-  store_ = store_path(opt_->store);
   in_use_key_ = store_key(store_);
   stores_in_use()[in_use_key_] = id;
   MPI_Bcast(&last_step_, 1, MPI_LMP_BIGINT, 0, world);
-  asebytes::OpenOptions o;
-  o.group = opt_->store_group;
-  o.options = opt_->backend_options;
   asebytes::mpi::WriterLimits limits;
   limits.max_frames = opt_->buffer_frames;
   limits.max_bytes = opt_->buffer_bytes;
   limits.batch_frames = std::max<std::size_t>(1, std::min<std::size_t>(limits.max_frames, 64));
   try {
-    writer_ = asebytes::mpi::open_frame_writer(world, store_, o, limits, std::move(opened_));
+    writer_ = asebytes::mpi::open_frame_writer(world, store_, open_options(), limits, std::move(opened_));
   } catch (const std::exception &e) {
     error->one(FLERR, "fix asebytes: opening " + store_ + " for writing failed: " + e.what());
   }
@@ -208,18 +209,25 @@ static std::string store_path(const std::string &store)
   }
 }
 
+asebytes::OpenOptions FixASEBytes::open_options() const
+{
+  asebytes::OpenOptions o;
+  o.group = opt_->store_group;
+  o.options = opt_->backend_options;
+  return o;
+}
+
+// Rank 0: the store as it is (an error when it holds frames and neither append nor overwrite
+// says what to do), and, with append, what the repeat rule needs of its last frame.
 void FixASEBytes::open_store()
 {
-  store_ = store_path(opt_->store);
   const auto user = stores_in_use().find(store_key(store_));
   if (user != stores_in_use().end())
     throw asebytes::Error(store_ + " is already written by fix " + user->second + " (fix " + id +
                           " would interleave its frames with it): give each fix its own store, or unfix " +
                           user->second + " first");
-  asebytes::OpenOptions o;
-  o.group = opt_->store_group;
-  o.options = opt_->backend_options;
-  auto backend = std::dynamic_pointer_cast<asebytes::ObjectReadWriteBackend>(asebytes::open_object_backend(store_, o));
+  auto backend =
+      std::dynamic_pointer_cast<asebytes::ObjectReadWriteBackend>(asebytes::open_object_backend(store_, open_options()));
   if (!backend) throw asebytes::Error(store_ + " cannot be written");
   const std::size_t n = backend->size();
   frames_before_ = opt_->overwrite ? 0 : n;
@@ -234,7 +242,7 @@ void FixASEBytes::open_store()
       auto last = backend->get_column("info.step", {n - 1}).front();
       if (last) {
         last_step_ = last->as_int();
-        last_stored_ = backend->get(n - 1);
+        last_stored_ = backend->get(n - 1, asebytes::lammps::configuration_keys());
       }
     } else {
       throw asebytes::Error(backend->location() + " already holds " + std::to_string(n) +

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "asebytes/backend.hpp"
+#include "asebytes/registry.hpp"
 #include "asebytes/value.hpp"
 #include "fix.h"
 
@@ -50,6 +51,7 @@ private:
     struct AtomColumn;  // one per-atom column of the frame: the gatherer's and the packing's table
 
     void open_store();
+    asebytes::OpenOptions open_options() const;
     void resolve_species();
     Source resolve(const std::string &source, bool per_atom);
     void build_columns();

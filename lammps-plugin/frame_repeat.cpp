@@ -1,5 +1,7 @@
 #include "frame_repeat.hpp"
 
+#include <iterator>
+
 #include <cmath>
 #include <vector>
 
@@ -34,6 +36,8 @@ void fractional(const std::vector<double>& cell, const double d[3], double s[3])
 }
 
 } // namespace
+
+Keys configuration_keys() { return Keys(std::begin(kKeys), std::end(kKeys)); }
 
 Row configuration_of(const Row& frame) {
     Row kept;

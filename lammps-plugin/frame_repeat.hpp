@@ -8,6 +8,8 @@
 
 namespace asebytes::lammps {
 
+/// The keys same_configuration compares.
+Keys configuration_keys();
 /// The part of a frame (flat row) that same_configuration compares.
 Row configuration_of(const Row& frame);
 /// True when `frame` repeats `last`: equal info.step, numbers, pbc, cell (to 1e-10 relative)
