@@ -6,6 +6,7 @@
 
 #include "asebytes/asebytes.hpp"
 #include "asebytes/mpi/collective_columnar.hpp"
+#include "asebytes/mpi/frame_writer.hpp"
 #include "golden.hpp"
 
 namespace asebytes::test {
@@ -193,7 +194,7 @@ Row big_frame(std::size_t natoms, int index) {
 TEST(CollectiveColumnarWriter, SplitsBatchesOfMoreThanHalfAMillionAtomRows) {
     SharedDir dir;
     const std::string path = (dir / "large.h5").string();
-    constexpr std::size_t kAtoms = 200000;  // 3 frames pass the limit: two collective writes for 6
+    constexpr std::size_t kAtoms = 200000; // 3 frames pass the limit: two collective writes for 6
     std::vector<Row> rows;
     for (int i = 0; i < 6; ++i)
         rows.push_back(big_frame(kAtoms, i));
@@ -215,6 +216,52 @@ TEST(CollectiveColumnarWriter, SplitsBatchesOfMoreThanHalfAMillionAtomRows) {
 INSTANTIATE_TEST_SUITE_P(Layouts, CollectiveColumnar, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
     return i.param == ".h5" ? std::string("ragged") : std::string("padded");
 });
+
+// FrameWriter, the fix's one way to write: atoms spread over the ranks, handed over with their
+// ids and one pointer per column, written gathered (LMDB) or by every rank (.h5 under mpirun);
+// a frame rank 0 calls a repeat is left out on every rank.
+class FrameWriterWays : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FrameWriterWays, WritesTheFramesAndLeavesOutWhatRankZeroCallsARepeat) {
+    SharedDir dir;
+    const std::string path = (dir / ("written" + GetParam())).string();
+    EXPECT_EQ(mpi::writes_collectively(path, MPI_COMM_WORLD), GetParam() == ".h5" && ranks() > 1);
+    const auto rows = frames();
+    const std::vector<mpi::Column> columns{{"arrays.numbers", DType::Int64, 0},
+                                           {"arrays.positions", DType::Float64, 3},
+                                           {"calc.forces", DType::Float64, 3}};
+    {
+        std::shared_ptr<ObjectReadWriteBackend> opened;
+        if (rank() == 0)
+            opened = std::dynamic_pointer_cast<ObjectReadWriteBackend>(open_object_backend(path));
+        auto writer = mpi::open_frame_writer(MPI_COMM_WORLD, path, {}, {}, std::move(opened));
+        writer->set_columns(columns);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            for (const bool repeat : {false, true}) {
+                const LocalFrame share = share_of(rows[i], false); // this rank's atoms, as they lie
+                std::vector<std::int64_t> ids;
+                for (auto row : share.atom_rows)
+                    ids.push_back(static_cast<std::int64_t>(row) + 1);
+                std::vector<const void*> data;
+                for (const auto& c : columns)
+                    data.push_back(share.local.at(c.key).as_array().bytes());
+                const bool written = writer->write(share.global, ids.size(), ids.data(), data,
+                                                   [&](const Row&) { return repeat; });
+                EXPECT_EQ(written, !repeat) << "frame " << i;
+            }
+        writer->close();
+        if (rank() == 0) {
+            EXPECT_EQ(writer->stats().frames, rows.size());
+        }
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank() == 0) {
+        expect_file_holds(path, rows);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, FrameWriterWays, ::testing::Values(".lmdb", ".h5"),
+                         [](const auto& info) { return info.param.substr(1); });
 
 } // namespace
 } // namespace asebytes::test
