@@ -259,6 +259,12 @@ void FixASEBytes::fail_all(const std::string &message)
 
 void FixASEBytes::init()
 {
+  // rRESPA computes the forces level by level (pre_reverse sees one level's at a time) and sums
+  // them only at the end: the force field's forces are never whole where the fix could take them.
+  if (opt_->forces && opt_->potential_labels && utils::strmatch(update->integrate_style, "^respa"))
+    fail_all("run_style " + std::string(update->integrate_style) +
+             " splits the forces by level: 'labels potential' cannot take the force field's forces there; use "
+             "'labels total' (forces as dump fx) or 'forces no'");
   if (opt_->energy) {
     const int ipe = modify->find_compute(opt_->pe_compute);
     if (ipe < 0) fail_all("energy compute '" + opt_->pe_compute + "' does not exist");

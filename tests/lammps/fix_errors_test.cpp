@@ -52,6 +52,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFix{"AppendAndOverwrite", "", "5 f.lmdb append yes overwrite yes", "exclude each other"},
         BadFix{"BadBuffer", "", "5 f.lmdb buffer lots", "keyword 'buffer' expects a frame count or a size"},
         BadFix{"UnknownBackendOption", "", "5 f.lmdb option colour blue", "unknown lmdb option(s): 'colour'"},
+        BadFix{"RespaWithPotentialLabels", "run_style respa 2 2\n", "5 f.lmdb",
+               "run_style respa splits the forces by level: 'labels potential' cannot take"},
         BadFix{"UnknownExtension", "", "5 f.parquet", "no backend for 'f.parquet'"}),
     [](const auto& info) { return info.param.name; });
 
