@@ -265,6 +265,11 @@ void FixASEBytes::init()
     fail_all("run_style " + std::string(update->integrate_style) +
              " splits the forces by level: 'labels potential' cannot take the force field's forces there; use "
              "'labels total' (forces as dump fx) or 'forces no'");
+  // The GPU package adds the device's pair forces to atom->f only in its own post_force, after
+  // pre_reverse (LAMMPS's src/GPU/fix_gpu.cpp); not testable with Debian's LAMMPS, which has no GPU.
+  if (opt_->forces && opt_->potential_labels && modify->find_fix_by_style("^GPU$") >= 0)
+    fail_all("the GPU package adds the pair forces after the fix could take them: 'labels potential' cannot be "
+             "used with it; use 'labels total' (forces as dump fx) or 'forces no'");
   if (opt_->energy) {
     const int ipe = modify->find_compute(opt_->pe_compute);
     if (ipe < 0) fail_all("energy compute '" + opt_->pe_compute + "' does not exist");
