@@ -55,9 +55,10 @@ PythonRun run_shell(const std::string& command) {
 }
 }  // namespace
 
-PythonRun run_python_script(const fs::path& script, const std::vector<std::string>& arguments) {
+PythonRun run_python_script(const fs::path& script, const std::vector<std::string>& arguments,
+                            const std::string& launcher) {
     std::string command = "PYTHONPATH=" + shell_quoted(asebytes_pythonpath().string()) +
-                          " PYTHONDONTWRITEBYTECODE=1 " + kPython + " -B -s " + shell_quoted(script.string());
+                          " PYTHONDONTWRITEBYTECODE=1 " + (launcher.empty() ? "" : launcher + " ") + kPython + " -B -s " + shell_quoted(script.string());
     for (const auto& a : arguments) command += " " + shell_quoted(a);
     return run_shell(command);
 }

@@ -27,7 +27,9 @@ bool interop_required();
 /// Why Python asebytes cannot be used, as far as files tell; empty when it may be.
 std::string missing_python();
 /// Runs `script` (a path) with arguments; -B: no __pycache__, -s: no user site-packages.
-PythonRun run_python_script(const fs::path& script, const std::vector<std::string>& arguments);
+/// `launcher` goes before the interpreter (such as "mpirun -np 2").
+PythonRun run_python_script(const fs::path& script, const std::vector<std::string>& arguments,
+                            const std::string& launcher = "");
 ::testing::AssertionResult python_succeeded(const PythonRun& run);
 
 // Stops the test unless the Python run succeeded: skipped when Python asebytes is unavailable
