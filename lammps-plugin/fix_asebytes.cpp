@@ -267,7 +267,12 @@ void FixASEBytes::init()
              "'labels total' (forces as dump fx) or 'forces no'");
   // The GPU package adds the device's pair forces to atom->f only in its own post_force, after
   // pre_reverse (LAMMPS's src/GPU/fix_gpu.cpp); not testable with Debian's LAMMPS, which has no GPU.
-  if (opt_->forces && opt_->potential_labels && modify->find_fix_by_style("^GPU$") >= 0)
+#if LAMMPS_VERSION_NUMBER >= 20211214
+  const bool gpu = !modify->get_fix_by_style("^GPU$").empty();
+#else
+  const bool gpu = modify->find_fix_by_style("^GPU$") >= 0;
+#endif
+  if (opt_->forces && opt_->potential_labels && gpu)
     fail_all("the GPU package adds the pair forces after the fix could take them: 'labels potential' cannot be "
              "used with it; use 'labels total' (forces as dump fx) or 'forces no'");
   if (opt_->energy) {
@@ -524,7 +529,13 @@ void FixASEBytes::copy_potential_forces()
   if (nall > 0) std::copy(&atom->f[0][0], &atom->f[0][0] + 3 * nall, potential_f_.data());
   // With newton on, part of an owned atom's force sits on its ghost copies on other ranks: the
   // same sum comm->reverse_comm() is about to do for atom->f.
-  if (force->newton) comm->reverse_comm_fix(this, 3);
+  if (force->newton) {
+#if LAMMPS_VERSION_NUMBER >= 20220324
+    comm->reverse_comm(this, 3);
+#else
+    comm->reverse_comm_fix(this, 3);
+#endif
+  }
   potential_tags_.assign(atom->tag, atom->tag + atom->nlocal);
   potential_step_ = update->ntimestep;
   potential_rows_.clear();

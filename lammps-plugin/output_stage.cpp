@@ -33,6 +33,18 @@ double ComputeASEBytesOutput::memory_usage() {
 }
 
 namespace {
+// The index of dump `id` in Output's arrays, or -1 (Output::find_dump went in LAMMPS 20220915).
+int dump_index(Output* output, const std::string& id) {
+#if LAMMPS_VERSION_NUMBER >= 20220602
+    const Dump* d = output->get_dump_by_id(id);
+    for (int i = 0; d && i < output->ndump; ++i)
+        if (output->dump[i] == d) return i;
+    return -1;
+#else
+    return output->find_dump(id.c_str());
+#endif
+}
+
 Compute* create_output_compute(LAMMPS* lmp, int narg, char** arg) {
     return new ComputeASEBytesOutput(lmp, narg, arg); // LAMMPS owns computes and deletes them itself
 }
@@ -66,11 +78,11 @@ OutputStage::OutputStage(LAMMPS* lmp, const std::string& fix_id, int every, std:
 
 OutputStage::~OutputStage() {
     // LAMMPS's own teardown (exit, `clear`) deletes Output, and with it the dump, before the fixes.
-    if (lmp_->output && lmp_->output->find_dump(id_.c_str()) >= 0) lmp_->output->delete_dump(&id_[0]);
+    if (lmp_->output && dump_index(lmp_->output, id_) >= 0) lmp_->output->delete_dump(&id_[0]);
     if (lmp_->modify && lmp_->modify->find_compute(id_) >= 0) lmp_->modify->delete_compute(id_);
 }
 
 void OutputStage::arm() {
-    const int i = lmp_->output->find_dump(id_.c_str());
+    const int i = dump_index(lmp_->output, id_);
     if (i >= 0) lmp_->output->last_dump[i] = -1;
 }

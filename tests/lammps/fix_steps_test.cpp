@@ -113,6 +113,24 @@ TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
     }
 }
 
+TEST(FixSteps, RerunStartingBetweenMultiplesOfNStoresOnlyTheMultiples) {
+    TempDir dir;
+    const auto md =
+        run_lammps(dir.path(), cu_system() + "dump d all custom 5 dump.txt id type x y z\n"
+                                             "dump_modify d sort id format float %.17g\nrun 20\n");
+    ASSERT_EQ(md.exit_code, 0) << md.output;
+    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\n"
+                                                        "dump r all custom 10 rerun.txt id x y z\n"
+                                                        "rerun dump.txt first 5 dump x y z\n");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // The first snapshot (step 5) is no multiple of 10: neither LAMMPS's dump nor the fix has it.
+    EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{10, 20}));
+    std::vector<std::int64_t> dumped;
+    for (const auto& d : read_dump(dir / "rerun.txt"))
+        dumped.push_back(d.step);
+    EXPECT_EQ(dumped, (std::vector<std::int64_t>{10, 20}));
+}
+
 TEST(FixSteps, ARunWithPreNoStartsWithAFrameEqualToTheDump) {
     TempDir dir;
     // run 15 ends on step 15, no multiple of 10: the frame the next run starts with is new. The
