@@ -87,18 +87,26 @@ TEST(FixSteps, ClearThenReadRestartContinuesTheStore) {
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20, 30, 40}));
 }
 
-TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
-    TempDir dir;
+// An MD run dumped every 5 steps to dump.txt, then a rerun of it with `fix asebytes 10` and a
+// `dump custom 10` to rerun.txt: what LAMMPS itself holds during the rerun (read_dump wraps atoms
+// into the box). `keywords` go to the rerun command.
+void rerun_every_5_steps(const TempDir& dir, const std::string& keywords) {
     const auto md =
         run_lammps(dir.path(), cu_system() + "dump d all custom 5 dump.txt id type x y z\n"
                                              "dump_modify d sort id format float %.17g\nrun 20\n");
     ASSERT_EQ(md.exit_code, 0) << md.output;
-    // What LAMMPS itself holds during the rerun (read_dump wraps atoms into the box): its dump.
-    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\n"
-                                                        "dump r all custom 10 rerun.txt id x y z\n"
-                                                        "dump_modify r sort id format float %.17g\n"
-                                                        "rerun dump.txt dump x y z\n");
+    const auto r = run_lammps(dir.path(), cu_system() +
+                                              "fix f all asebytes 10 f.lmdb\n"
+                                              "dump r all custom 10 rerun.txt id x y z\n"
+                                              "dump_modify r sort id format float %.17g\n"
+                                              "rerun dump.txt " +
+                                              keywords + "dump x y z\n");
     ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
+    TempDir dir;
+    ASSERT_NO_FATAL_FAILURE(rerun_every_5_steps(dir, ""));
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{0, 10, 20}));
     AtomsIO io((dir / "f.lmdb").string());
     const auto dump = read_dump(dir / "rerun.txt");
@@ -115,14 +123,7 @@ TEST(FixSteps, RerunStoresTheSnapshotsOnMultiplesOfN) {
 
 TEST(FixSteps, RerunStartingBetweenMultiplesOfNStoresOnlyTheMultiples) {
     TempDir dir;
-    const auto md =
-        run_lammps(dir.path(), cu_system() + "dump d all custom 5 dump.txt id type x y z\n"
-                                             "dump_modify d sort id format float %.17g\nrun 20\n");
-    ASSERT_EQ(md.exit_code, 0) << md.output;
-    const auto r = run_lammps(dir.path(), cu_system() + "fix f all asebytes 10 f.lmdb\n"
-                                                        "dump r all custom 10 rerun.txt id x y z\n"
-                                                        "rerun dump.txt first 5 dump x y z\n");
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_NO_FATAL_FAILURE(rerun_every_5_steps(dir, "first 5 "));
     // The first snapshot (step 5) is no multiple of 10: neither LAMMPS's dump nor the fix has it.
     EXPECT_EQ(steps(dir / "f.lmdb"), (std::vector<std::int64_t>{10, 20}));
     std::vector<std::int64_t> dumped;
