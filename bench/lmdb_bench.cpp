@@ -56,8 +56,8 @@ struct Workload {
     std::array<double, 9> cell{};
     std::array<bool, 3> pbc{};
     std::vector<asebytes::Frame> frames;
-    FramedBytes encoded;                  // every frame's values, msgpack(-numpy) encoded
-    std::size_t energy_bytes = 0;         // encoded bytes of the calc.energy column
+    FramedBytes encoded;          // every frame's values, msgpack(-numpy) encoded
+    std::size_t energy_bytes = 0; // encoded bytes of the calc.energy column
     std::vector<std::int64_t> random_indices;
     std::size_t random_bytes = 0;
 };
@@ -331,7 +331,8 @@ private:
     const Stats& memcpy_stats(const Workload& w, std::size_t bytes) {
         auto key = std::make_pair(w.name, bytes);
         auto it = memcpy_cache_.find(key);
-        if (it == memcpy_cache_.end()) it = memcpy_cache_.emplace(key, time_memcpy(w.encoded.bytes.data(), bytes, kMemcpySamples)).first;
+        if (it == memcpy_cache_.end())
+            it = memcpy_cache_.emplace(key, time_memcpy(w.encoded.bytes.data(), bytes, kMemcpySamples)).first;
         return it->second;
     }
     double memcpy_of(const Workload& w, std::size_t bytes) { return memcpy_stats(w, bytes).median; }
@@ -349,10 +350,10 @@ private:
         std::vector<Result> writes;
         for (const auto& v : kWriteVariants) {
             const auto [lmdb, raw] = time_writes(w, dir_, v.batch ? v.batch : n, v.sync, config_.reps);
-            out.results.push_back({raw_id(v), raw_label(v, n), "reference", n, w.encoded.bytes.size(), raw, copy,
-                                   std::nullopt, std::nullopt});
-            writes.push_back(
-                {v.id, write_label(v, n), "write", n, w.encoded.bytes.size(), lmdb, copy, raw_id(v), std::nullopt});
+            out.results.push_back({raw_id(v), raw_label(v, n), "reference", n, w.encoded.bytes.size(), raw,
+                                   copy, std::nullopt, std::nullopt});
+            writes.push_back({v.id, write_label(v, n), "write", n, w.encoded.bytes.size(), lmdb, copy,
+                              raw_id(v), std::nullopt});
         }
         out.results.insert(out.results.end(), writes.begin(), writes.end());
     }
@@ -415,8 +416,8 @@ void merge_python(const json& answer, std::vector<WorkloadResults>& all) {
         for (auto& r : wr.results) {
             if (!pw["ops"].contains(r.id)) continue;
             const json& s = pw["ops"][r.id];
-            r.python =
-                Stats{s.at("median_s").get<double>(), s.at("min_s").get<double>(), s.at("max_s").get<double>()};
+            r.python = Stats{s.at("median_s").get<double>(), s.at("min_s").get<double>(),
+                             s.at("max_s").get<double>()};
         }
     }
 }
@@ -449,8 +450,8 @@ void print_workload(const WorkloadResults& wr, bool python) {
     std::printf("   encoded payload %zu bytes (%.1f B/frame); calc.energy column %zu bytes; %zu random "
                 "frames %zu bytes\n",
                 w.encoded.bytes.size(),
-                static_cast<double>(w.encoded.bytes.size()) / static_cast<double>(w.frames.size()), w.energy_bytes,
-                kRandomReads, w.random_bytes);
+                static_cast<double>(w.encoded.bytes.size()) / static_cast<double>(w.frames.size()),
+                w.energy_bytes, kRandomReads, w.random_bytes);
     if (wr.python_payload_bytes && *wr.python_payload_bytes != w.encoded.bytes.size())
         std::printf(
             "   WARNING: the Python frames encode to %zu bytes, not %zu: Py/ours compares different data\n",
@@ -605,5 +606,6 @@ int run(const Config& config) {
 } // namespace
 
 int main(int argc, char** argv) {
-    return bench_main("bench_lmdb", usage, [&] { return parse_args(argc, argv); }, run);
+    return bench_main(
+        "bench_lmdb", usage, [&] { return parse_args(argc, argv); }, run);
 }

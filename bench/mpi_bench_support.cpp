@@ -23,7 +23,6 @@ using nlohmann::json;
 
 namespace asebytes::bench {
 
-
 double mean_of(const std::vector<double>& v) {
     return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
@@ -42,9 +41,10 @@ std::vector<double> ratios(const std::vector<double>& num, const std::vector<dou
     return out;
 }
 
-void write_results(const nlohmann::json& j, const std::optional<std::string>& path, const std::string& results_dir,
-                   const std::string& program, int ranks) {
-    const std::string to = path ? *path : results_dir + "/" + program + "_np" + std::to_string(ranks) + ".json";
+void write_results(const nlohmann::json& j, const std::optional<std::string>& path,
+                   const std::string& results_dir, const std::string& program, int ranks) {
+    const std::string to =
+        path ? *path : results_dir + "/" + program + "_np" + std::to_string(ranks) + ".json";
     write_json(to, j);
     std::printf("JSON: %s\n", to.c_str());
 }

@@ -18,8 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <asebytes/backend.hpp>
 #include "bench_support.hpp"
+#include <asebytes/backend.hpp>
 #include <asebytes/mpi/frame_gatherer.hpp>
 
 // Set by bench/CMakeLists.txt for each benchmark.
@@ -44,8 +44,8 @@ std::vector<double> ratios(const std::vector<double>& num, const std::vector<dou
 
 /// Writes the results `j` to `path`, by default to <results_dir>/<program>_np<ranks>.json, and
 /// prints where they went.
-void write_results(const nlohmann::json& j, const std::optional<std::string>& path, const std::string& results_dir,
-                   const std::string& program, int ranks);
+void write_results(const nlohmann::json& j, const std::optional<std::string>& path,
+                   const std::string& results_dir, const std::string& program, int ranks);
 /// The main() of an MPI benchmark: MPI_Init_thread (funneled), `run` on MPI_COMM_WORLD,
 /// MPI_Finalize. On std::invalid_argument (a bad command line) rank 0 prints it and `usage`, and
 /// the exit code is 2; on any other error the rank that caught it calls MPI_Abort.

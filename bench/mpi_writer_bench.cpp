@@ -50,10 +50,10 @@
 #include "mpi_bench_support.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using asebytes::DType;
 using asebytes::NdArray;
 using asebytes::Row;
+using nlohmann::json;
 using namespace asebytes::bench;
 
 namespace {
@@ -61,7 +61,7 @@ namespace {
 constexpr int kMemcpySamples = 21;
 constexpr int kGatherOnlySamples = 20;
 
-double g_sink = 0.0;  // keeps results alive; printed at the end
+double g_sink = 0.0; // keeps results alive; printed at the end
 
 struct Config {
     std::size_t atoms = 32000;
@@ -69,9 +69,9 @@ struct Config {
     int reps = 3;
     double gap_ms = 20.0;
     std::string tmp_root;
-    std::optional<std::string> json_path;  // default: bench/results/bench_mpi_writer_np<N>.json
+    std::optional<std::string> json_path; // default: bench/results/bench_mpi_writer_np<N>.json
     bool write_json = true;
-    std::map<std::string, std::string> lmdb_options;  // --lmdb-option NAME=VALUE, for every store
+    std::map<std::string, std::string> lmdb_options; // --lmdb-option NAME=VALUE, for every store
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -98,7 +98,8 @@ std::uint64_t calibrate_spin(double seconds, MPI_Comm comm) {
             g_sink += spin(probe);
             t.push_back(now_s() - t0);
         }
-        iters = static_cast<std::uint64_t>(seconds / *std::min_element(t.begin(), t.end()) * static_cast<double>(probe));
+        iters = static_cast<std::uint64_t>(seconds / *std::min_element(t.begin(), t.end()) *
+                                           static_cast<double>(probe));
     }
     MPI_Bcast(&iters, 1, MPI_UINT64_T, 0, comm);
     return iters;
@@ -111,20 +112,28 @@ enum class Mode { Reference, Async, Sync, SyncNoFsync };
 
 const char* mode_id(Mode m) {
     switch (m) {
-        case Mode::Reference: return "reference";
-        case Mode::Async: return "async";
-        case Mode::Sync: return "sync";
-        case Mode::SyncNoFsync: return "sync_nofsync";
+    case Mode::Reference:
+        return "reference";
+    case Mode::Async:
+        return "async";
+    case Mode::Sync:
+        return "sync";
+    case Mode::SyncNoFsync:
+        return "sync_nofsync";
     }
     return "?";
 }
 
 const char* mode_label(Mode m) {
     switch (m) {
-        case Mode::Reference: return "no output (work only)";
-        case Mode::Async: return "async: BufferedWriter";
-        case Mode::Sync: return "sync: extend, fsync";
-        case Mode::SyncNoFsync: return "sync: extend, sync=no";
+    case Mode::Reference:
+        return "no output (work only)";
+    case Mode::Async:
+        return "async: BufferedWriter";
+    case Mode::Sync:
+        return "sync: extend, fsync";
+    case Mode::SyncNoFsync:
+        return "sync: extend, sync=no";
     }
     return "?";
 }
@@ -132,15 +141,15 @@ const char* mode_label(Mode m) {
 struct LoopResult {
     // Per frame, max over ranks, seconds.
     std::vector<double> pack, gather, write, total;
-    double loop_s = 0;           // whole loop incl. work, barriers
-    double end_flush_s = 0;      // async: flush() after the loop (LAMMPS: post_run, outside "Loop time")
+    double loop_s = 0;      // whole loop incl. work, barriers
+    double end_flush_s = 0; // async: flush() after the loop (LAMMPS: post_run, outside "Loop time")
     asebytes::mpi::WriterStats writer;
-    std::uint64_t frame_payload = 0;  // payload_bytes of one frame (root)
-    double foreign_cpu_s = 0;    // CPU time other programs used during the loop and the flush
+    std::uint64_t frame_payload = 0; // payload_bytes of one frame (root)
+    double foreign_cpu_s = 0;        // CPU time other programs used during the loop and the flush
 };
 
-LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, const LocalAtoms& atoms, const Units& u,
-                    asebytes::mpi::FrameGatherer& gatherer, ScratchDir* dir, MPI_Comm comm) {
+LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, const LocalAtoms& atoms,
+                    const Units& u, asebytes::mpi::FrameGatherer& gatherer, ScratchDir* dir, MPI_Comm comm) {
     const bool root = gatherer.is_root();
     std::shared_ptr<asebytes::ObjectReadWriteBackend> backend;
     std::unique_ptr<asebytes::mpi::BufferedWriter> writer;
@@ -149,10 +158,10 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
         path = dir->fresh(mode_id(mode), ".lmdb");
         backend = open_store(path, mode != Mode::SyncNoFsync, cfg.lmdb_options);
         if (mode == Mode::Async) {
-            asebytes::mpi::WriterLimits limits;  // fix asebytes' defaults: buffer 64 frames / 256M
+            asebytes::mpi::WriterLimits limits; // fix asebytes' defaults: buffer 64 frames / 256M
             limits.max_frames = 64;
             limits.max_bytes = std::size_t{256} << 20;
-            limits.batch_frames = 64;  // the fix: min(max_frames, 64)
+            limits.batch_frames = 64; // the fix: min(max_frames, 64)
             writer = std::make_unique<asebytes::mpi::BufferedWriter>(backend, limits);
         }
     }
@@ -206,8 +215,8 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
     r.foreign_cpu_s = foreign.foreign_s();
     if (root && backend) {
         if (backend->size() != cfg.frames)
-            throw std::runtime_error(path + " holds " + std::to_string(backend->size()) + " frames, expected " +
-                                     std::to_string(cfg.frames));
+            throw std::runtime_error(path + " holds " + std::to_string(backend->size()) +
+                                     " frames, expected " + std::to_string(cfg.frames));
         if (mode != Mode::Async) backend->flush();
     }
     writer.reset();
@@ -223,7 +232,8 @@ LoopResult run_loop(Mode mode, const Config& cfg, std::uint64_t spin_iters, cons
 // order; the difference is the cost of ordering them. Returns the share of a core other programs
 // took meanwhile.
 double gather_only(const LocalAtoms& atoms, const Units& units, asebytes::mpi::FrameGatherer& gatherer,
-                   std::size_t natoms, std::vector<double>& shuffled, std::vector<double>& in_order, MPI_Comm comm) {
+                   std::size_t natoms, std::vector<double>& shuffled, std::vector<double>& in_order,
+                   MPI_Comm comm) {
     int rank = 0, size = 1;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
@@ -269,20 +279,20 @@ double time_memcpy(std::size_t bytes) {
 // Results
 
 struct ModeResults {
-    std::vector<double> md_mean;        // per rep: mean MD-thread seconds per frame
-    std::vector<double> pack, gather, write;  // per rep: means
-    std::vector<double> effective;      // per rep (paced): (loop - reference loop) / frames
+    std::vector<double> md_mean;             // per rep: mean MD-thread seconds per frame
+    std::vector<double> pack, gather, write; // per rep: means
+    std::vector<double> effective;           // per rep (paced): (loop - reference loop) / frames
     std::vector<double> end_flush, blocked, writing, batches, peak_bytes;
-    std::vector<double> all_frames;     // pooled per-frame totals
+    std::vector<double> all_frames; // pooled per-frame totals
 };
 
 struct RegimeResults {
     std::string name;
     double gap_s = 0;
     std::map<Mode, ModeResults> modes;
-    std::vector<double> reference_loop;  // per rep
-    std::vector<double> worst_foreign;   // per rep: largest share of a core other programs took
-    int repeated = 0;                    // reps measured again because of them
+    std::vector<double> reference_loop; // per rep
+    std::vector<double> worst_foreign;  // per rep: largest share of a core other programs took
+    int repeated = 0;                   // reps measured again because of them
 };
 
 void add(ModeResults& m, const LoopResult& r, double reference_loop, std::size_t frames) {
@@ -303,52 +313,58 @@ void print_regime(const RegimeResults& rr, const Config& cfg, double memcpy_s) {
     std::printf("\n== %s", rr.name.c_str());
     if (rr.gap_s > 0) std::printf(": %.0f ms of computation per rank between frames", rr.gap_s * 1e3);
     std::printf(", %zu frames x %d reps ==\n", cfg.frames, cfg.reps);
-    std::printf("  %-24s %28s %21s %25s %12s %9s\n", "", "MD-thread ms/frame", "median of rep means", "per-frame (pooled)",
-                rr.gap_s > 0 ? "effective" : "", "");
-    std::printf("  %-24s %9s %9s %9s %7s %7s %7s %8s %8s %8s %12s %9s\n", "mode", "median", "min", "max", "pack",
-                "gather", "write", "p50", "p95", "max", rr.gap_s > 0 ? "ms/frame" : "", "x memcpy");
+    std::printf("  %-24s %28s %21s %25s %12s %9s\n", "", "MD-thread ms/frame", "median of rep means",
+                "per-frame (pooled)", rr.gap_s > 0 ? "effective" : "", "");
+    std::printf("  %-24s %9s %9s %9s %7s %7s %7s %8s %8s %8s %12s %9s\n", "mode", "median", "min", "max",
+                "pack", "gather", "write", "p50", "p95", "max", rr.gap_s > 0 ? "ms/frame" : "", "x memcpy");
     for (const auto& [mode, m] : rr.modes) {
         if (mode == Mode::Reference) continue;
         const Stats s = summarize(m.md_mean);
         char eff[32] = "";
         if (!m.effective.empty()) std::snprintf(eff, sizeof eff, "%.2f", summarize(m.effective).median * 1e3);
-        std::printf("  %-24s %9.3f %9.3f %9.3f %7.3f %7.3f %7.3f %8.3f %8.3f %8.2f %12s %8.1fx\n", mode_label(mode),
-                    s.median * 1e3, s.min * 1e3, s.max * 1e3, median_of(m.pack) * 1e3, median_of(m.gather) * 1e3,
-                    median_of(m.write) * 1e3, percentile(m.all_frames, 0.5) * 1e3, percentile(m.all_frames, 0.95) * 1e3,
-                    percentile(m.all_frames, 1.0) * 1e3, eff, s.median / memcpy_s);
+        std::printf("  %-24s %9.3f %9.3f %9.3f %7.3f %7.3f %7.3f %8.3f %8.3f %8.2f %12s %8.1fx\n",
+                    mode_label(mode), s.median * 1e3, s.min * 1e3, s.max * 1e3, median_of(m.pack) * 1e3,
+                    median_of(m.gather) * 1e3, median_of(m.write) * 1e3, percentile(m.all_frames, 0.5) * 1e3,
+                    percentile(m.all_frames, 0.95) * 1e3, percentile(m.all_frames, 1.0) * 1e3, eff,
+                    s.median / memcpy_s);
     }
     if (rr.gap_s > 0 && !rr.reference_loop.empty()) {
         const Stats ref = summarize(rr.reference_loop);
-        std::printf("  effective = (loop time - loop time without output) / frames; the no-output loop took %.3f s "
-                    "(min %.3f, max %.3f)\n",
-                    ref.median, ref.min, ref.max);
+        std::printf(
+            "  effective = (loop time - loop time without output) / frames; the no-output loop took %.3f s "
+            "(min %.3f, max %.3f)\n",
+            ref.median, ref.min, ref.max);
         for (const auto& [mode, m] : rr.modes) {
             if (m.effective.empty()) continue;
             const Stats e = summarize(m.effective);
-            std::printf("    %-24s effective ms/frame median %.3f  min %.3f  max %.3f\n", mode_label(mode), e.median * 1e3,
-                        e.min * 1e3, e.max * 1e3);
+            std::printf("    %-24s effective ms/frame median %.3f  min %.3f  max %.3f\n", mode_label(mode),
+                        e.median * 1e3, e.min * 1e3, e.max * 1e3);
         }
     }
-    std::printf("  disturbance: other programs took at most %.1f%% of a core during a loop (%d rep(s) measured again "
-                "for exceeding %.0f%%)\n",
-                100 * *std::max_element(rr.worst_foreign.begin(), rr.worst_foreign.end()), rr.repeated,
-                100 * kForeignLimit);
+    std::printf(
+        "  disturbance: other programs took at most %.1f%% of a core during a loop (%d rep(s) measured again "
+        "for exceeding %.0f%%)\n",
+        100 * *std::max_element(rr.worst_foreign.begin(), rr.worst_foreign.end()), rr.repeated,
+        100 * kForeignLimit);
     const auto& a = rr.modes.at(Mode::Async);
     for (Mode sm : {Mode::Sync, Mode::SyncNoFsync}) {
         const Stats r = summarize(ratios(rr.modes.at(sm).md_mean, a.md_mean));
-        std::printf("  ratio %-22s / async (MD-thread time, per rep): median %.2fx  min %.2fx  max %.2fx\n", mode_label(sm),
-                    r.median, r.min, r.max);
+        std::printf("  ratio %-22s / async (MD-thread time, per rep): median %.2fx  min %.2fx  max %.2fx\n",
+                    mode_label(sm), r.median, r.min, r.max);
         if (!a.effective.empty()) {
             const Stats e = summarize(ratios(rr.modes.at(sm).effective, a.effective));
-            std::printf("  ratio %-22s / async (effective, per rep):       median %.2fx  min %.2fx  max %.2fx\n",
-                        mode_label(sm), e.median, e.min, e.max);
+            std::printf(
+                "  ratio %-22s / async (effective, per rep):       median %.2fx  min %.2fx  max %.2fx\n",
+                mode_label(sm), e.median, e.min, e.max);
         }
     }
-    const Stats blocked = summarize(a.blocked), writing = summarize(a.writing), flush = summarize(a.end_flush);
-    std::printf("  writer stats per rep (median [min, max]): MD blocked %.3f s [%.3f, %.3f]; writer busy %.3f s "
-                "[%.3f, %.3f] in %.0f transactions; flush after the loop %.3f s [%.3f, %.3f]; peak held %.1f MB\n",
-                blocked.median, blocked.min, blocked.max, writing.median, writing.min, writing.max, median_of(a.batches),
-                flush.median, flush.min, flush.max, median_of(a.peak_bytes) / 1e6);
+    const Stats blocked = summarize(a.blocked), writing = summarize(a.writing),
+                flush = summarize(a.end_flush);
+    std::printf(
+        "  writer stats per rep (median [min, max]): MD blocked %.3f s [%.3f, %.3f]; writer busy %.3f s "
+        "[%.3f, %.3f] in %.0f transactions; flush after the loop %.3f s [%.3f, %.3f]; peak held %.1f MB\n",
+        blocked.median, blocked.min, blocked.max, writing.median, writing.min, writing.max,
+        median_of(a.batches), flush.median, flush.min, flush.max, median_of(a.peak_bytes) / 1e6);
 }
 
 json regime_json(const RegimeResults& rr, double memcpy_s) {
@@ -365,9 +381,10 @@ json regime_json(const RegimeResults& rr, double memcpy_s) {
                    {"pack_ms", median_of(m.pack) * 1e3},
                    {"gather_ms", median_of(m.gather) * 1e3},
                    {"write_ms", median_of(m.write) * 1e3},
-                   {"per_frame_ms", {{"p50", percentile(m.all_frames, 0.5) * 1e3},
-                                     {"p95", percentile(m.all_frames, 0.95) * 1e3},
-                                     {"max", percentile(m.all_frames, 1.0) * 1e3}}},
+                   {"per_frame_ms",
+                    {{"p50", percentile(m.all_frames, 0.5) * 1e3},
+                     {"p95", percentile(m.all_frames, 0.95) * 1e3},
+                     {"max", percentile(m.all_frames, 1.0) * 1e3}}},
                    {"x_memcpy", summarize(m.md_mean).median / memcpy_s}};
         if (!m.effective.empty()) jm["effective_ms_per_frame"] = stats_json(summarize(m.effective), "", 1e3);
         if (mode == Mode::Async) {
@@ -378,7 +395,8 @@ json regime_json(const RegimeResults& rr, double memcpy_s) {
                             {"peak_held_bytes", median_of(m.peak_bytes)}};
         } else {
             jm["ratio_to_async"] = stats_json(summarize(ratios(m.md_mean, a.md_mean)), "");
-            if (!a.effective.empty()) jm["ratio_to_async_effective"] = stats_json(summarize(ratios(m.effective, a.effective)), "");
+            if (!a.effective.empty())
+                jm["ratio_to_async_effective"] = stats_json(summarize(ratios(m.effective, a.effective)), "");
         }
         j["modes"][mode_id(mode)] = jm;
     }
@@ -388,40 +406,50 @@ json regime_json(const RegimeResults& rr, double memcpy_s) {
 // ---------------------------------------------------------------------------------------------
 
 void usage(std::FILE* to) {
-    std::fprintf(to,
-                 "usage: mpirun -np N bench_mpi_writer [--atoms N] [--frames N] [--reps N] [--gap-ms X]\n"
-                 "                                     [--tmpdir DIR] [--json FILE | --no-json] [--lmdb-option NAME=VALUE]\n"
-                 "  --atoms N     atoms per frame (default 32000)\n"
-                 "  --frames N    frames per measured loop (default 200)\n"
-                 "  --reps N      repetitions (default 3)\n"
-                 "  --gap-ms X    computation per rank between frames in the paced regime (default 20; 0 skips it)\n"
-                 "  --tmpdir DIR  where the scratch stores go (default $TMPDIR or /tmp)\n"
-                 "  --json FILE   where the JSON results go (default %s/bench_mpi_writer_np<N>.json)\n"
-                 "  --lmdb-option NAME=VALUE  an LMDB backend option for every store (e.g. map_size=8589934592)\n",
-                 ASEBYTES_BENCH_RESULTS_DIR);
+    std::fprintf(
+        to,
+        "usage: mpirun -np N bench_mpi_writer [--atoms N] [--frames N] [--reps N] [--gap-ms X]\n"
+        "                                     [--tmpdir DIR] [--json FILE | --no-json] [--lmdb-option "
+        "NAME=VALUE]\n"
+        "  --atoms N     atoms per frame (default 32000)\n"
+        "  --frames N    frames per measured loop (default 200)\n"
+        "  --reps N      repetitions (default 3)\n"
+        "  --gap-ms X    computation per rank between frames in the paced regime (default 20; 0 skips it)\n"
+        "  --tmpdir DIR  where the scratch stores go (default $TMPDIR or /tmp)\n"
+        "  --json FILE   where the JSON results go (default %s/bench_mpi_writer_np<N>.json)\n"
+        "  --lmdb-option NAME=VALUE  an LMDB backend option for every store (e.g. map_size=8589934592)\n",
+        ASEBYTES_BENCH_RESULTS_DIR);
 }
 
 Config parse_args(int argc, char** argv) {
     Config c;
     c.tmp_root = env_or("TMPDIR", "/tmp");
     parse_options(argc, argv, usage, [&](const std::string& a, auto value) {
-        if (a == "--atoms") c.atoms = positive(a, value());
-        else if (a == "--frames") c.frames = positive(a, value());
-        else if (a == "--reps") c.reps = static_cast<int>(positive(a, value()));
+        if (a == "--atoms")
+            c.atoms = positive(a, value());
+        else if (a == "--frames")
+            c.frames = positive(a, value());
+        else if (a == "--reps")
+            c.reps = static_cast<int>(positive(a, value()));
         else if (a == "--gap-ms") {
             const std::string v = value();
             char* end = nullptr;
             c.gap_ms = std::strtod(v.c_str(), &end);
             if (!end || *end || c.gap_ms < 0) throw std::invalid_argument("--gap-ms needs a number >= 0");
-        } else if (a == "--tmpdir") c.tmp_root = value();
-        else if (a == "--json") c.json_path = value();
-        else if (a == "--no-json") c.write_json = false;
+        } else if (a == "--tmpdir")
+            c.tmp_root = value();
+        else if (a == "--json")
+            c.json_path = value();
+        else if (a == "--no-json")
+            c.write_json = false;
         else if (a == "--lmdb-option") {
             const std::string v = value();
             const auto eq = v.find('=');
-            if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--lmdb-option needs NAME=VALUE");
+            if (eq == std::string::npos || eq == 0)
+                throw std::invalid_argument("--lmdb-option needs NAME=VALUE");
             c.lmdb_options[v.substr(0, eq)] = v.substr(eq + 1);
-        } else return false;
+        } else
+            return false;
         return true;
     });
     return c;
@@ -465,13 +493,13 @@ int run(const Config& cfg, MPI_Comm comm) {
             for (int attempt = 0;; ++attempt) {
                 wait_until_quiet(comm, "bench_mpi_writer");
                 got.clear();
-                double worst = 0.0;  // largest share of a core other programs took in one loop
+                double worst = 0.0; // largest share of a core other programs took in one loop
                 for (std::size_t k = 0; k < order.size(); ++k) {
                     const Mode m = order[(k + static_cast<std::size_t>(rep)) % order.size()];
                     if (m == Mode::Reference && iters == 0) continue;
                     if (rank == 0)
-                        std::fprintf(stderr, "[bench_mpi_writer] rep %d/%d %s %s\n", rep + 1, cfg.reps, rr.name.c_str(),
-                                     mode_id(m));
+                        std::fprintf(stderr, "[bench_mpi_writer] rep %d/%d %s %s\n", rep + 1, cfg.reps,
+                                     rr.name.c_str(), mode_id(m));
                     got[m] = run_loop(m, cfg, iters, atoms, units, gatherer, dir.get(), comm);
                     if (got[m].frame_payload) frame_payload = got[m].frame_payload;
                     worst = std::max(worst, got[m].foreign_cpu_s / (got[m].loop_s + got[m].end_flush_s));
@@ -482,7 +510,8 @@ int run(const Config& cfg, MPI_Comm comm) {
                     break;
                 }
                 if (rank == 0)
-                    std::fprintf(stderr, "[bench_mpi_writer] other programs took %.0f%% of a core: measuring again\n",
+                    std::fprintf(stderr,
+                                 "[bench_mpi_writer] other programs took %.0f%% of a core: measuring again\n",
                                  100 * worst);
                 ++rr.repeated;
             }
@@ -508,31 +537,40 @@ int run(const Config& cfg, MPI_Comm comm) {
 
     if (rank != 0) return 0;
     const Stats mc = summarize(memcpy_samples);
-    std::printf("bench_mpi_writer: %d MPI rank(s), %zu atoms/frame (numbers int64; positions, forces, momenta "
-                "float64 x3; energy, stress, cell, pbc, info.step, info.time), build %s\n",
-                size, cfg.atoms, ASEBYTES_BENCH_BUILD_TYPE);
+    std::printf(
+        "bench_mpi_writer: %d MPI rank(s), %zu atoms/frame (numbers int64; positions, forces, momenta "
+        "float64 x3; energy, stress, cell, pbc, info.step, info.time), build %s\n",
+        size, cfg.atoms, ASEBYTES_BENCH_BUILD_TYPE);
     std::printf("rank 0 (and its writer thread) may run on CPUs %s\n", cpu_affinity().c_str());
     std::string opts;
-    for (const auto& [k, v] : cfg.lmdb_options) opts += " " + k + "=" + v;
-    std::printf("scratch stores in %s on %s (LMDB%s%s); frame payload %.3f MB\n", dir->path().c_str(), fs_type.c_str(),
-                opts.empty() ? "" : ", options", opts.c_str(), static_cast<double>(frame_payload) / 1e6);
-    std::printf("MD-thread time = pack local atoms (as fix asebytes) + FrameGatherer::gather + hand-over on rank 0, "
-                "max over ranks per frame\n");
-    std::printf("  async: BufferedWriter::write (fix asebytes' limits: 64 frames / 256 MB, batches of up to 64, "
-                "LMDB synced per batch)\n");
-    std::printf("  sync:  backend->extend({row}) on rank 0 (one transaction per frame; fsync each, or sync=no)\n");
-    std::printf("reference: memcpy of %.3f MB (one frame's payload) into a touched buffer: median %.3f ms  min %.3f  "
-                "max %.3f (%.1f GB/s)\n",
-                static_cast<double>(frame_payload) / 1e6, mc.median * 1e3, mc.min * 1e3, mc.max * 1e3,
-                static_cast<double>(frame_payload) / mc.median / 1e9);
+    for (const auto& [k, v] : cfg.lmdb_options)
+        opts += " " + k + "=" + v;
+    std::printf("scratch stores in %s on %s (LMDB%s%s); frame payload %.3f MB\n", dir->path().c_str(),
+                fs_type.c_str(), opts.empty() ? "" : ", options", opts.c_str(),
+                static_cast<double>(frame_payload) / 1e6);
+    std::printf(
+        "MD-thread time = pack local atoms (as fix asebytes) + FrameGatherer::gather + hand-over on rank 0, "
+        "max over ranks per frame\n");
+    std::printf(
+        "  async: BufferedWriter::write (fix asebytes' limits: 64 frames / 256 MB, batches of up to 64, "
+        "LMDB synced per batch)\n");
+    std::printf(
+        "  sync:  backend->extend({row}) on rank 0 (one transaction per frame; fsync each, or sync=no)\n");
+    std::printf(
+        "reference: memcpy of %.3f MB (one frame's payload) into a touched buffer: median %.3f ms  min %.3f  "
+        "max %.3f (%.1f GB/s)\n",
+        static_cast<double>(frame_payload) / 1e6, mc.median * 1e3, mc.min * 1e3, mc.max * 1e3,
+        static_cast<double>(frame_payload) / mc.median / 1e9);
     const Stats gs = summarize(gather_shuffled), go = summarize(gather_sorted);
-    std::printf("diagnostic: gather alone (%d calls each per rep): ids as held (shuffled) median %.3f ms [%.3f, %.3f]; "
+    std::printf("diagnostic: gather alone (%d calls each per rep): ids as held (shuffled) median %.3f ms "
+                "[%.3f, %.3f]; "
                 "ids already in order median %.3f ms [%.3f, %.3f]\n",
-                kGatherOnlySamples, gs.median * 1e3, gs.min * 1e3, gs.max * 1e3, go.median * 1e3, go.min * 1e3,
-                go.max * 1e3);
-    std::printf("  (other programs took at most %.1f%% of a core meanwhile; %d repeated)\n", 100 * gather_worst,
-                gather_repeated);
-    for (const auto& rr : regimes) print_regime(rr, cfg, mc.median);
+                kGatherOnlySamples, gs.median * 1e3, gs.min * 1e3, gs.max * 1e3, go.median * 1e3,
+                go.min * 1e3, go.max * 1e3);
+    std::printf("  (other programs took at most %.1f%% of a core meanwhile; %d repeated)\n",
+                100 * gather_worst, gather_repeated);
+    for (const auto& rr : regimes)
+        print_regime(rr, cfg, mc.median);
     std::printf("\n(checksum %g)\n", g_sink);
 
     if (cfg.write_json) {
@@ -548,14 +586,16 @@ int run(const Config& cfg, MPI_Comm comm) {
                   {"lmdb_options", cfg.lmdb_options},
                   {"frame_payload_bytes", frame_payload},
                   {"memcpy_ms", stats_json(mc, "", 1e3)},
-                  {"gather_only_ms", {{"shuffled_ids", stats_json(gs, "", 1e3)}, {"sorted_ids", stats_json(go, "", 1e3)}}}};
-        for (const auto& rr : regimes) j["regimes"].push_back(regime_json(rr, mc.median));
+                  {"gather_only_ms",
+                   {{"shuffled_ids", stats_json(gs, "", 1e3)}, {"sorted_ids", stats_json(go, "", 1e3)}}}};
+        for (const auto& rr : regimes)
+            j["regimes"].push_back(regime_json(rr, mc.median));
         write_results(j, cfg.json_path, ASEBYTES_BENCH_RESULTS_DIR, "bench_mpi_writer", size);
     }
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     return mpi_bench_main(argc, argv, "bench_mpi_writer", usage,

@@ -422,7 +422,8 @@ json results_json(const Results& res, const Setup& s, const Config& cfg, const s
         for (const auto& [m, samples] : r.methods)
             jc["methods"][method_id(m)] = summary_json(summarize_samples(samples, res, s), samples);
         jc["ratio_collective_to_gathered"] = stats_json(
-            summarize(ratios(r.methods.at(Method::Collective).total, r.methods.at(Method::Gathered).total)), "");
+            summarize(ratios(r.methods.at(Method::Collective).total, r.methods.at(Method::Gathered).total)),
+            "");
         j["cases"].push_back(jc);
     }
     return j;

@@ -171,7 +171,10 @@ void add_extract_command(CLI::App& app) {
     cmd->add_option("--unique", opts->unique, "Drop rows repeating a value of this key (e.g. info.step)");
     cmd->add_option("--group-by", opts->group_by, "Keep rows with the same value of this key in one part");
     cmd->add_option("-o,--out-dir", opts->out_dir, "Directory for the parts")->capture_default_str();
-    cmd->add_option("--format", opts->format, "Output format: a backend name (extxyz, lmdb, h5, h5p, h5md; see `asebytes formats`) or deepmd")->capture_default_str();
+    cmd->add_option(
+           "--format", opts->format,
+           "Output format: a backend name (extxyz, lmdb, h5, h5p, h5md; see `asebytes formats`) or deepmd")
+        ->capture_default_str();
     cmd->add_option("--option", opts->options, "Output backend option NAME=VALUE (repeatable)");
     cmd->footer(kExtractExamples);
     cmd->callback([opts] { run_extract(*opts); });

@@ -17,7 +17,8 @@ struct LennardJones {
     double epsilon = 0.4, sigma = 2.3, cutoff = 5.5;
 
     // Fills forces, returns the energy and adds the virial (sum r_ij (x) f_ij) to `virial`.
-    double compute(const std::vector<double>& x, double box, std::vector<double>& f, std::array<double, 6>& virial) const {
+    double compute(const std::vector<double>& x, double box, std::vector<double>& f,
+                   std::array<double, 6>& virial) const {
         const std::size_t n = x.size() / 3;
         std::fill(f.begin(), f.end(), 0.0);
         virial.fill(0.0);
@@ -34,13 +35,14 @@ struct LennardJones {
                 if (r2 > cutoff * cutoff) continue;
                 const double s6 = std::pow(sigma * sigma / r2, 3);
                 energy += 4 * epsilon * (s6 * s6 - s6) - shift;
-                const double fr = 24 * epsilon * (2 * s6 * s6 - s6) / r2;  // |F|/r
+                const double fr = 24 * epsilon * (2 * s6 * s6 - s6) / r2; // |F|/r
                 for (int k = 0; k < 3; ++k) {
                     f[3 * i + k] += fr * d[k];
                     f[3 * j + k] -= fr * d[k];
                 }
-                const int a[6] = {0, 1, 2, 1, 0, 0}, b[6] = {0, 1, 2, 2, 2, 1};  // Voigt xx yy zz yz xz xy
-                for (int v = 0; v < 6; ++v) virial[v] += fr * d[a[v]] * d[b[v]];
+                const int a[6] = {0, 1, 2, 1, 0, 0}, b[6] = {0, 1, 2, 2, 2, 1}; // Voigt xx yy zz yz xz xy
+                for (int v = 0; v < 6; ++v)
+                    virial[v] += fr * d[a[v]] * d[b[v]];
             }
         }
         return energy;
@@ -50,14 +52,15 @@ struct LennardJones {
 asebytes::Frame make_frame(const std::vector<double>& x, const std::vector<double>& f, double energy,
                            const std::array<double, 6>& virial, double box, int step) {
     asebytes::Frame frame;
-    frame.numbers.assign(x.size() / 3, 29);  // Cu
+    frame.numbers.assign(x.size() / 3, 29); // Cu
     frame.positions = x;
     frame.cell = {box, 0, 0, 0, box, 0, 0, 0, box};
     frame.pbc = {true, true, true};
     frame.set_energy(energy);
     frame.set_forces(f);
-    std::array<double, 6> stress{};  // ASE sign: -virial / volume (no kinetic part)
-    for (int v = 0; v < 6; ++v) stress[v] = -virial[v] / (box * box * box);
+    std::array<double, 6> stress{}; // ASE sign: -virial / volume (no kinetic part)
+    for (int v = 0; v < 6; ++v)
+        stress[v] = -virial[v] / (box * box * box);
     frame.set_stress(stress);
     frame.info["step"] = step;
     frame.info["config_type"] = "lj-md";
@@ -66,17 +69,20 @@ asebytes::Frame make_frame(const std::vector<double>& x, const std::vector<doubl
 
 std::vector<asebytes::Frame> run_md(int steps, int every) {
     const int cells = 3;
-    const double a = 3.6, box = cells * a, dt = 0.002 /* ps */, mass = 63.546 * 1.0364269e-4 /* eV ps^2/A^2 */;
+    const double a = 3.6, box = cells * a, dt = 0.002 /* ps */,
+                 mass = 63.546 * 1.0364269e-4 /* eV ps^2/A^2 */;
     std::vector<double> x;
     for (int i = 0; i < cells; ++i)
         for (int j = 0; j < cells; ++j)
             for (int k = 0; k < cells; ++k)
-                for (auto [u, v, w] : {std::array<double, 3>{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}})
+                for (auto [u, v, w] :
+                     {std::array<double, 3>{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}})
                     x.insert(x.end(), {(i + u) * a, (j + v) * a, (k + w) * a});
     std::mt19937 rng(42);
-    std::normal_distribution<double> kick(0.0, 2.0);  // Angstrom/ps
+    std::normal_distribution<double> kick(0.0, 2.0); // Angstrom/ps
     std::vector<double> v(x.size()), f(x.size());
-    for (auto& c : v) c = kick(rng);
+    for (auto& c : v)
+        c = kick(rng);
     LennardJones lj;
     std::array<double, 6> virial{};
     double energy = lj.compute(x, box, f, virial);
@@ -88,12 +94,13 @@ std::vector<asebytes::Frame> run_md(int steps, int every) {
             x[i] += dt * v[i];
         }
         energy = lj.compute(x, box, f, virial);
-        for (std::size_t i = 0; i < x.size(); ++i) v[i] += 0.5 * dt * f[i] / mass;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            v[i] += 0.5 * dt * f[i] / mass;
     }
     return frames;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) try {
     const std::string store = argc > 1 ? argv[1] : "demo.lmdb";
@@ -102,7 +109,7 @@ int main(int argc, char** argv) try {
     const auto frames = run_md(500, 5);
     {
         asebytes::AtomsIO io(store);
-        for (std::size_t i = 0; i < frames.size(); i += 25)  // appended in batches, as an MD writer does
+        for (std::size_t i = 0; i < frames.size(); i += 25) // appended in batches, as an MD writer does
             io.extend({frames.begin() + static_cast<std::ptrdiff_t>(i),
                        frames.begin() + static_cast<std::ptrdiff_t>(std::min(i + 25, frames.size()))});
     }
@@ -114,7 +121,8 @@ int main(int argc, char** argv) try {
               << "-atom Lennard-Jones MD to " << store << " (" << io.backend_ptr()->metadata().name << ")\n";
 
     std::cout << "keys of frame 0:";
-    for (const auto& k : io.keys(0)) std::cout << ' ' << k;
+    for (const auto& k : io.keys(0))
+        std::cout << ' ' << k;
     std::cout << '\n';
 
     // Column view: reads only calc.energy.
@@ -129,15 +137,16 @@ int main(int argc, char** argv) try {
         for (const auto& frame : chunk)
             for (std::size_t i = 0; i < frame->natoms(); ++i) {
                 const auto f = *frame->forces();
-                fmax = std::max(fmax, std::sqrt(f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2]));
+                fmax = std::max(fmax, std::sqrt(f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] +
+                                                f[3 * i + 2] * f[3 * i + 2]));
             }
     const auto last = *io.get(-1);
     std::cout << std::fixed << std::setprecision(4) << "frames: " << io.size() << "\n"
               << "energy: " << emin << " .. " << emax << " eV\n"
               << "max |force|: " << fmax << " eV/Angstrom\n"
-              << "last frame: step " << last.info.at("step").as_int() << ", stress xx yy zz = "
-              << std::setprecision(6) << (*last.stress())[0] << ' ' << (*last.stress())[1] << ' '
-              << (*last.stress())[2] << " eV/Angstrom^3\n"
+              << "last frame: step " << last.info.at("step").as_int()
+              << ", stress xx yy zz = " << std::setprecision(6) << (*last.stress())[0] << ' '
+              << (*last.stress())[1] << ' ' << (*last.stress())[2] << " eV/Angstrom^3\n"
               << "steps of the last 3 frames:";
     for (const auto& s : io.rows(asebytes::Slice(-3, std::nullopt)).column("info.step").to_list())
         std::cout << ' ' << s->as_int();

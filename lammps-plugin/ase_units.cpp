@@ -4,16 +4,16 @@ namespace asebytes::lammps {
 namespace {
 
 // ase.units, CODATA 2014 (ASE 3.22 default).
-constexpr double kJoule = 6.241509125883258e+18;  // eV
+constexpr double kJoule = 6.241509125883258e+18; // eV
 constexpr double kAmuKg = 1.66053904e-27;
 constexpr double kElectronC = 1.6021766208e-19;
-constexpr double kKcalPerMol = 0.04336410390059322;  // eV
-constexpr double kHartree = 27.211386024367243;      // eV
-constexpr double kBohr = 0.5291772105638411;         // Angstrom
-constexpr double kAseFs = 0.09822694788464063;       // one fs in ASE time units
-constexpr double kStatCoulomb = 1.0 / 2997924580.0;  // C
+constexpr double kKcalPerMol = 0.04336410390059322; // eV
+constexpr double kHartree = 27.211386024367243;     // eV
+constexpr double kBohr = 0.5291772105638411;        // Angstrom
+constexpr double kAseFs = 0.09822694788464063;      // one fs in ASE time units
+constexpr double kStatCoulomb = 1.0 / 2997924580.0; // C
 
-}  // namespace
+} // namespace
 
 namespace {
 
@@ -22,7 +22,7 @@ AseUnits make(double energy, double distance, double time_fs, double mass, doubl
     return AseUnits{energy, distance, time_fs, mass, charge, distance / (time_fs * kAseFs)};
 }
 
-}  // namespace
+} // namespace
 
 std::optional<AseUnits> AseUnits::for_style(const std::string& style) {
     if (style == "metal") return make(1.0, 1.0, 1e3, 1.0, 1.0);
@@ -35,4 +35,4 @@ std::optional<AseUnits> AseUnits::for_style(const std::string& style) {
     return std::nullopt;
 }
 
-}  // namespace asebytes::lammps
+} // namespace asebytes::lammps

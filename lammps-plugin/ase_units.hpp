@@ -8,12 +8,12 @@
 namespace asebytes::lammps {
 
 struct AseUnits {
-    double energy = 1;    ///< native energy -> eV
-    double distance = 1;  ///< native distance -> Angstrom
-    double time_fs = 1;   ///< native time -> fs
-    double mass = 1;      ///< native mass -> amu
-    double charge = 1;    ///< native charge -> e
-    double velocity = 1;  ///< native velocity -> Angstrom per ASE time unit (Angstrom*sqrt(amu/eV))
+    double energy = 1;   ///< native energy -> eV
+    double distance = 1; ///< native distance -> Angstrom
+    double time_fs = 1;  ///< native time -> fs
+    double mass = 1;     ///< native mass -> amu
+    double charge = 1;   ///< native charge -> e
+    double velocity = 1; ///< native velocity -> Angstrom per ASE time unit (Angstrom*sqrt(amu/eV))
 
     /// Factors for a LAMMPS unit style; nullopt for lj (and unknown styles).
     static std::optional<AseUnits> for_style(const std::string& style);
@@ -27,4 +27,4 @@ struct AseUnits {
     double time_ps() const { return time_fs * 1e-3; }
 };
 
-}  // namespace asebytes::lammps
+} // namespace asebytes::lammps

@@ -31,8 +31,9 @@ bool valid_source(const std::string& s) {
     if (open == std::string::npos) return true;
     if (s.back() != ']' || open == 2) return false;
     const std::string index = s.substr(open + 1, s.size() - open - 2);
-    return !index.empty() && std::all_of(index.begin(), index.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
-           std::stol(index) >= 1;
+    return !index.empty() && std::all_of(index.begin(), index.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+    }) && std::stol(index) >= 1;
 }
 
 bool valid_key(const std::string& k) {
@@ -57,7 +58,7 @@ private:
     std::size_t pos_ = 2;
 };
 
-}  // namespace
+} // namespace
 
 bool parse_yes_no(const std::string& keyword, const std::string& v) {
     if (v == "yes" || v == "on" || v == "true" || v == "1") return true;
@@ -77,16 +78,21 @@ std::optional<std::size_t> parse_bytes(const std::string& text) {
     std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
     if (unit.size() == 2 && unit[1] == 'B') unit.pop_back();
     double scale = 1;
-    if (unit == "K") scale = 1024.0;
-    else if (unit == "M") scale = 1024.0 * 1024;
-    else if (unit == "G") scale = 1024.0 * 1024 * 1024;
-    else if (!unit.empty() && unit != "B") return std::nullopt;
+    if (unit == "K")
+        scale = 1024.0;
+    else if (unit == "M")
+        scale = 1024.0 * 1024;
+    else if (unit == "G")
+        scale = 1024.0 * 1024 * 1024;
+    else if (!unit.empty() && unit != "B")
+        return std::nullopt;
     if (v <= 0) return std::nullopt;
     return static_cast<std::size_t>(v * scale);
 }
 
 FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
-    if (args.size() < 2) throw OptionError("needs N and a store: fix ID group asebytes N store [keyword value ...]");
+    if (args.size() < 2)
+        throw OptionError("needs N and a store: fix ID group asebytes N store [keyword value ...]");
     FixOptions o;
     o.every = static_cast<int>(parse_count("N", args[0], 1));
     o.store = args[1];
@@ -95,9 +101,11 @@ FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
         const std::string kw = cur.next_keyword();
         if (kw == "elements") {
             for (int t = 1; t <= ntypes; ++t) {
-                const std::string& sym = cur.value(kw, ("one element per atom type (" + std::to_string(ntypes) + ")").c_str());
+                const std::string& sym =
+                    cur.value(kw, ("one element per atom type (" + std::to_string(ntypes) + ")").c_str());
                 if (!atomic_number(sym))
-                    throw OptionError("keyword 'elements': unknown element '" + sym + "' for atom type " + std::to_string(t));
+                    throw OptionError("keyword 'elements': unknown element '" + sym + "' for atom type " +
+                                      std::to_string(t));
                 o.elements.push_back(sym);
             }
         } else if (kw == "labels") {
@@ -134,16 +142,19 @@ FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
             const std::string& source = cur.value(kw, "a KEY and a source");
             if (!valid_key(key)) throw OptionError("keyword '" + kw + "': invalid key '" + key + "'");
             if (!valid_source(source) || (kw == "info" && (source[0] == 'i' || source[0] == 'd')))
-                throw OptionError("keyword '" + kw + "': invalid source '" + source + "' (use c_ID, c_ID[i], f_ID, f_ID[i], v_name" +
+                throw OptionError("keyword '" + kw + "': invalid source '" + source +
+                                  "' (use c_ID, c_ID[i], f_ID, f_ID[i], v_name" +
                                   (kw == "array" ? ", i_name or d_name)" : ")"));
             (kw == "array" ? o.arrays : o.infos).push_back({key, source});
         } else if (kw == "if") {
             const std::string& v = cur.value(kw, "v_name");
-            if (v.rfind("v_", 0) != 0 || v.size() < 3) throw OptionError("keyword 'if' expects v_name, got '" + v + "'");
+            if (v.rfind("v_", 0) != 0 || v.size() < 3)
+                throw OptionError("keyword 'if' expects v_name, got '" + v + "'");
             o.if_variable = v.substr(2);
         } else if (kw == "units") {
             const std::string& v = cur.value(kw, "ase or native");
-            if (v != "ase" && v != "native") throw OptionError("keyword 'units' expects ase or native, got '" + v + "'");
+            if (v != "ase" && v != "native")
+                throw OptionError("keyword 'units' expects ase or native, got '" + v + "'");
             o.ase_units = v == "ase";
         } else if (kw == "append") {
             o.append = parse_yes_no(kw, cur.value(kw));
@@ -153,12 +164,15 @@ FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
             o.store_group = cur.value(kw, "a group name");
         } else if (kw == "buffer") {
             const std::string& v = cur.value(kw, "a frame count or a size such as 64M");
-            if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+            if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+                    return std::isdigit(static_cast<unsigned char>(c));
+                })) {
                 o.buffer_frames = static_cast<std::size_t>(parse_count("keyword 'buffer'", v, 1));
             } else if (auto bytes = parse_bytes(v)) {
                 o.buffer_bytes = *bytes;
             } else {
-                throw OptionError("keyword 'buffer' expects a frame count or a size such as 64M, got '" + v + "'");
+                throw OptionError("keyword 'buffer' expects a frame count or a size such as 64M, got '" + v +
+                                  "'");
             }
         } else if (kw == "flush") {
             o.flush_every = parse_count("keyword 'flush'", cur.value(kw, "a number of steps"), 0);
@@ -171,8 +185,9 @@ FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
             throw OptionError("unknown keyword '" + kw + "'");
         }
     }
-    if (o.append && o.overwrite) throw OptionError("keywords 'append yes' and 'overwrite yes' exclude each other");
+    if (o.append && o.overwrite)
+        throw OptionError("keywords 'append yes' and 'overwrite yes' exclude each other");
     return o;
 }
 
-}  // namespace asebytes::lammps
+} // namespace asebytes::lammps

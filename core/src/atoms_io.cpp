@@ -21,8 +21,9 @@ void AtomsIO::update(std::int64_t i, const Row& fields) {
 
 Row AtomsIO::prefixed(const std::string& prefix, const Row& fields) {
     Row out;
-    for (const auto& [k, v] : fields) out[prefix + k] = v;
+    for (const auto& [k, v] : fields)
+        out[prefix + k] = v;
     return out;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

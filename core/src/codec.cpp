@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include <msgpack.hpp>  // MSGPACK_NO_BOOST comes from the build
+#include <msgpack.hpp> // MSGPACK_NO_BOOST comes from the build
 
 namespace asebytes {
 namespace {
@@ -30,7 +30,8 @@ void pack_float64(StringSink& sink, double d) {
     std::memcpy(&bits, &d, sizeof bits);
     char buf[9];
     buf[0] = static_cast<char>(0xcb);
-    for (int i = 0; i < 8; ++i) buf[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        buf[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xff);
     sink.write(buf, sizeof buf);
 }
 
@@ -39,47 +40,72 @@ void pack_array(Packer& pk, const NdArray& a) {
     const std::string_view data(reinterpret_cast<const char*>(a.bytes()), a.nbytes());
     if (a.is_scalar()) {
         pk.pack_map(3);
-        pack_bin(pk, "nd"); pk.pack_false();
-        pack_bin(pk, "type"); pack_str(pk, a.typestr());
-        pack_bin(pk, "data"); pack_bin(pk, data);
+        pack_bin(pk, "nd");
+        pk.pack_false();
+        pack_bin(pk, "type");
+        pack_str(pk, a.typestr());
+        pack_bin(pk, "data");
+        pack_bin(pk, data);
         return;
     }
     pk.pack_map(5);
-    pack_bin(pk, "nd"); pk.pack_true();
-    pack_bin(pk, "type"); pack_str(pk, a.typestr());
-    pack_bin(pk, "kind"); pack_bin(pk, "");
+    pack_bin(pk, "nd");
+    pk.pack_true();
+    pack_bin(pk, "type");
+    pack_str(pk, a.typestr());
+    pack_bin(pk, "kind");
+    pack_bin(pk, "");
     pack_bin(pk, "shape");
     pk.pack_array(static_cast<std::uint32_t>(a.ndim()));
-    for (auto d : a.shape()) pk.pack_int64(d);
-    pack_bin(pk, "data"); pack_bin(pk, data);
+    for (auto d : a.shape())
+        pk.pack_int64(d);
+    pack_bin(pk, "data");
+    pack_bin(pk, data);
 }
 
 void pack_value(Packer& pk, StringSink& sink, const Value& v) {
     switch (v.kind()) {
-        case Value::Kind::Nil: pk.pack_nil(); break;
-        case Value::Kind::Bool: v.as_bool() ? pk.pack_true() : pk.pack_false(); break;
-        case Value::Kind::Int: pk.pack_int64(v.as_int()); break;
-        case Value::Kind::UInt: pk.pack_uint64(v.as_uint()); break;
-        case Value::Kind::Float: pack_float64(sink, v.as_double()); break;
-        case Value::Kind::String: pack_str(pk, v.as_string()); break;
-        case Value::Kind::Binary: {
-            const Binary& b = v.as_binary();
-            pack_bin(pk, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-            break;
+    case Value::Kind::Nil:
+        pk.pack_nil();
+        break;
+    case Value::Kind::Bool:
+        v.as_bool() ? pk.pack_true() : pk.pack_false();
+        break;
+    case Value::Kind::Int:
+        pk.pack_int64(v.as_int());
+        break;
+    case Value::Kind::UInt:
+        pk.pack_uint64(v.as_uint());
+        break;
+    case Value::Kind::Float:
+        pack_float64(sink, v.as_double());
+        break;
+    case Value::Kind::String:
+        pack_str(pk, v.as_string());
+        break;
+    case Value::Kind::Binary: {
+        const Binary& b = v.as_binary();
+        pack_bin(pk, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+        break;
+    }
+    case Value::Kind::List:
+        pk.pack_array(static_cast<std::uint32_t>(v.as_list().size()));
+        for (const auto& x : v.as_list())
+            pack_value(pk, sink, x);
+        break;
+    case Value::Kind::Map:
+        pk.pack_map(static_cast<std::uint32_t>(v.as_map().size()));
+        for (const auto& [k, x] : v.as_map()) {
+            if (k.binary)
+                pack_bin(pk, k);
+            else
+                pack_str(pk, k);
+            pack_value(pk, sink, x);
         }
-        case Value::Kind::List:
-            pk.pack_array(static_cast<std::uint32_t>(v.as_list().size()));
-            for (const auto& x : v.as_list()) pack_value(pk, sink, x);
-            break;
-        case Value::Kind::Map:
-            pk.pack_map(static_cast<std::uint32_t>(v.as_map().size()));
-            for (const auto& [k, x] : v.as_map()) {
-                if (k.binary) pack_bin(pk, k);
-                else pack_str(pk, k);
-                pack_value(pk, sink, x);
-            }
-            break;
-        case Value::Kind::Array: pack_array(pk, v.as_array()); break;
+        break;
+    case Value::Kind::Array:
+        pack_array(pk, v.as_array());
+        break;
     }
 }
 
@@ -116,20 +142,21 @@ Value numpy_record(const msgpack::object_map& m, const msgpack::object& nd) {
     if (nd.type != msgpack::type::BOOLEAN) corrupt("numpy record with a non-boolean 'nd'");
     const std::string typestr(bytes_of(*type));
     try {
-        if (!nd.via.boolean)  // numpy scalar
+        if (!nd.via.boolean) // numpy scalar
             return NdArray(typestr, {}, to_buffer(bytes_of(*data)), true);
         if (const msgpack::object* kind = record_field(m, "kind")) {
             const std::string_view k = bytes_of(*kind);
-            if (k == "O")
-                corrupt("numpy object array (pickled) refused: unpickling would run code");
-            if (!k.empty()) corrupt("structured numpy arrays (kind '" + std::string(k) + "') are not supported");
+            if (k == "O") corrupt("numpy object array (pickled) refused: unpickling would run code");
+            if (!k.empty())
+                corrupt("structured numpy arrays (kind '" + std::string(k) + "') are not supported");
         }
         const msgpack::object* shape = record_field(m, "shape");
         if (!shape || shape->type != msgpack::type::ARRAY) corrupt("numpy array record without a shape");
         std::vector<std::int64_t> dims;
         for (std::uint32_t i = 0; i < shape->via.array.size; ++i) {
             const auto& d = shape->via.array.ptr[i];
-            if (d.type != msgpack::type::POSITIVE_INTEGER) corrupt("numpy array shape is not a list of sizes");
+            if (d.type != msgpack::type::POSITIVE_INTEGER)
+                corrupt("numpy array shape is not a list of sizes");
             dims.push_back(static_cast<std::int64_t>(d.via.u64));
         }
         return NdArray(typestr, std::move(dims), to_buffer(bytes_of(*data)));
@@ -140,37 +167,46 @@ Value numpy_record(const msgpack::object_map& m, const msgpack::object& nd) {
 
 Value to_value(const msgpack::object& o) {
     switch (o.type) {
-        case msgpack::type::NIL: return Value();
-        case msgpack::type::BOOLEAN: return Value(o.via.boolean);
-        case msgpack::type::POSITIVE_INTEGER: return Value(static_cast<unsigned long long>(o.via.u64));
-        case msgpack::type::NEGATIVE_INTEGER: return Value(static_cast<long long>(o.via.i64));
-        case msgpack::type::FLOAT32:
-        case msgpack::type::FLOAT64: return Value(o.via.f64);
-        case msgpack::type::STR: return Value(std::string(o.via.str.ptr, o.via.str.size));
-        case msgpack::type::BIN: return Value(to_buffer({o.via.bin.ptr, o.via.bin.size}));
-        case msgpack::type::ARRAY: {
-            List list;
-            list.reserve(o.via.array.size);
-            for (std::uint32_t i = 0; i < o.via.array.size; ++i) list.push_back(to_value(o.via.array.ptr[i]));
-            return Value(std::move(list));
+    case msgpack::type::NIL:
+        return Value();
+    case msgpack::type::BOOLEAN:
+        return Value(o.via.boolean);
+    case msgpack::type::POSITIVE_INTEGER:
+        return Value(static_cast<unsigned long long>(o.via.u64));
+    case msgpack::type::NEGATIVE_INTEGER:
+        return Value(static_cast<long long>(o.via.i64));
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64:
+        return Value(o.via.f64);
+    case msgpack::type::STR:
+        return Value(std::string(o.via.str.ptr, o.via.str.size));
+    case msgpack::type::BIN:
+        return Value(to_buffer({o.via.bin.ptr, o.via.bin.size}));
+    case msgpack::type::ARRAY: {
+        List list;
+        list.reserve(o.via.array.size);
+        for (std::uint32_t i = 0; i < o.via.array.size; ++i)
+            list.push_back(to_value(o.via.array.ptr[i]));
+        return Value(std::move(list));
+    }
+    case msgpack::type::MAP: {
+        const auto& m = o.via.map;
+        if (const msgpack::object* nd = record_field(m, "nd")) return numpy_record(m, *nd);
+        if (record_field(m, "complex")) corrupt("Python complex numbers are not supported");
+        Map map;
+        map.reserve(m.size);
+        for (std::uint32_t i = 0; i < m.size; ++i) {
+            const auto& key = m.ptr[i].key;
+            // Python's msgpack (strict_map_key) reads only str and bytes keys; so do we.
+            if (key.type != msgpack::type::STR && key.type != msgpack::type::BIN)
+                corrupt("dict key that is neither str nor bytes (Python's msgpack refuses it too)");
+            map.emplace_back(MapKey(std::string(bytes_of(key)), key.type == msgpack::type::BIN),
+                             to_value(m.ptr[i].val));
         }
-        case msgpack::type::MAP: {
-            const auto& m = o.via.map;
-            if (const msgpack::object* nd = record_field(m, "nd")) return numpy_record(m, *nd);
-            if (record_field(m, "complex")) corrupt("Python complex numbers are not supported");
-            Map map;
-            map.reserve(m.size);
-            for (std::uint32_t i = 0; i < m.size; ++i) {
-                const auto& key = m.ptr[i].key;
-                // Python's msgpack (strict_map_key) reads only str and bytes keys; so do we.
-                if (key.type != msgpack::type::STR && key.type != msgpack::type::BIN)
-                    corrupt("dict key that is neither str nor bytes (Python's msgpack refuses it too)");
-                map.emplace_back(MapKey(std::string(bytes_of(key)), key.type == msgpack::type::BIN),
-                                 to_value(m.ptr[i].val));
-            }
-            return Value(std::move(map));
-        }
-        case msgpack::type::EXT: corrupt("msgpack extension types are not supported");
+        return Value(std::move(map));
+    }
+    case msgpack::type::EXT:
+        corrupt("msgpack extension types are not supported");
     }
     corrupt("unknown msgpack type");
 }
@@ -179,7 +215,7 @@ Value to_value(const msgpack::object& o) {
 // converted (one copy) before the input goes away.
 bool reference_all(msgpack::type::object_type, std::size_t, void*) { return true; }
 
-}  // namespace
+} // namespace
 
 void encode_append(std::string& out, const Value& value) {
     StringSink sink{out};
@@ -210,14 +246,14 @@ Value decode(std::string_view bytes) {
     } catch (const std::exception& e) {
         corrupt(std::string("malformed msgpack value: ") + e.what());
     }
-    if (offset != n)
-        corrupt("malformed msgpack value: " + std::to_string(n - offset) + " trailing bytes");
+    if (offset != n) corrupt("malformed msgpack value: " + std::to_string(n - offset) + " trailing bytes");
     return to_value(handle.get());
 }
 
 BlobRow encode_row(const Row& row) {
     BlobRow out;
-    for (const auto& [k, v] : row) out.emplace_hint(out.end(), k, encode(v));
+    for (const auto& [k, v] : row)
+        out.emplace_hint(out.end(), k, encode(v));
     return out;
 }
 
@@ -233,4 +269,4 @@ Row decode_row(const BlobRow& row, const std::string& where) {
     return out;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

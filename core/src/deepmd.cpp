@@ -43,27 +43,30 @@ const Value& required(const Row& row, const std::string& key, std::size_t index)
 }
 
 // Pass 1: the composition of every row (only arrays.numbers, pbc and calc.stress are read).
-std::vector<SystemPlan> plan_systems(ObjectReadBackend& source, const Indices& rows, const ChunkLimits& limits) {
+std::vector<SystemPlan> plan_systems(ObjectReadBackend& source, const Indices& rows,
+                                     const ChunkLimits& limits) {
     std::vector<SystemPlan> systems;
     std::map<std::vector<std::int64_t>, std::size_t> by_numbers;
     const Keys keys{"arrays.numbers", "pbc", "calc.stress"};
-    for_each_chunk(source, rows, keys, limits, [&](const Indices& part, const std::vector<std::optional<Row>>& got) {
-        for (std::size_t j = 0; j < part.size(); ++j) {
-            if (!got[j]) throw Error("deepmd export: row " + std::to_string(part[j]) + " is a placeholder");
-            const Row& row = *got[j];
-            auto numbers = required(row, "arrays.numbers", part[j]).as_array().to_vector<std::int64_t>();
-            auto [it, fresh] = by_numbers.try_emplace(numbers, systems.size());
-            if (fresh) systems.push_back(SystemPlan{std::move(numbers), {}, true, false});
-            SystemPlan& system = systems[it->second];
-            system.rows.push_back(part[j]);
-            system.all_have_stress = system.all_have_stress && row.count("calc.stress");
-            if (auto pbc = row.find("pbc"); pbc != row.end() && pbc->second.is_array()) {
-                const auto p = pbc->second.as_array().to_vector<bool>();
-                system.any_periodic =
-                    system.any_periodic || std::any_of(p.begin(), p.end(), [](bool b) { return b; });
+    for_each_chunk(
+        source, rows, keys, limits, [&](const Indices& part, const std::vector<std::optional<Row>>& got) {
+            for (std::size_t j = 0; j < part.size(); ++j) {
+                if (!got[j])
+                    throw Error("deepmd export: row " + std::to_string(part[j]) + " is a placeholder");
+                const Row& row = *got[j];
+                auto numbers = required(row, "arrays.numbers", part[j]).as_array().to_vector<std::int64_t>();
+                auto [it, fresh] = by_numbers.try_emplace(numbers, systems.size());
+                if (fresh) systems.push_back(SystemPlan{std::move(numbers), {}, true, false});
+                SystemPlan& system = systems[it->second];
+                system.rows.push_back(part[j]);
+                system.all_have_stress = system.all_have_stress && row.count("calc.stress");
+                if (auto pbc = row.find("pbc"); pbc != row.end() && pbc->second.is_array()) {
+                    const auto p = pbc->second.as_array().to_vector<bool>();
+                    system.any_periodic =
+                        system.any_periodic || std::any_of(p.begin(), p.end(), [](bool b) { return b; });
+                }
             }
-        }
-    });
+        });
     return systems;
 }
 
@@ -121,31 +124,36 @@ void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t 
     if (system.all_have_stress && system.any_periodic)
         virial.emplace((dir / "virial.npy").string(), std::vector<std::size_t>{frames, 9});
     const Indices rows = slice_of(system.rows, start, stop);
-    for_each_chunk(source, rows, std::nullopt, limits, [&](const Indices& part, const std::vector<std::optional<Row>>& got) {
-        for (std::size_t j = 0; j < part.size(); ++j) {
-            const Row& row = *got[j];
-            const auto positions = required(row, "arrays.positions", part[j]).as_array().to_vector<double>();
-            const auto forces = required(row, "calc.forces", part[j]).as_array().to_vector<double>();
-            if (positions.size() != n3 || forces.size() != n3)
-                throw Error("deepmd export: row " + std::to_string(part[j]) +
-                            " has positions or forces of the wrong size");
-            const double e = required(row, "calc.energy", part[j]).as_double();
-            std::vector<double> cell(9, 0.0);
-            if (auto c = row.find("cell"); c != row.end()) cell = c->second.as_array().to_vector<double>();
-            coord.append(positions);
-            box.append(cell);
-            energy.append(&e, 1);
-            force.append(forces);
-            if (virial) {
-                const auto stress = required(row, "calc.stress", part[j]).as_array().to_vector<double>();
-                if (stress.size() != 6)
-                    throw Error("deepmd export: row " + std::to_string(part[j]) +
-                                ": calc.stress is not Voigt (6,)");
-                const auto v = virial_of(stress, volume_of(cell));
-                virial->append(v.data(), v.size());
-            }
-        }
-    });
+    for_each_chunk(source, rows, std::nullopt, limits,
+                   [&](const Indices& part, const std::vector<std::optional<Row>>& got) {
+                       for (std::size_t j = 0; j < part.size(); ++j) {
+                           const Row& row = *got[j];
+                           const auto positions =
+                               required(row, "arrays.positions", part[j]).as_array().to_vector<double>();
+                           const auto forces =
+                               required(row, "calc.forces", part[j]).as_array().to_vector<double>();
+                           if (positions.size() != n3 || forces.size() != n3)
+                               throw Error("deepmd export: row " + std::to_string(part[j]) +
+                                           " has positions or forces of the wrong size");
+                           const double e = required(row, "calc.energy", part[j]).as_double();
+                           std::vector<double> cell(9, 0.0);
+                           if (auto c = row.find("cell"); c != row.end())
+                               cell = c->second.as_array().to_vector<double>();
+                           coord.append(positions);
+                           box.append(cell);
+                           energy.append(&e, 1);
+                           force.append(forces);
+                           if (virial) {
+                               const auto stress =
+                                   required(row, "calc.stress", part[j]).as_array().to_vector<double>();
+                               if (stress.size() != 6)
+                                   throw Error("deepmd export: row " + std::to_string(part[j]) +
+                                               ": calc.stress is not Voigt (6,)");
+                               const auto v = virial_of(stress, volume_of(cell));
+                               virial->append(v.data(), v.size());
+                           }
+                       }
+                   });
     coord.close();
     box.close();
     energy.close();
@@ -157,7 +165,7 @@ void write_set(ObjectReadBackend& source, const SystemPlan& system, std::size_t 
 
 std::vector<DeepmdSystem> write_deepmd(ObjectReadBackend& source, const Indices& rows, const std::string& dir,
                                        const DeepmdOptions& options) {
-    ChunkLimits chunk;  // at most chunk_size rows and ChunkLimits' bytes per read
+    ChunkLimits chunk; // at most chunk_size rows and ChunkLimits' bytes per read
     chunk.max_rows = std::max<std::size_t>(options.chunk_size, 1);
     const std::size_t set_size = std::max<std::size_t>(options.set_size, 1);
     const auto systems = plan_systems(source, rows, chunk);

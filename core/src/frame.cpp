@@ -5,8 +5,7 @@ namespace {
 
 std::int64_t as_dim(std::size_t n) { return static_cast<std::int64_t>(n); }
 
-template <class T>
-std::vector<T> array_of(const Value& v, const char* key, std::size_t width) {
+template <class T> std::vector<T> array_of(const Value& v, const char* key, std::size_t width) {
     if (!v.is_array()) throw TypeError(std::string(key) + " must be an array, not " + v.type_name());
     const NdArray& a = v.as_array();
     const bool ok = width == 0 ? a.ndim() == 1 : (a.ndim() == 2 && a.shape()[1] == as_dim(width));
@@ -16,7 +15,7 @@ std::vector<T> array_of(const Value& v, const char* key, std::size_t width) {
     return a.to_vector<T>();
 }
 
-}  // namespace
+} // namespace
 
 Row Frame::to_row() const {
     Row row;
@@ -24,11 +23,15 @@ Row Frame::to_row() const {
     row["pbc"] = NdArray::from<bool>(std::vector<bool>(pbc.begin(), pbc.end()));
     row["arrays.numbers"] = NdArray::from<std::int64_t>(numbers);
     row["arrays.positions"] = NdArray::from<double>({as_dim(positions.size() / 3), 3}, positions);
-    for (const auto& [k, v] : arrays) row["arrays." + k] = v;
-    for (const auto& [k, v] : info) row["info." + k] = v;
-    for (const auto& [k, v] : calc) row["calc." + k] = v;
+    for (const auto& [k, v] : arrays)
+        row["arrays." + k] = v;
+    for (const auto& [k, v] : info)
+        row["info." + k] = v;
+    for (const auto& [k, v] : calc)
+        row["calc." + k] = v;
     if (constraints) row["constraints"] = *constraints;
-    for (const auto& [k, v] : other) row[k] = v;
+    for (const auto& [k, v] : other)
+        row[k] = v;
     return row;
 }
 
@@ -100,9 +103,9 @@ void Frame::set_stress(const std::array<double, 6>& voigt) {
 }
 
 bool operator==(const Frame& a, const Frame& b) {
-    return a.numbers == b.numbers && a.positions == b.positions &&
-           a.cell == b.cell && a.pbc == b.pbc && a.arrays == b.arrays && a.calc == b.calc &&
-           a.info == b.info && a.constraints == b.constraints && a.other == b.other;
+    return a.numbers == b.numbers && a.positions == b.positions && a.cell == b.cell && a.pbc == b.pbc &&
+           a.arrays == b.arrays && a.calc == b.calc && a.info == b.info && a.constraints == b.constraints &&
+           a.other == b.other;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

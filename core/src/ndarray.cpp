@@ -13,23 +13,22 @@ struct TypeInfo {
 };
 
 constexpr TypeInfo kTypes[] = {
-    {DType::Bool, "|b1", "bool"},         {DType::Int8, "|i1", "int8"},
-    {DType::Int16, "<i2", "int16"},       {DType::Int32, "<i4", "int32"},
-    {DType::Int64, "<i8", "int64"},       {DType::UInt8, "|u1", "uint8"},
-    {DType::UInt16, "<u2", "uint16"},     {DType::UInt32, "<u4", "uint32"},
-    {DType::UInt64, "<u8", "uint64"},     {DType::Float16, "<f2", "float16"},
-    {DType::Float32, "<f4", "float32"},   {DType::Float64, "<f8", "float64"},
+    {DType::Bool, "|b1", "bool"},           {DType::Int8, "|i1", "int8"},
+    {DType::Int16, "<i2", "int16"},         {DType::Int32, "<i4", "int32"},
+    {DType::Int64, "<i8", "int64"},         {DType::UInt8, "|u1", "uint8"},
+    {DType::UInt16, "<u2", "uint16"},       {DType::UInt32, "<u4", "uint32"},
+    {DType::UInt64, "<u8", "uint64"},       {DType::Float16, "<f2", "float16"},
+    {DType::Float32, "<f4", "float32"},     {DType::Float64, "<f8", "float64"},
     {DType::Complex64, "<c8", "complex64"}, {DType::Complex128, "<c16", "complex128"},
 };
 
-template <class T>
-T load(const std::uint8_t* p) {
+template <class T> T load(const std::uint8_t* p) {
     T v;
     std::memcpy(&v, p, sizeof(T));
     return v;
 }
 
-}  // namespace
+} // namespace
 
 DType dtype_from_typestr(std::string_view typestr) {
     for (const auto& t : kTypes)
@@ -71,14 +70,10 @@ std::string dtype_name(std::string_view typestr) {
 
 NdArray::NdArray() : NdArray("<f8", {0}, {}) {}
 
-NdArray::NdArray(std::string typestr, std::vector<std::int64_t> shape,
-                 std::vector<std::uint8_t> data, bool scalar)
-    : typestr_(std::move(typestr)),
-      dtype_(dtype_from_typestr(typestr_)),
-      itemsize_(itemsize_of(typestr_)),
-      shape_(std::move(shape)),
-      data_(std::move(data)),
-      scalar_(scalar) {
+NdArray::NdArray(std::string typestr, std::vector<std::int64_t> shape, std::vector<std::uint8_t> data,
+                 bool scalar)
+    : typestr_(std::move(typestr)), dtype_(dtype_from_typestr(typestr_)), itemsize_(itemsize_of(typestr_)),
+      shape_(std::move(shape)), data_(std::move(data)), scalar_(scalar) {
     if (scalar_ && !shape_.empty()) throw TypeError("a numpy scalar has no shape");
     std::size_t n = 1;
     for (auto d : shape_) {
@@ -97,7 +92,8 @@ NdArray::NdArray(std::string typestr, std::vector<std::int64_t> shape,
 NdArray NdArray::zeros(DType dtype, std::vector<std::int64_t> shape) {
     const std::string ts = typestr_of(dtype);
     std::size_t n = 1;
-    for (auto d : shape) n *= static_cast<std::size_t>(d);
+    for (auto d : shape)
+        n *= static_cast<std::size_t>(d);
     return NdArray(ts, std::move(shape), std::vector<std::uint8_t>(n * itemsize_of(ts)));
 }
 
@@ -115,10 +111,14 @@ void NdArray::check_dtype(DType wanted) const {
 double NdArray::element_as_double(std::size_t i) const {
     const std::uint8_t* p = data_.data() + i * itemsize_;
     switch (dtype_) {
-        case DType::Float32: return load<float>(p);
-        case DType::Float64: return load<double>(p);
-        case DType::Float16: break;
-        default: return static_cast<double>(element_as_int(i));
+    case DType::Float32:
+        return load<float>(p);
+    case DType::Float64:
+        return load<double>(p);
+    case DType::Float16:
+        break;
+    default:
+        return static_cast<double>(element_as_int(i));
     }
     throw TypeError("cannot convert array of dtype " + dtype_name(typestr_) + " to numbers");
 }
@@ -126,26 +126,37 @@ double NdArray::element_as_double(std::size_t i) const {
 std::int64_t NdArray::element_as_int(std::size_t i) const {
     const std::uint8_t* p = data_.data() + i * itemsize_;
     switch (dtype_) {
-        case DType::Bool: return p[0] != 0;
-        case DType::Int8: return load<std::int8_t>(p);
-        case DType::Int16: return load<std::int16_t>(p);
-        case DType::Int32: return load<std::int32_t>(p);
-        case DType::Int64: return load<std::int64_t>(p);
-        case DType::UInt8: return load<std::uint8_t>(p);
-        case DType::UInt16: return load<std::uint16_t>(p);
-        case DType::UInt32: return load<std::uint32_t>(p);
-        case DType::UInt64: return static_cast<std::int64_t>(load<std::uint64_t>(p));
-        case DType::Float32: return static_cast<std::int64_t>(load<float>(p));
-        case DType::Float64: return static_cast<std::int64_t>(load<double>(p));
-        default: break;
+    case DType::Bool:
+        return p[0] != 0;
+    case DType::Int8:
+        return load<std::int8_t>(p);
+    case DType::Int16:
+        return load<std::int16_t>(p);
+    case DType::Int32:
+        return load<std::int32_t>(p);
+    case DType::Int64:
+        return load<std::int64_t>(p);
+    case DType::UInt8:
+        return load<std::uint8_t>(p);
+    case DType::UInt16:
+        return load<std::uint16_t>(p);
+    case DType::UInt32:
+        return load<std::uint32_t>(p);
+    case DType::UInt64:
+        return static_cast<std::int64_t>(load<std::uint64_t>(p));
+    case DType::Float32:
+        return static_cast<std::int64_t>(load<float>(p));
+    case DType::Float64:
+        return static_cast<std::int64_t>(load<double>(p));
+    default:
+        break;
     }
     throw TypeError("cannot convert array of dtype " + dtype_name(typestr_) + " to numbers");
 }
 
 bool operator==(const NdArray& a, const NdArray& b) {
     // Bitwise: NaN payloads and -0.0 must survive a round trip unchanged.
-    return a.typestr_ == b.typestr_ && a.shape_ == b.shape_ && a.scalar_ == b.scalar_ &&
-           a.data_ == b.data_;
+    return a.typestr_ == b.typestr_ && a.shape_ == b.shape_ && a.scalar_ == b.scalar_ && a.data_ == b.data_;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

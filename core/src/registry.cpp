@@ -24,23 +24,20 @@ std::string known_list() {
     for (const auto& e : backends()) {
         const auto& m = *e.metadata;
         std::string forms = m.scheme.empty() ? "" : m.scheme + "://";
-        for (const auto& ext : m.extensions) forms += (forms.empty() ? "*" : ", *") + ext;
+        for (const auto& ext : m.extensions)
+            forms += (forms.empty() ? "*" : ", *") + ext;
         out += (out.empty() ? "" : "; ") + m.name + " (" + forms + ")";
     }
     return out;
 }
 
-}  // namespace
+} // namespace
 
 // The one table of backends (chemfiles keeps its formats in one place, too).
 const std::vector<BackendEntry>& backends() {
     static const std::vector<BackendEntry> table = {
-        LmdbBlobBackend::entry(),
-        MemoryBackend::entry(),
-        ColumnarBackend::ragged_entry(),
-        ColumnarBackend::padded_entry(),
-        H5mdBackend::entry(),
-        ExtxyzBackend::entry(),
+        LmdbBlobBackend::entry(),        MemoryBackend::entry(), ColumnarBackend::ragged_entry(),
+        ColumnarBackend::padded_entry(), H5mdBackend::entry(),   ExtxyzBackend::entry(),
     };
     return table;
 }
@@ -48,7 +45,8 @@ const std::vector<BackendEntry>& backends() {
 const BackendEntry& backend_for(const std::string& path) {
     const std::string scheme = scheme_of(path);
     std::string trimmed = path;
-    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+    while (trimmed.size() > 1 && trimmed.back() == '/')
+        trimmed.pop_back();
     for (const auto& e : backends()) {
         if (!scheme.empty()) {
             if (e.metadata->scheme == scheme) return e;
@@ -57,8 +55,8 @@ const BackendEntry& backend_for(const std::string& path) {
         for (const auto& ext : e.metadata->extensions)
             if (ends_with(trimmed, ext)) return e;
     }
-    throw Error("no backend for '" + path + "': " +
-                (scheme.empty() ? "unknown file extension" : "unknown URI scheme '" + scheme + "'") +
+    throw Error("no backend for '" + path +
+                "': " + (scheme.empty() ? "unknown file extension" : "unknown URI scheme '" + scheme + "'") +
                 ". Known: " + known_list());
 }
 
@@ -113,8 +111,9 @@ bool OptionReader::get_bool(const std::string& name, bool fallback) {
 void OptionReader::finish() const {
     if (remaining_.empty()) return;
     std::string names;
-    for (const auto& kv : remaining_) names += (names.empty() ? "'" : ", '") + kv.first + "'";
+    for (const auto& kv : remaining_)
+        names += (names.empty() ? "'" : ", '") + kv.first + "'";
     throw Error("unknown " + backend_ + " option(s): " + names);
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -22,10 +22,12 @@ Indices Slice::resolve(std::size_t size) const {
     Indices out;
     if (step > 0) {
         const std::int64_t b = clamp(start, 0, 0, n), e = clamp(stop, n, 0, n);
-        for (std::int64_t i = b; i < e; i += step) out.push_back(static_cast<std::size_t>(i));
+        for (std::int64_t i = b; i < e; i += step)
+            out.push_back(static_cast<std::size_t>(i));
     } else {
         const std::int64_t b = clamp(start, n - 1, -1, n - 1), e = clamp(stop, -1, -1, n - 1);
-        for (std::int64_t i = b; i > e; i += step) out.push_back(static_cast<std::size_t>(i));
+        for (std::int64_t i = b; i > e; i += step)
+            out.push_back(static_cast<std::size_t>(i));
     }
     return out;
 }
@@ -40,8 +42,9 @@ std::size_t normalize_index(std::int64_t i, std::size_t n) {
 Indices normalize_indices(const std::vector<std::int64_t>& positions, std::size_t n) {
     Indices out;
     out.reserve(positions.size());
-    for (auto p : positions) out.push_back(normalize_index(p, n));
+    for (auto p : positions)
+        out.push_back(normalize_index(p, n));
     return out;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -5,8 +5,8 @@
 namespace asebytes {
 
 namespace {
-const char* const kTypeNames[] = {"NoneType", "bool", "int", "int", "float",
-                                  "str", "bytes", "list", "dict", "ndarray"};
+const char* const kTypeNames[] = {"NoneType", "bool",  "int",  "int",  "float",
+                                  "str",      "bytes", "list", "dict", "ndarray"};
 }
 
 std::string Value::type_name() const {
@@ -21,8 +21,7 @@ void Value::set_unsigned(unsigned long long v) {
         v_ = static_cast<std::uint64_t>(v);
 }
 
-template <class T>
-const T& Value::get_as(const char* wanted) const {
+template <class T> const T& Value::get_as(const char* wanted) const {
     if (const T* p = std::get_if<T>(&v_)) return *p;
     throw TypeError(std::string("value is ") + type_name() + ", not " + wanted);
 }
@@ -53,13 +52,17 @@ std::uint64_t Value::as_uint() const {
 
 double Value::as_double() const {
     switch (kind()) {
-        case Kind::Float: return std::get<double>(v_);
-        case Kind::Int: return static_cast<double>(std::get<std::int64_t>(v_));
-        case Kind::UInt: return static_cast<double>(std::get<std::uint64_t>(v_));
-        case Kind::Array:
-            if (as_array().is_scalar()) return as_array().to_vector<double>()[0];
-            break;
-        default: break;
+    case Kind::Float:
+        return std::get<double>(v_);
+    case Kind::Int:
+        return static_cast<double>(std::get<std::int64_t>(v_));
+    case Kind::UInt:
+        return static_cast<double>(std::get<std::uint64_t>(v_));
+    case Kind::Array:
+        if (as_array().is_scalar()) return as_array().to_vector<double>()[0];
+        break;
+    default:
+        break;
     }
     throw TypeError("value is " + type_name() + ", not a number");
 }
@@ -77,4 +80,4 @@ const Value* Value::find(const std::string& key) const {
     return nullptr;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -10,32 +10,41 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::uint64_t value_bytes(const Value& v) {
     switch (v.kind()) {
-        case Value::Kind::Array: return v.as_array().nbytes();
-        case Value::Kind::String: return v.as_string().size();
-        case Value::Kind::Binary: return v.as_binary().size();
-        case Value::Kind::List: {
-            std::uint64_t n = 0;
-            for (const auto& x : v.as_list()) n += value_bytes(x);
-            return n;
-        }
-        case Value::Kind::Map: {
-            std::uint64_t n = 0;
-            for (const auto& [k, x] : v.as_map()) n += k.size() + value_bytes(x);
-            return n;
-        }
-        default: return 8;
+    case Value::Kind::Array:
+        return v.as_array().nbytes();
+    case Value::Kind::String:
+        return v.as_string().size();
+    case Value::Kind::Binary:
+        return v.as_binary().size();
+    case Value::Kind::List: {
+        std::uint64_t n = 0;
+        for (const auto& x : v.as_list())
+            n += value_bytes(x);
+        return n;
+    }
+    case Value::Kind::Map: {
+        std::uint64_t n = 0;
+        for (const auto& [k, x] : v.as_map())
+            n += k.size() + value_bytes(x);
+        return n;
+    }
+    default:
+        return 8;
     }
 }
 
-}  // namespace
+} // namespace
 
 std::uint64_t payload_bytes(const Row& row) {
     std::uint64_t n = 0;
-    for (const auto& [k, v] : row) n += k.size() + value_bytes(v);
+    for (const auto& [k, v] : row)
+        n += k.size() + value_bytes(v);
     return n;
 }
 
@@ -148,7 +157,7 @@ void BufferedWriter::run() {
                 stats_.bytes += batch_bytes;
                 stats_.writing_seconds += took;
             } else if (sync_requested_ > synced_) {
-                const std::uint64_t target = written_;  // the queue is empty: everything is written
+                const std::uint64_t target = written_; // the queue is empty: everything is written
                 lock.unlock();
                 const auto t0 = Clock::now();
                 backend_->flush();
@@ -157,7 +166,7 @@ void BufferedWriter::run() {
                 synced_ = target;
                 stats_.writing_seconds += took;
             } else {
-                return;  // stopping, nothing left
+                return; // stopping, nothing left
             }
         } catch (...) {
             if (!lock.owns_lock()) lock.lock();
@@ -172,8 +181,9 @@ void BufferedWriter::run() {
 void BufferedWriter::write_batch(std::vector<Row>& batch, std::uint64_t) {
     std::vector<std::optional<Row>> rows;
     rows.reserve(batch.size());
-    for (auto& r : batch) rows.emplace_back(std::move(r));
+    for (auto& r : batch)
+        rows.emplace_back(std::move(r));
     backend_->extend(rows);
 }
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

@@ -16,7 +16,8 @@ std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& pat
     ColumnarSettings settings = h5md ? H5mdBackend::columnar_settings(H5mdBackend::settings_from(options))
                                      : ColumnarBackend::settings_for(path, options);
     settings.mpi_comm = &comm;
-    const std::string group = options.group.value_or(h5md ? H5mdBackend::describe().default_group : "default");
+    const std::string group =
+        options.group.value_or(h5md ? H5mdBackend::describe().default_group : "default");
     return std::make_shared<ColumnarBackend>(path, group, settings);
 }
 
@@ -145,7 +146,7 @@ CollectiveColumnarWriter::~CollectiveColumnarWriter() {
 
 void CollectiveColumnarWriter::write(LocalFrame frame) {
     if (!store_) throw Error("CollectiveColumnarWriter: write after close");
-    pending_atoms_ += frame.total_atoms;  // the same on every rank: the decision is collective
+    pending_atoms_ += frame.total_atoms; // the same on every rank: the decision is collective
     pending_.push_back(std::move(frame));
     if (pending_.size() >= batch_frames_ || pending_atoms_ >= kMaxBatchAtomRows) write_pending();
 }

@@ -15,7 +15,8 @@ void check_mpi(int rc, const char* what) {
         char text[MPI_MAX_ERROR_STRING];
         int len = 0;
         MPI_Error_string(rc, text, &len);
-        throw BackendError(std::string("FrameGatherer: ") + what + " failed: " + std::string(text, static_cast<std::size_t>(len)));
+        throw BackendError(std::string("FrameGatherer: ") + what +
+                           " failed: " + std::string(text, static_cast<std::size_t>(len)));
     }
 }
 
@@ -25,7 +26,7 @@ int as_count(std::size_t n, const char* what) {
     return static_cast<int>(n);
 }
 
-}  // namespace
+} // namespace
 
 FrameGatherer::FrameGatherer(MPI_Comm comm, std::vector<Column> columns, int root)
     : comm_(comm), columns_(std::move(columns)), root_(root) {
@@ -65,8 +66,8 @@ void FrameGatherer::gather(std::size_t n_local, const std::int64_t* ids, const s
     check_mpi(MPI_Gather(&n, 1, MPI_INT, counts_.data(), 1, MPI_INT, root_, comm_), "MPI_Gather");
     if (!is_root()) {
         pack(n_local, ids, data);
-        check_mpi(MPI_Gatherv(send_.data(), as_count(send_.size(), "a rank's atoms"), MPI_BYTE, nullptr, nullptr,
-                              nullptr, MPI_BYTE, root_, comm_),
+        check_mpi(MPI_Gatherv(send_.data(), as_count(send_.size(), "a rank's atoms"), MPI_BYTE, nullptr,
+                              nullptr, nullptr, MPI_BYTE, root_, comm_),
                   "MPI_Gatherv");
         return;
     }
@@ -79,8 +80,8 @@ void FrameGatherer::gather(std::size_t n_local, const std::int64_t* ids, const s
         total_bytes += bytes;
     }
     recv_.resize(total_bytes);
-    check_mpi(MPI_Gatherv(MPI_IN_PLACE, 0, MPI_BYTE, recv_.data(), byte_counts_.data(), displs_.data(), MPI_BYTE,
-                          root_, comm_),
+    check_mpi(MPI_Gatherv(MPI_IN_PLACE, 0, MPI_BYTE, recv_.data(), byte_counts_.data(), displs_.data(),
+                          MPI_BYTE, root_, comm_),
               "MPI_Gatherv");
     root_ids_ = ids;
     root_data_ = &data;
@@ -98,7 +99,8 @@ const char* FrameGatherer::block(int r, std::size_t column) const {
     std::size_t offset = 0;
     if (column != kIds) {
         offset = n * sizeof(std::int64_t);
-        for (std::size_t k = 0; k < column; ++k) offset += n * column_bytes_[k];
+        for (std::size_t k = 0; k < column; ++k)
+            offset += n * column_bytes_[k];
     }
     return recv_.data() + displs_[r] + offset;
 }
@@ -106,7 +108,8 @@ const char* FrameGatherer::block(int r, std::size_t column) const {
 // dest_[g] = global row of the g-th atom in rank order, i.e. the rank of its id among all ids.
 void FrameGatherer::order_by_id() {
     std::size_t total = 0;
-    for (int r = 0; r < size_; ++r) total += static_cast<std::size_t>(counts_[r]);
+    for (int r = 0; r < size_; ++r)
+        total += static_cast<std::size_t>(counts_[r]);
     ids_.resize(total);
     std::size_t g = 0;
     for (int r = 0; r < size_; ++r) {
@@ -142,7 +145,8 @@ void FrameGatherer::order_by_table(std::size_t range, std::int64_t lowest) {
 
 void FrameGatherer::order_by_sort() {
     by_id_.clear();
-    for (std::size_t g = 0; g < ids_.size(); ++g) by_id_.emplace_back(ids_[g], static_cast<std::uint32_t>(g));
+    for (std::size_t g = 0; g < ids_.size(); ++g)
+        by_id_.emplace_back(ids_[g], static_cast<std::uint32_t>(g));
     std::sort(by_id_.begin(), by_id_.end());
     for (std::size_t row = 0; row < by_id_.size(); ++row) {
         if (row && by_id_[row].first == by_id_[row - 1].first) duplicate_id(by_id_[row].first);
@@ -165,7 +169,8 @@ void FrameGatherer::unpack(Row& out) {
         for (int r = 0; r < size_; ++r) {
             const auto n = static_cast<std::size_t>(counts_[r]);
             const char* src = block(r, c);
-            for (std::size_t i = 0; i < n; ++i, ++g) std::memcpy(bytes.data() + dest_[g] * eb, src + i * eb, eb);
+            for (std::size_t i = 0; i < n; ++i, ++g)
+                std::memcpy(bytes.data() + dest_[g] * eb, src + i * eb, eb);
         }
         out[columns_[c].key] = NdArray(typestr_of(columns_[c].dtype), std::move(shape), std::move(bytes));
     }
@@ -181,8 +186,9 @@ Slab FrameGatherer::slab(std::size_t n_local, const std::int64_t* ids) {
         total += counts_[r];
     }
     std::vector<std::int64_t> all(static_cast<std::size_t>(total));
-    check_mpi(MPI_Allgatherv(ids, n, MPI_INT64_T, all.data(), counts_.data(), displs.data(), MPI_INT64_T, comm_),
-              "MPI_Allgatherv");
+    check_mpi(
+        MPI_Allgatherv(ids, n, MPI_INT64_T, all.data(), counts_.data(), displs.data(), MPI_INT64_T, comm_),
+        "MPI_Allgatherv");
     std::vector<std::int64_t> sorted = all;
     std::sort(sorted.begin(), sorted.end());
     if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
@@ -193,8 +199,9 @@ Slab FrameGatherer::slab(std::size_t n_local, const std::int64_t* ids) {
     std::iota(s.order.begin(), s.order.end(), std::size_t{0});
     std::sort(s.order.begin(), s.order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
     for (auto i : s.order)
-        s.rows.push_back(static_cast<std::uint64_t>(std::lower_bound(sorted.begin(), sorted.end(), ids[i]) - sorted.begin()));
+        s.rows.push_back(static_cast<std::uint64_t>(std::lower_bound(sorted.begin(), sorted.end(), ids[i]) -
+                                                    sorted.begin()));
     return s;
 }
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

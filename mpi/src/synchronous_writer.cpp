@@ -5,7 +5,8 @@
 
 namespace asebytes::mpi {
 
-SynchronousWriter::SynchronousWriter(std::shared_ptr<ObjectReadWriteBackend> backend, std::size_t batch_frames)
+SynchronousWriter::SynchronousWriter(std::shared_ptr<ObjectReadWriteBackend> backend,
+                                     std::size_t batch_frames)
     : backend_(std::move(backend)), batch_frames_(std::max<std::size_t>(batch_frames, 1)) {
     if (!backend_) throw Error("SynchronousWriter needs a writable backend");
 }
@@ -44,4 +45,4 @@ void SynchronousWriter::write_pending() {
     pending_bytes_ = 0;
 }
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

@@ -12,7 +12,8 @@ void release_to_idle_cpus() noexcept {
     // Every bit set: the kernel keeps only the CPUs of the process's cpuset (cgroup, taskset).
     cpu_set_t all;
     CPU_ZERO(&all);
-    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) CPU_SET(cpu, &all);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        CPU_SET(cpu, &all);
     (void)pthread_setaffinity_np(pthread_self(), sizeof(all), &all);
     sched_param batch{};
     batch.sched_priority = 0;
@@ -20,4 +21,4 @@ void release_to_idle_cpus() noexcept {
 #endif
 }
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

@@ -11,4 +11,4 @@ namespace asebytes::mpi {
 /// batch thread. Best effort: a platform or container that refuses either keeps the defaults.
 void release_to_idle_cpus() noexcept;
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

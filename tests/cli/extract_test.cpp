@@ -71,8 +71,8 @@ TEST(CliExtract, EveryWritableBackendIsAnOutputFormat) {
     for (const std::string format : {"h5", "h5p", "h5md", "lmdb"}) {
         const TempDir dir;
         const auto source = copy_golden("periodic.lmdb", dir);
-        cli_output({"extract", source.string(), "--split", "train=15,test=5", "--seed", "3", "--format", format,
-                    "--out-dir", dir.path().string()});
+        cli_output({"extract", source.string(), "--split", "train=15,test=5", "--seed", "3", "--format",
+                    format, "--out-dir", dir.path().string()});
         const auto train = read_all(dir / ("train." + format)), test = read_all(dir / ("test." + format));
         EXPECT_EQ(train.size(), 15u) << format;
         EXPECT_EQ(test.size(), 5u) << format;

@@ -94,7 +94,7 @@ TEST(ColumnarBadInput, DatasetsPastTheCommittedFramesAreCutOnRequest) {
     const auto path = copy_golden("periodic.h5", dir);
     const auto truth = truth_rows(golden_dir() / "periodic.h5.default.read.json");
     ASSERT_EQ(truth.size(), 20u);
-    edit_raw(path, [](hid_t f) {  // n_frames = 15, as after a kill (HDF5 1.10 cannot rewrite it in place here)
+    edit_raw(path, [](hid_t f) { // n_frames = 15, as after a kill (HDF5 1.10 cannot rewrite it in place here)
         using namespace asebytes::hdf5;
         ASSERT_GE(H5Adelete_by_name(f, "default", "n_frames", H5P_DEFAULT), 0);
         Dataspace scalar(H5Screate(H5S_SCALAR), "", "H5Screate");
@@ -106,7 +106,8 @@ TEST(ColumnarBadInput, DatasetsPastTheCommittedFramesAreCutOnRequest) {
     });
     const auto shapes = [](const fs::path& file) {
         std::map<std::string, std::vector<unsigned long long>> out;
-        for (const auto& [name, d] : inspect_group(file, "default").datasets) out[name] = d.shape;
+        for (const auto& [name, d] : inspect_group(file, "default").datasets)
+            out[name] = d.shape;
         return out;
     };
     const auto killed = shapes(path);

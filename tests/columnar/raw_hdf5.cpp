@@ -144,7 +144,8 @@ RawGroup inspect_group(const fs::path& file, const std::string& group) {
 std::map<std::string, std::string> inspect_attributes(const fs::path& file, const std::string& path) {
     silence_errors();
     File f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), file.string(), "H5Fopen");
-    Handle<H5Oclose> object(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), file.string() + ", " + path, "H5Oopen");
+    Handle<H5Oclose> object(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), file.string() + ", " + path,
+                            "H5Oopen");
     const hid_t id = object.get();
     std::map<std::string, std::string> out;
     H5O_info_t info;

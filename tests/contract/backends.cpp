@@ -16,22 +16,25 @@ std::string suffix_store(const fs::path& dir, const std::string& ext) {
     return (dir / ("store-" + std::to_string(n++) + ext)).string();
 }
 
-}  // namespace
+} // namespace
 
 INSTANTIATE_TEST_SUITE_P(Memory, Contract, ::testing::Values(StoreSpec{"memory", memory_store}),
                          [](const auto& i) { return i.param.name; });
 INSTANTIATE_TEST_SUITE_P(Lmdb, Contract,
-                         ::testing::Values(StoreSpec{"lmdb", [](const fs::path& d) { return suffix_store(d, ".lmdb"); }}),
+                         ::testing::Values(StoreSpec{
+                             "lmdb", [](const fs::path& d) { return suffix_store(d, ".lmdb"); }}),
                          [](const auto& i) { return i.param.name; });
 // Columnar HDF5: both layouts (gzip, the default; compression=none is covered in
 // tests/columnar, since a contract store is named by its path alone).
-INSTANTIATE_TEST_SUITE_P(Columnar, Contract,
-                         ::testing::Values(StoreSpec{"h5_ragged", [](const fs::path& d) { return suffix_store(d, ".h5"); }},
-                                           StoreSpec{"h5p_padded", [](const fs::path& d) { return suffix_store(d, ".h5p"); }}),
-                         [](const auto& i) { return i.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Columnar, Contract,
+    ::testing::Values(StoreSpec{"h5_ragged", [](const fs::path& d) { return suffix_store(d, ".h5"); }},
+                      StoreSpec{"h5p_padded", [](const fs::path& d) { return suffix_store(d, ".h5p"); }}),
+    [](const auto& i) { return i.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(H5md, Contract,
-                         ::testing::Values(StoreSpec{"h5md", [](const fs::path& d) { return suffix_store(d, ".h5md"); }}),
+                         ::testing::Values(StoreSpec{
+                             "h5md", [](const fs::path& d) { return suffix_store(d, ".h5md"); }}),
                          [](const auto& i) { return i.param.name; });
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -24,4 +24,4 @@ protected:
     TempDir dir_;
 };
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -15,13 +15,15 @@ Row numbered(int i) {
 
 std::vector<Row> numbered_rows(int n) {
     std::vector<Row> rows;
-    for (int i = 0; i < n; ++i) rows.push_back(numbered(i));
+    for (int i = 0; i < n; ++i)
+        rows.push_back(numbered(i));
     return rows;
 }
 
 std::vector<std::int64_t> idx_column(const ObjectIO& io) {
     std::vector<std::int64_t> out;
-    for (const auto& v : io.column("idx").to_list()) out.push_back(v ? v->as_int() : -1);
+    for (const auto& v : io.column("idx").to_list())
+        out.push_back(v ? v->as_int() : -1);
     return out;
 }
 
@@ -36,7 +38,8 @@ TEST_P(Contract, EmptyStoreHasNoRows) {
     EXPECT_TRUE(io.rows().to_list().empty());
     EXPECT_TRUE(io.column("idx").to_list().empty());
     int n = 0;
-    for (const auto& row : io) n += row ? 1 : 0;
+    for (const auto& row : io)
+        n += row ? 1 : 0;
     EXPECT_EQ(n, 0);
 }
 
@@ -77,9 +80,9 @@ TEST_P(Contract, InsertInTheMiddleShiftsLaterRows) {
     io.extend(numbered_rows(4));
     io.insert(2, numbered(100));
     EXPECT_EQ(idx_column(io), (I{0, 1, 100, 2, 3}));
-    io.insert(-1, numbered(200));  // Python list.insert: before the last row
+    io.insert(-1, numbered(200)); // Python list.insert: before the last row
     EXPECT_EQ(idx_column(io), (I{0, 1, 100, 2, 200, 3}));
-    io.insert(99, numbered(300));  // clamped: appends
+    io.insert(99, numbered(300)); // clamped: appends
     io.insert(0, numbered(400));
     EXPECT_EQ(idx_column(io), (I{400, 0, 1, 100, 2, 200, 3, 300}));
 }
@@ -145,7 +148,8 @@ TEST_P(Contract, DropRemovesKeysFromEveryRow) {
     io.extend(numbered_rows(3));
     io.reserve(1);
     io.drop({"sq", "name"});
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(*io.get(i), (Row{{"idx", Value(i)}}));
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(*io.get(i), (Row{{"idx", Value(i)}}));
     EXPECT_FALSE(io.get(3).has_value());
 }
 
@@ -153,7 +157,8 @@ TEST_P(Contract, ReservedRowsArePlaceholdersUntilSet) {
     ObjectIO io(fresh());
     io.reserve(3);
     EXPECT_EQ(io.size(), 3u);
-    for (const auto& row : io) EXPECT_FALSE(row.has_value());
+    for (const auto& row : io)
+        EXPECT_FALSE(row.has_value());
     io.set(1, numbered(1));
     EXPECT_EQ(*io.get(1), numbered(1));
     EXPECT_TRUE(io.keys(0).empty());
@@ -203,7 +208,8 @@ TEST_P(Contract, RowViewsSliceWithNegativeBoundsAndSteps) {
     io.extend(numbered_rows(10));
     auto ids = [](const RowView<ObjectItems>& v) {
         I out;
-        for (const auto& r : v) out.push_back(r->at("idx").as_int());
+        for (const auto& r : v)
+            out.push_back(r->at("idx").as_int());
         return out;
     };
     EXPECT_EQ(ids(io.rows(Slice(2, 5))), (I{2, 3, 4}));
@@ -220,7 +226,7 @@ TEST_P(Contract, ViewsReadNothingUntilMaterialisedAndSeeLaterWrites) {
     ObjectIO io(fresh());
     io.extend(numbered_rows(3));
     auto column = io.column("idx");   // all rows, counted when read
-    auto rows = io.rows(Slice(0, 2));  // fixed positions
+    auto rows = io.rows(Slice(0, 2)); // fixed positions
     io.set(0, numbered(50));
     io.extend(numbered_rows(1));
     EXPECT_EQ(column.size(), 4u);
@@ -255,13 +261,15 @@ TEST_P(Contract, ChunkedIterationVisitsEveryRowOnce) {
     I seen;
     for (const auto& chunk : io.rows().chunked(10)) {
         sizes.push_back(chunk.size());
-        for (const auto& r : chunk) seen.push_back(r->at("idx").as_int());
+        for (const auto& r : chunk)
+            seen.push_back(r->at("idx").as_int());
     }
     EXPECT_EQ(sizes, (std::vector<std::size_t>{10, 10, 3}));
     EXPECT_EQ(seen.size(), 23u);
     EXPECT_EQ(seen.back(), 22);
     std::size_t n = 0;
-    for (const auto& r : io) EXPECT_EQ(r->at("idx").as_int(), static_cast<std::int64_t>(n++));
+    for (const auto& r : io)
+        EXPECT_EQ(r->at("idx").as_int(), static_cast<std::int64_t>(n++));
     EXPECT_EQ(n, 23u);
 }
 
@@ -290,25 +298,30 @@ TEST_P(Contract, ColumnViewsWriteBack) {
     io.extend(numbered_rows(5));
     io.column("sq").set({Value(0.0), Value(-1.0), Value(-2.0), Value(-3.0), Value(-4.0)});
     io.rows(I{4, 0}).column("idx").set({Value(40), Value(0)});
-    io.rows(Slice(1, 3)).columns({"idx", "name"}).set_rows({Row{{"idx", Value(10)}}, Row{{"name", Value("two")}}});
+    io.rows(Slice(1, 3))
+        .columns({"idx", "name"})
+        .set_rows({Row{{"idx", Value(10)}}, Row{{"name", Value("two")}}});
     EXPECT_EQ(io.get(3)->at("sq"), Value(-3.0));
     EXPECT_EQ(idx_column(io), (I{0, 10, 2, 3, 40}));
     EXPECT_EQ(io.get(2)->at("name"), Value("two"));
     EXPECT_THROW(io.column("sq").set({Value(1.0)}), TypeError);
-    EXPECT_THROW(io.columns({"idx"}).set_rows({Row{{"sq", Value(1.0)}}, Row{}, Row{}, Row{}, Row{}}), KeyError);
+    EXPECT_THROW(io.columns({"idx"}).set_rows({Row{{"sq", Value(1.0)}}, Row{}, Row{}, Row{}, Row{}}),
+                 KeyError);
 }
 
 TEST_P(Contract, StoresEveryValueTypeOfTheObjectGolden) {
     ObjectIO io(fresh());
     const auto rows = truth_rows(golden_dir() / "objects.json");
     io.extend(rows);
-    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), rows[i]);
 }
 
 TEST_P(Contract, AtomsIOKeepsVariableAtomCountsAndUnicodeInfo) {
     AtomsIO io(fresh());
     std::vector<Frame> frames;
-    for (const auto& row : truth_rows(golden_dir() / "periodic.json")) frames.push_back(Frame::from_row(row));
+    for (const auto& row : truth_rows(golden_dir() / "periodic.json"))
+        frames.push_back(Frame::from_row(row));
     Frame molecule = Frame::from_row(truth_rows(golden_dir() / "ethanol.json").at(3));
     frames.push_back(molecule);
     io.extend(frames);
@@ -389,5 +402,5 @@ TEST_P(Contract, ReadOnlyOpeningReadsButRefusesEveryWrite) {
     EXPECT_EQ(ObjectIO(path).size(), 3u);
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

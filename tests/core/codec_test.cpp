@@ -34,7 +34,8 @@ TEST_P(GoldenCodec, EncodesTruthToTheExactBytesPythonWrote) {
 
 TEST_P(GoldenCodec, ReencodesDecodedPythonBytesUnchanged) {
     for (const auto& row : truth_msgpack(golden_dir() / GetParam()))
-        for (const auto& [key, b] : row) EXPECT_EQ(encode(decode(b)), b) << key;
+        for (const auto& [key, b] : row)
+            EXPECT_EQ(encode(decode(b)), b) << key;
 }
 
 INSTANTIATE_TEST_SUITE_P(Truth, GoldenCodec,
@@ -56,9 +57,26 @@ TEST(Codec, ObjectRowsKeepDtypeShapeAndScalarness) {
 }
 
 TEST(Codec, RoundTripsIntegersAtEveryWidthBoundary) {
-    for (long long v : {0LL, 127LL, 128LL, 255LL, 256LL, 65535LL, 65536LL, 4294967295LL, 4294967296LL,
-                        -1LL, -32LL, -33LL, -128LL, -129LL, -32768LL, -32769LL, -2147483648LL,
-                        -2147483649LL, static_cast<long long>(INT64_MIN), static_cast<long long>(INT64_MAX)}) {
+    for (long long v : {0LL,
+                        127LL,
+                        128LL,
+                        255LL,
+                        256LL,
+                        65535LL,
+                        65536LL,
+                        4294967295LL,
+                        4294967296LL,
+                        -1LL,
+                        -32LL,
+                        -33LL,
+                        -128LL,
+                        -129LL,
+                        -32768LL,
+                        -32769LL,
+                        -2147483648LL,
+                        -2147483649LL,
+                        static_cast<long long>(INT64_MIN),
+                        static_cast<long long>(INT64_MAX)}) {
         EXPECT_EQ(decode(encode(Value(v))), Value(v)) << v;
     }
     const Value huge(static_cast<unsigned long long>(UINT64_MAX));
@@ -81,7 +99,8 @@ TEST_P(MalformedMsgpack, IsCorruptDataSayingWhatIsWrong) {
     expect_error<CorruptDataError>([&] { decode(GetParam().bytes); }, {GetParam().fragment});
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, MalformedMsgpack, ::testing::ValuesIn(bad_msgpack_values()),                          [](const auto& info) { return test_identifier(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Corpus, MalformedMsgpack, ::testing::ValuesIn(bad_msgpack_values()),
+                         [](const auto& info) { return test_identifier(info.param.name); });
 
 TEST(Codec, RowHelpersNameTheKeyOfACorruptValue) {
     BlobRow row{{"calc.energy", "\xcb\x00"}};
@@ -95,4 +114,4 @@ TEST(Codec, RowHelpersNameTheKeyOfACorruptValue) {
     }
 }
 
-}  // namespace
+} // namespace

@@ -21,7 +21,7 @@ TEST(Frame, ExposesCalculatorResultsTyped) {
     EXPECT_EQ(f.natoms(), 9u);
     EXPECT_DOUBLE_EQ(*f.energy(), rows.at(3).at("calc.energy").as_double());
     EXPECT_EQ(f.forces()->size(), 27u);
-    EXPECT_TRUE(f.constraints.has_value());  // frame 3 has FixAtoms
+    EXPECT_TRUE(f.constraints.has_value()); // frame 3 has FixAtoms
     EXPECT_EQ(f.info.at("label").as_string(), "éthanol-3");
     EXPECT_EQ(f.stress()->size(), 6u);
 }

@@ -7,7 +7,8 @@ using namespace asebytes;
 
 TEST(Registry, ListsEveryBackendFromItsMetadata) {
     bool memory = false;
-    for (const auto& e : backends()) memory |= e.metadata->name == "memory";
+    for (const auto& e : backends())
+        memory |= e.metadata->name == "memory";
     EXPECT_TRUE(memory);
     EXPECT_EQ(backend_for("memory://x").metadata->name, "memory");
 }

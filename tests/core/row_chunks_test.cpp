@@ -122,7 +122,8 @@ TEST(RowChunks, IteratingAStoreOfLargeFramesReadsWithinTheByteBudget) {
 TEST(RowChunks, IteratingSmallRowsReadsAFullChunkAtATime) {
     auto store = std::make_shared<GeneratedFrames>(1000, 2);
     std::size_t seen = 0;
-    for (const auto& row : ObjectIO(store)) seen += row.has_value();
+    for (const auto& row : ObjectIO(store))
+        seen += row.has_value();
     EXPECT_EQ(seen, 1000u);
     EXPECT_EQ(store->largest_read_rows, RowView<ObjectItems>::kReadChunk);
 }

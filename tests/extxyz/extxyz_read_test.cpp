@@ -50,7 +50,7 @@ TEST(ExtxyzRead, ReadingAFrameSeeksToItInsteadOfParsingFromTheStart) {
     OpenOptions readonly;
     readonly.readonly = true;
     ObjectIO io(path.string(), readonly);
-    {  // after the index is built, spoil frame 0 in place (same length)
+    { // after the index is built, spoil frame 0 in place (same length)
         std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(static_cast<std::streamoff>(frame.find("0.0")));
         f << "x.x";

@@ -157,7 +157,7 @@ TEST(H5mdLayout, RealStepsAndTimesBecomeEveryElementsPerFrameStepAndTime) {
     ObjectIO io(path.string());
     io.extend({md_frame(0, 0.0), md_frame(100, 0.1)});
     io.extend({md_frame(200, 0.2)});
-    io.flush();  // a new file takes its name at its first flush (README, Reliability)
+    io.flush(); // a new file takes its name at its first flush (README, Reliability)
     for (const char* element : {"/particles/atoms/position", "/particles/atoms/species",
                                 "/observables/atoms/potential_energy", "/observables/atoms/step"}) {
         EXPECT_EQ(read_doubles(path, std::string(element) + "/step"), (std::vector<double>{0, 100, 200}))

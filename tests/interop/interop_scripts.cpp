@@ -23,4 +23,4 @@ void write_edited_and_reference(const std::string& ours, const std::string& refe
     ObjectIO(reference).extend(rows); // the same rows written in one go
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

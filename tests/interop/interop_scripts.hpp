@@ -20,4 +20,4 @@ inline PythonRun run_columnar_check(const std::vector<std::string>& arguments) {
 /// the middle of it; writes the rows that leaves into store `reference` in one go.
 void write_edited_and_reference(const std::string& ours, const std::string& reference);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -103,10 +103,10 @@ class PythonReadsOurLmdb : public PythonTest {};
 
 TEST_F(PythonReadsOurLmdb, EthanolFramesExactly) {
     AtomsIO(path("ethanol.lmdb")).extend(frames_of(truth_rows(golden_dir() / "ethanol.json")));
-    ASSERT_PYTHON_OK((run_interop_script("check_store.py",
-                                 {path("ethanol.lmdb"), "--groups", "default", "--objects",
-                                  golden("ethanol.json"), "--atoms", golden("ethanol.lmdb.default.read.json"),
-                                  "--blobs", golden("ethanol.json")})));
+    ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("ethanol.lmdb"), "--groups", "default",
+                                                            "--objects", golden("ethanol.json"), "--atoms",
+                                                            golden("ethanol.lmdb.default.read.json"),
+                                                            "--blobs", golden("ethanol.json")})));
 }
 
 TEST_F(PythonReadsOurLmdb, PeriodicFramesWithVariableAtomCountsExactly) {
@@ -118,8 +118,9 @@ TEST_F(PythonReadsOurLmdb, PeriodicFramesWithVariableAtomCountsExactly) {
 
 TEST_F(PythonReadsOurLmdb, ObjectRowsOfEveryValueTypeExactly) {
     open_group(path("objects.lmdb")).extend(truth_rows(golden_dir() / "objects.json"));
-    ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("objects.lmdb"), "--objects", golden("objects.json"),
-                                                    "--blobs", golden("objects.json")})));
+    ASSERT_PYTHON_OK(
+        (run_interop_script("check_store.py", {path("objects.lmdb"), "--objects", golden("objects.json"),
+                                               "--blobs", golden("objects.json")})));
 }
 
 TEST_F(PythonReadsOurLmdb, TrainAndTestGroupsOfOneStore) {
@@ -128,8 +129,9 @@ TEST_F(PythonReadsOurLmdb, TrainAndTestGroupsOfOneStore) {
     open_group(path("groups.lmdb"), "test").extend(slice(periodic, 12, periodic.size()));
     for (const std::string group : {"train", "test"}) {
         const std::string truth = golden("groups.lmdb." + group + ".read.json");
-        ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("groups.lmdb"), "--group", group, "--groups",
-                                                        "test,train", "--atoms", truth, "--blobs", truth})));
+        ASSERT_PYTHON_OK(
+            (run_interop_script("check_store.py", {path("groups.lmdb"), "--group", group, "--groups",
+                                                   "test,train", "--atoms", truth, "--blobs", truth})));
     }
 }
 
@@ -138,8 +140,9 @@ TEST_F(PythonReadsOurLmdb, StoreEditedWithInsertDeleteUpdateAndSet) {
         auto db = open_group(path("edited.lmdb"));
         edit_like_make_golden(db);
     }
-    ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("edited.lmdb"), "--objects", golden("edited.json"),
-                                                    "--blobs", golden("edited.json")})));
+    ASSERT_PYTHON_OK(
+        (run_interop_script("check_store.py", {path("edited.lmdb"), "--objects", golden("edited.json"),
+                                               "--blobs", golden("edited.json")})));
 }
 
 // Python edits a store we wrote, and we read its edits.
@@ -238,8 +241,9 @@ TEST_F(WeReadPythonLmdb, AndPythonReadsOurCopyOfItExactly) {
     }
     for (const std::string name : {"frames.lmdb", "objects.lmdb"}) {
         const std::string truth_file = (stores().dir / (name + ".default.truth.json")).string();
-        ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("copy.lmdb"), "--group", name, "--objects",
-                                                        truth_file, "--blobs", truth_file})));
+        ASSERT_PYTHON_OK(
+            (run_interop_script("check_store.py", {path("copy.lmdb"), "--group", name, "--objects",
+                                                   truth_file, "--blobs", truth_file})));
     }
 }
 
@@ -250,7 +254,8 @@ TEST_F(WeReadPythonLmdb, AndPythonReadsOurCopyOfItExactly) {
 class SameBytesAsPython : public PythonTest {
 protected:
     void expect_same_bytes(const std::string& scenario) {
-        ASSERT_PYTHON_OK((run_interop_script("same_bytes.py", {scenario, path("ours.lmdb"), golden_dir().string()})));
+        ASSERT_PYTHON_OK(
+            (run_interop_script("same_bytes.py", {scenario, path("ours.lmdb"), golden_dir().string()})));
     }
 };
 

@@ -21,31 +21,37 @@ protected:
         OpenOptions o;
         o.group = group;
         std::vector<Row> out;
-        for (const auto& r : ObjectIO((dir / store).string(), o)) out.push_back(*r);
+        for (const auto& r : ObjectIO((dir / store).string(), o))
+            out.push_back(*r);
         return out;
     }
-    static std::vector<double> doubles(const Row& r, const std::string& key) { return r.at(key).as_array().to_vector<double>(); }
+    static std::vector<double> doubles(const Row& r, const std::string& key) {
+        return r.at(key).as_array().to_vector<double>();
+    }
 
     TempDir dir;
     std::string output;
 };
 
 TEST_F(FixKeywords, DefaultsWriteSpeciesPositionsCellEnergyForcesStressStepAndTime) {
-    run("fix f all asebytes 5 f.lmdb\nrun 10\n");  // no 'elements': Cu from the mass 63.546
+    run("fix f all asebytes 5 f.lmdb\nrun 10\n"); // no 'elements': Cu from the mass 63.546
     const auto r = rows();
     ASSERT_EQ(r.size(), 3u);
     Keys keys;
-    for (const auto& kv : r[0]) keys.push_back(kv.first);
-    EXPECT_EQ(keys, (Keys{"arrays.numbers", "arrays.positions", "calc.energy", "calc.forces", "calc.stress", "cell",
-                          "info.step", "info.time", "pbc"}));
-    EXPECT_EQ(r[0].at("arrays.numbers").as_array().to_vector<std::int64_t>(), std::vector<std::int64_t>(108, 29));
+    for (const auto& kv : r[0])
+        keys.push_back(kv.first);
+    EXPECT_EQ(keys, (Keys{"arrays.numbers", "arrays.positions", "calc.energy", "calc.forces", "calc.stress",
+                          "cell", "info.step", "info.time", "pbc"}));
+    EXPECT_EQ(r[0].at("arrays.numbers").as_array().to_vector<std::int64_t>(),
+              std::vector<std::int64_t>(108, 29));
     EXPECT_EQ(r[2].at("info.step"), Value(10));
     EXPECT_NE(output.find("fix asebytes f: 3 frames this run"), std::string::npos) << output;
 }
 
 TEST_F(FixKeywords, EnergyForcesAndStressCanBeLeftOut) {
     run("fix f all asebytes 5 f.lmdb energy no forces no stress no\nrun 5\n");
-    for (const char* key : {"calc.energy", "calc.forces", "calc.stress"}) EXPECT_FALSE(rows()[0].count(key)) << key;
+    for (const char* key : {"calc.energy", "calc.forces", "calc.stress"})
+        EXPECT_FALSE(rows()[0].count(key)) << key;
 }
 
 TEST_F(FixKeywords, EnergyFromAnotherPeComputeAndTotalStressWithKineticPart) {
@@ -75,7 +81,8 @@ TEST_F(FixKeywords, PerAtomEnergiesSumToTheEnergy) {
 TEST_F(FixKeywords, VelocitiesAreStoredAsAseMomentaWithMasses) {
     run("fix f all asebytes 5 f.lmdb velocities yes\nrun 5\n");
     const auto r = rows()[0];
-    EXPECT_EQ(doubles(r, "arrays.masses"), std::vector<double>(108, 63.55));  // pair_coeff takes Cu_u3.eam's mass
+    EXPECT_EQ(doubles(r, "arrays.masses"),
+              std::vector<double>(108, 63.55)); // pair_coeff takes Cu_u3.eam's mass
     EXPECT_EQ(r.at("arrays.momenta").as_array().shape(), (std::vector<std::int64_t>{108, 3}));
 }
 
@@ -89,7 +96,8 @@ TEST_F(FixKeywords, ArraysFromComputesFixesVariablesAndCustomProperties) {
     EXPECT_EQ(r.at("arrays.ke").as_array().shape(), (std::vector<std::int64_t>{108}));
     EXPECT_EQ(r.at("arrays.stress").as_array().shape(), (std::vector<std::int64_t>{108, 6}));
     const auto sxx = doubles(r, "arrays.sxx"), stress = doubles(r, "arrays.stress");
-    for (std::size_t i = 0; i < 108; ++i) EXPECT_EQ(sxx[i], stress[6 * i]);
+    for (std::size_t i = 0; i < 108; ++i)
+        EXPECT_EQ(sxx[i], stress[6 * i]);
     EXPECT_EQ(r.at("arrays.flag").as_array().typestr(), "<i8");
     EXPECT_EQ(r.at("arrays.flag").as_array().to_vector<std::int64_t>(), std::vector<std::int64_t>(108, 7));
     EXPECT_EQ(doubles(r, "arrays.weight"), std::vector<double>(108, 0.5));
@@ -97,7 +105,8 @@ TEST_F(FixKeywords, ArraysFromComputesFixesVariablesAndCustomProperties) {
     EXPECT_GT(std::accumulate(ke.begin(), ke.end(), 0.0), 0.0);
     EXPECT_GT(std::accumulate(vx2.begin(), vx2.end(), 0.0), 0.0);
     const auto x0 = doubles(rows()[0], "arrays.x0"), positions = doubles(rows()[0], "arrays.positions");
-    for (std::size_t i = 0; i < 108; ++i) EXPECT_EQ(x0[i], positions[3 * i]);  // x at step 0; boxlo is 0
+    for (std::size_t i = 0; i < 108; ++i)
+        EXPECT_EQ(x0[i], positions[3 * i]); // x at step 0; boxlo is 0
 }
 
 TEST_F(FixKeywords, InfoFromVariablesComputesAndFixes) {
@@ -108,7 +117,7 @@ TEST_F(FixKeywords, InfoFromVariablesComputesAndFixes) {
     const auto r = rows()[2];
     EXPECT_EQ(r.at("info.twice").as_double(), 20.0);
     EXPECT_GT(r.at("info.temp").as_double(), 0.0);
-    EXPECT_EQ(r.at("info.com").as_array().size(), 3u);  // a compute without a scalar: its vector
+    EXPECT_EQ(r.at("info.com").as_array().size(), 3u); // a compute without a scalar: its vector
     EXPECT_EQ(r.at("info.comx").as_double(), doubles(r, "info.com")[0]);
     EXPECT_NEAR(r.at("info.pe_avg").as_double(), r.at("calc.energy").as_double(), 1e-6);
 }
@@ -116,7 +125,8 @@ TEST_F(FixKeywords, InfoFromVariablesComputesAndFixes) {
 TEST_F(FixKeywords, IfWritesOnlyFramesWhoseVariableIsNonZero) {
     run("variable every20 equal \"step % 20 == 0\"\nfix f all asebytes 10 f.lmdb if v_every20\nrun 60\n");
     std::vector<std::int64_t> steps;
-    for (const auto& r : rows()) steps.push_back(r.at("info.step").as_int());
+    for (const auto& r : rows())
+        steps.push_back(r.at("info.step").as_int());
     EXPECT_EQ(steps, (std::vector<std::int64_t>{0, 20, 40, 60}));
 }
 
@@ -125,17 +135,20 @@ TEST_F(FixKeywords, UnitsNativeKeepsLammpsUnits) {
     const auto r = rows()[0];
     // metal energies and lengths are ASE's already; velocities are not: compare the momenta.
     TempDir other;
-    const auto a = run_lammps(other.path(), cu_system() + "fix f all asebytes 5 f.lmdb velocities yes\nrun 5\n");
+    const auto a =
+        run_lammps(other.path(), cu_system() + "fix f all asebytes 5 f.lmdb velocities yes\nrun 5\n");
     ASSERT_EQ(a.exit_code, 0) << a.output;
     const auto ase = ObjectIO((other / "f.lmdb").string()).get(0);
-    const auto native_p = doubles(r, "arrays.momenta"), ase_p = ase->at("arrays.momenta").as_array().to_vector<double>();
+    const auto native_p = doubles(r, "arrays.momenta"),
+               ase_p = ase->at("arrays.momenta").as_array().to_vector<double>();
     EXPECT_NEAR(ase_p[0] / native_p[0], 1.0 / (1e3 * 0.09822694788464063), 1e-12);
 }
 
 TEST_F(FixKeywords, RealUnitsConvertEnergyAndChargesAreStored) {
     const std::string nacl =
         "units real\natom_style charge\nlattice custom 5.64 a1 1 0 0 a2 0 1 0 a3 0 0 1 "
-        "basis 0 0 0 basis 0.5 0.5 0 basis 0.5 0 0.5 basis 0 0.5 0.5 basis 0.5 0 0 basis 0 0.5 0 basis 0 0 0.5 basis 0.5 0.5 0.5\n"
+        "basis 0 0 0 basis 0.5 0.5 0 basis 0.5 0 0.5 basis 0 0.5 0.5 basis 0.5 0 0 basis 0 0.5 0 basis 0 0 "
+        "0.5 basis 0.5 0.5 0.5\n"
         "region box block 0 2 0 2 0 2\ncreate_box 2 box\n"
         "create_atoms 2 box basis 1 1 basis 2 1 basis 3 1 basis 4 1 basis 5 2 basis 6 2 basis 7 2 basis 8 2\n"
         "mass 1 22.98977\nmass 2 35.453\nset type 1 charge 1.0\nset type 2 charge -1.0\n"
@@ -150,7 +163,8 @@ TEST_F(FixKeywords, RealUnitsConvertEnergyAndChargesAreStored) {
     EXPECT_DOUBLE_EQ(frames[0].at("calc.energy").as_double(), thermo[0].at("PotEng") * 0.04336410390059322);
     const auto numbers = frames[0].at("arrays.numbers").as_array().to_vector<std::int64_t>();
     const auto q = doubles(frames[0], "arrays.initial_charges");
-    for (std::size_t i = 0; i < numbers.size(); ++i) EXPECT_EQ(q[i], numbers[i] == 11 ? 1.0 : -1.0);  // Na+, Cl-
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+        EXPECT_EQ(q[i], numbers[i] == 11 ? 1.0 : -1.0); // Na+, Cl-
 }
 
 TEST_F(FixKeywords, StoreGroupBufferFlushAndBackendOptions) {
@@ -172,11 +186,13 @@ TEST_F(FixKeywords, ABarePathBecomesAnLmdbStore) {
 }
 
 TEST_F(FixKeywords, WorksUnderMpirunWithExtraArrays) {
-    run("compute ke all ke/atom\nfix f all asebytes 5 f.lmdb velocities yes peratom_energy yes array ke c_ke\nrun 10\n", 2);
+    run("compute ke all ke/atom\nfix f all asebytes 5 f.lmdb velocities yes peratom_energy yes array ke "
+        "c_ke\nrun 10\n",
+        2);
     const auto r = rows();
     ASSERT_EQ(r.size(), 3u);
     EXPECT_EQ(r[2].at("arrays.ke").as_array().size(), 108u);
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

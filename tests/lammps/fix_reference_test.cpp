@@ -13,19 +13,18 @@
 namespace asebytes::test {
 namespace {
 
-constexpr double kNktv2pMetal = 1.6021765e6;                    // LAMMPS metal: bar * A^3 / eV
-constexpr double kAseVelocity = 1.0 / (1e3 * 0.09822694788464063);  // A/ps -> A per ASE time unit
+constexpr double kNktv2pMetal = 1.6021765e6;                       // LAMMPS metal: bar * A^3 / eV
+constexpr double kAseVelocity = 1.0 / (1e3 * 0.09822694788464063); // A/ps -> A per ASE time unit
 
 std::string reference_input() {
-    return cu_system() +
-           "compute pv all pressure NULL virial\n"
-           "thermo_style custom step pe c_pv[1] c_pv[2] c_pv[3] c_pv[4] c_pv[5] c_pv[6]\n"
-           "thermo_modify format float %.17g\n"
-           "thermo 10\n"
-           "dump d all custom 10 dump.txt id type x y z fx fy fz vx vy vz\n"
-           "dump_modify d sort id format float %.17g\n"
-           "fix frames all asebytes 10 frames.lmdb elements Cu velocities yes\n"
-           "run 40\n";
+    return cu_system() + "compute pv all pressure NULL virial\n"
+                         "thermo_style custom step pe c_pv[1] c_pv[2] c_pv[3] c_pv[4] c_pv[5] c_pv[6]\n"
+                         "thermo_modify format float %.17g\n"
+                         "thermo 10\n"
+                         "dump d all custom 10 dump.txt id type x y z fx fy fz vx vy vz\n"
+                         "dump_modify d sort id format float %.17g\n"
+                         "fix frames all asebytes 10 frames.lmdb elements Cu velocities yes\n"
+                         "run 40\n";
 }
 
 class FixReference : public ::testing::Test {
@@ -57,10 +56,12 @@ TEST_F(FixReference, PerAtomDataEqualsDumpCustom) {
                 // Positions are relative to boxlo (ASE has no cell origin); same arithmetic, same bits.
                 EXPECT_EQ(f.positions[3 * i + a], d.columns.at(axes[a])[i] - d.lo[a]) << "atom " << i;
                 EXPECT_EQ(forces[3 * i + a], d.columns.at(std::string("f") + axes[a])[i]) << "atom " << i;
-                EXPECT_DOUBLE_EQ(momenta[3 * i + a], masses[i] * d.columns.at(std::string("v") + axes[a])[i] * kAseVelocity);
+                EXPECT_DOUBLE_EQ(momenta[3 * i + a],
+                                 masses[i] * d.columns.at(std::string("v") + axes[a])[i] * kAseVelocity);
             }
         }
-        for (int a = 0; a < 3; ++a) EXPECT_EQ(f.cell[4 * a], d.hi[a] - d.lo[a]);
+        for (int a = 0; a < 3; ++a)
+            EXPECT_EQ(f.cell[4 * a], d.hi[a] - d.lo[a]);
         EXPECT_EQ(f.pbc, (std::array<bool, 3>{true, true, true}));
     }
 }
@@ -77,8 +78,9 @@ TEST_F(FixReference, EnergyAndStressEqualThermo) {
         // ASE stress = -(virial pressure), Voigt xx yy zz yz xz xy; LAMMPS: xx yy zz xy xz yz.
         const auto s = *f.stress();
         const char* order[] = {"c_pv[1]", "c_pv[2]", "c_pv[3]", "c_pv[6]", "c_pv[5]", "c_pv[4]"};
-        for (int v = 0; v < 6; ++v) EXPECT_DOUBLE_EQ(s[v], -t.at(order[v]) / kNktv2pMetal) << order[v];
-        EXPECT_DOUBLE_EQ(f.info.at("time").as_double(), 0.002 * static_cast<double>(t.at("Step")));  // ps
+        for (int v = 0; v < 6; ++v)
+            EXPECT_DOUBLE_EQ(s[v], -t.at(order[v]) / kNktv2pMetal) << order[v];
+        EXPECT_DOUBLE_EQ(f.info.at("time").as_double(), 0.002 * static_cast<double>(t.at("Step"))); // ps
     }
 }
 
@@ -87,8 +89,9 @@ class FixAgainstAse : public PythonTest {};
 TEST_F(FixAgainstAse, AseDumpReaderAgreesOnUnitsAndSigns) {
     const auto r = run_lammps(dir_.path(), reference_input());
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    ASSERT_PYTHON_OK(run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "lammps" / "ase_dump_check.py",
-                                       {path("dump.txt"), path("frames.lmdb")}));
+    ASSERT_PYTHON_OK(
+        run_python_script(fs::path(ASEBYTES_SOURCE_DIR) / "tests" / "lammps" / "ase_dump_check.py",
+                          {path("dump.txt"), path("frames.lmdb")}));
 }
 
 // The same simulation on 1, 2 and 4 ranks. In the first frame everything LAMMPS was given
@@ -113,7 +116,8 @@ TEST(FixDecomposition, OneTwoAndFourRanksWriteTheSameFrames) {
         const auto r = run_lammps(dir.path(), input, np);
         ASSERT_EQ(r.exit_code, 0) << "np " << np << "\n" << r.output;
         std::vector<Row> rows;
-        for (const auto& row : ObjectIO((dir / "frames.lmdb").string())) rows.push_back(*row);
+        for (const auto& row : ObjectIO((dir / "frames.lmdb").string()))
+            rows.push_back(*row);
         runs.push_back(std::move(rows));
     }
     const std::set<std::string> summed{"calc.energy", "calc.forces", "calc.stress"};
@@ -131,11 +135,12 @@ TEST(FixDecomposition, OneTwoAndFourRanksWriteTheSameFrames) {
                 const auto a = numbers_of(value), b = numbers_of(other);
                 ASSERT_EQ(a.size(), b.size()) << key;
                 for (std::size_t i = 0; i < a.size(); ++i)
-                    ASSERT_NEAR(a[i], b[i], 1e-9 * std::max(1.0, std::abs(a[i]))) << key << " frame " << k << " np " << np;
+                    ASSERT_NEAR(a[i], b[i], 1e-9 * std::max(1.0, std::abs(a[i])))
+                        << key << " frame " << k << " np " << np;
             }
         }
     }
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

@@ -10,7 +10,7 @@ namespace asebytes::test {
 
 struct LammpsResult {
     int exit_code = -1;
-    std::string output;  // screen output (stdout and stderr)
+    std::string output; // screen output (stdout and stderr)
     bool has(const std::string& text) const { return output.find(text) != std::string::npos; }
 };
 
@@ -31,4 +31,4 @@ std::vector<DumpFrame> read_dump(const fs::path& path);
 /// Thermo lines of a log: one map column -> value per printed step.
 std::vector<std::map<std::string, double>> read_thermo(const fs::path& log);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -31,4 +31,4 @@ void expect_stores_equal_to_lmdb(const TempDir& dir, const std::string& input, i
         EXPECT_EQ(rows_of(dir / store), lmdb) << store;
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -22,4 +22,4 @@ std::vector<std::int64_t> steps(const fs::path& store);
 void expect_stores_equal_to_lmdb(const TempDir& dir, const std::string& input, int np,
                                  const std::vector<std::string>& stores);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

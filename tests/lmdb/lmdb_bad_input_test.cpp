@@ -31,7 +31,8 @@ TEST(LmdbBadInput, ATruncatedDataFileIsRefusedBeforeAnyRead) {
     fs::resize_file(data, fs::file_size(data) / 2);
     const std::string before = read_bytes(data);
     for (bool ro : {true, false})
-        expect_error<CorruptDataError>([&] { AtomsIO io(store.string(), opening(ro)); }, {store.string(), "truncated"});
+        expect_error<CorruptDataError>([&] { AtomsIO io(store.string(), opening(ro)); },
+                                       {store.string(), "truncated"});
     EXPECT_EQ(read_bytes(data), before);
 }
 
@@ -40,8 +41,10 @@ TEST(LmdbBadInput, AnLmdbEnvironmentWithForeignKeysIsNotAnAsebytesStore) {
     const auto store = dir / "foreign.lmdb";
     put_raw(store / "default", {{"user", "alice"}, {"0001", "something"}});
     const std::string before = read_bytes(store / "default" / "data.mdb");
-    expect_error<CorruptDataError>([&] { ObjectIO io(store.string()); }, {store.string(), "not an asebytes store"});
-    expect_error<CorruptDataError>([&] { BlobIO io(store.string(), opening(true)); }, {"not an asebytes store"});
+    expect_error<CorruptDataError>([&] { ObjectIO io(store.string()); },
+                                   {store.string(), "not an asebytes store"});
+    expect_error<CorruptDataError>([&] { BlobIO io(store.string(), opening(true)); },
+                                   {"not an asebytes store"});
     EXPECT_EQ(read_bytes(store / "default" / "data.mdb"), before);
 }
 
@@ -80,10 +83,12 @@ TEST(LmdbBadInput, APathThatIsAFileIsRefused) {
 TEST(LmdbBadInput, OpeningAMissingStoreReadOnlyCreatesNothing) {
     TempDir dir;
     const auto store = dir / "missing.lmdb";
-    expect_error<Error>([&] { ObjectIO io(store.string(), opening(true)); }, {store.string(), "no such group"});
+    expect_error<Error>([&] { ObjectIO io(store.string(), opening(true)); },
+                        {store.string(), "no such group"});
     EXPECT_FALSE(fs::exists(store));
     const auto golden = copy_golden("groups.lmdb", dir);
-    expect_error<Error>([&] { ObjectIO io(golden.string(), opening(true)); }, {"no such group", "test, train"});
+    expect_error<Error>([&] { ObjectIO io(golden.string(), opening(true)); },
+                        {"no such group", "test, train"});
 }
 
 TEST(LmdbBadInput, UnknownOptionsAndBadValuesAreNamed) {
@@ -97,17 +102,19 @@ TEST(LmdbBadInput, UnknownOptionsAndBadValuesAreNamed) {
 }
 
 TEST(LmdbReadOnly, OpensAStoreOnAReadOnlyPath) {
-    if (geteuid() == 0) GTEST_SKIP() << "root writes through read-only permissions: run as a user to test this";
+    if (geteuid() == 0)
+        GTEST_SKIP() << "root writes through read-only permissions: run as a user to test this";
     TempDir dir;
     const auto store = copy_golden("ethanol.lmdb", dir);
-    fs::permissions(store / "default", fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+    fs::permissions(store / "default",
+                    fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
                     fs::perm_options::remove);
     OpenOptions ro;
     ro.readonly = true;
-    ObjectIO io(store.string(), ro);  // no lock file can be made: LMDB runs without one
+    ObjectIO io(store.string(), ro); // no lock file can be made: LMDB runs without one
     EXPECT_EQ(io.size(), 20u);
     EXPECT_FALSE(fs::exists(store / "default" / "lock.mdb"));
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

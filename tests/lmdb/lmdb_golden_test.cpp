@@ -38,14 +38,16 @@ TEST_P(LmdbGolden, ReadsColumnsAndSlicesInStoredOrder) {
     expect_column_backwards(io, truth, key);
 }
 
-INSTANTIATE_TEST_SUITE_P(Python, LmdbGolden,
-                         ::testing::Values(GoldenGroup{"ethanol.lmdb", "default"}, GoldenGroup{"periodic.lmdb", "default"},
-                                           GoldenGroup{"objects.lmdb", "default"}, GoldenGroup{"edited.lmdb", "default"},
-                                           GoldenGroup{"groups.lmdb", "train"}, GoldenGroup{"groups.lmdb", "test"}),
-                         [](const auto& i) { return test_identifier(i.param.store + "_" + i.param.group); });
+INSTANTIATE_TEST_SUITE_P(
+    Python, LmdbGolden,
+    ::testing::Values(GoldenGroup{"ethanol.lmdb", "default"}, GoldenGroup{"periodic.lmdb", "default"},
+                      GoldenGroup{"objects.lmdb", "default"}, GoldenGroup{"edited.lmdb", "default"},
+                      GoldenGroup{"groups.lmdb", "train"}, GoldenGroup{"groups.lmdb", "test"}),
+    [](const auto& i) { return test_identifier(i.param.store + "_" + i.param.group); });
 
 TEST(LmdbGoldenStore, ListsGroupsAsPythonDoes) {
-    EXPECT_EQ(list_groups((golden_dir() / "groups.lmdb").string()), (std::vector<std::string>{"test", "train"}));
+    EXPECT_EQ(list_groups((golden_dir() / "groups.lmdb").string()),
+              (std::vector<std::string>{"test", "train"}));
     EXPECT_EQ(list_groups((golden_dir() / "ethanol.lmdb").string()), (std::vector<std::string>{"default"}));
     EXPECT_TRUE(list_groups((golden_dir() / "nothing-here.lmdb").string()).empty());
 }
@@ -95,7 +97,8 @@ TEST(LmdbWrites, GroupsReproducePythonsGroupDirectories) {
     test.group = "test";
     ObjectIO(path.string(), train).extend(std::vector<Row>(rows.begin(), rows.begin() + 12));
     ObjectIO(path.string(), test).extend(std::vector<Row>(rows.begin() + 12, rows.end()));
-    for (const char* g : {"train", "test"}) expect_same_content(path / g, golden_dir() / "groups.lmdb" / g);
+    for (const char* g : {"train", "test"})
+        expect_same_content(path / g, golden_dir() / "groups.lmdb" / g);
 }
 
 TEST(LmdbWrites, EditsInPlaceReproducePythonsEditedStore) {
@@ -104,7 +107,8 @@ TEST(LmdbWrites, EditsInPlaceReproducePythonsEditedStore) {
     const auto path = dir / "edited.lmdb";
     ObjectIO db(path.string());
     std::vector<Row> rows;
-    for (int i = 0; i < 10; ++i) rows.push_back(Row{{"idx", Value(i)}, {"sq", Value(double(i * i))}});
+    for (int i = 0; i < 10; ++i)
+        rows.push_back(Row{{"idx", Value(i)}, {"sq", Value(double(i * i))}});
     db.extend(rows);
     db.insert(3, Row{{"idx", Value(100)}, {"sq", Value(-1.0)}, {"extra", Value("inserted")}});
     db.erase(6);
@@ -112,31 +116,33 @@ TEST(LmdbWrites, EditsInPlaceReproducePythonsEditedStore) {
     db.set(1, Row{{"idx", Value(11)}, {"replaced", Value(true)}});
     expect_same_content(path / "default", golden_dir() / "edited.lmdb" / "default");
     const auto truth = truth_rows(golden_dir() / "edited.json");
-    for (std::size_t i = 0; i < truth.size(); ++i) EXPECT_EQ(*db.get(static_cast<std::int64_t>(i)), truth[i]);
+    for (std::size_t i = 0; i < truth.size(); ++i)
+        EXPECT_EQ(*db.get(static_cast<std::int64_t>(i)), truth[i]);
 }
 
 TEST(LmdbWrites, BlockSplitsAndEmptiedBlocksKeepTheIndexConsistent) {
     TempDir dir;
     const auto path = (dir / "big.lmdb").string();
     std::vector<Row> rows;
-    for (int i = 0; i < 2100; ++i) rows.push_back(Row{{"i", Value(i)}});
+    for (int i = 0; i < 2100; ++i)
+        rows.push_back(Row{{"i", Value(i)}});
     {
         ObjectIO io(path);
         io.extend(rows);                      // blocks of 1024, 1024, 52
-        io.insert(10, Row{{"i", Value(-1)}});  // block 0 overflows: split into 512 + 513
-        io.rows(Slice(2000, 2101)).erase();    // empties the last block
+        io.insert(10, Row{{"i", Value(-1)}}); // block 0 overflows: split into 512 + 513
+        io.rows(Slice(2000, 2101)).erase();   // empties the last block
     }
     const auto raw = dump_lmdb(fs::path(path) / "default");
     const std::string count = raw.at("__blk_count__");
     EXPECT_EQ(static_cast<unsigned char>(count[0]), 3u) << "1024-block split in two, last block removed";
     EXPECT_FALSE(raw.count(std::string("__blk__\x03\x00\x00\x00", 8)));
     EXPECT_EQ(raw.at("__meta__count"), "2000");
-    ObjectIO io(path);  // the index reloads from disk
+    ObjectIO io(path); // the index reloads from disk
     ASSERT_EQ(io.size(), 2000u);
     EXPECT_EQ(io.get(10)->at("i"), Value(-1));
     EXPECT_EQ(io.get(11)->at("i"), Value(10));
     EXPECT_EQ(io.get(-1)->at("i"), Value(1998));
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

@@ -22,16 +22,18 @@ TEST(LmdbGrowth, WritesFarPastTheInitialMapSize) {
     TempDir dir;
     const auto path = (dir / "grow.lmdb").string();
     OpenOptions o;
-    o.options["map_size"] = std::to_string(256 * 1024);  // 256 KiB to start
+    o.options["map_size"] = std::to_string(256 * 1024); // 256 KiB to start
     ObjectIO io(path, o);
     // 40 batches of 25 rows x 8 KiB = 8 MiB, and one batch (4 MiB) larger than the map itself.
     for (int b = 0; b < 40; ++b) {
         std::vector<Row> batch;
-        for (int i = 0; i < 25; ++i) batch.push_back(payload_row(b * 25 + i, 1024));
+        for (int i = 0; i < 25; ++i)
+            batch.push_back(payload_row(b * 25 + i, 1024));
         io.extend(batch);
     }
     std::vector<Row> big;
-    for (int i = 0; i < 8; ++i) big.push_back(payload_row(1000 + i, 64 * 1024));
+    for (int i = 0; i < 8; ++i)
+        big.push_back(payload_row(1000 + i, 64 * 1024));
     io.extend(big);
     ASSERT_EQ(io.size(), 1008u);
     auto blob = std::dynamic_pointer_cast<LmdbObjectBackend>(io.backend_ptr());
@@ -47,7 +49,7 @@ TEST(LmdbGrowth, WritesFarPastTheInitialMapSize) {
 TEST(LmdbConcurrency, AReaderInAnotherProcessSeesOnlyWholeCommittedBatches) {
     TempDir dir;
     const auto path = (dir / "live.lmdb").string();
-    ObjectIO(path).extend({});  // creates the store directory before both sides open it
+    ObjectIO(path).extend({}); // creates the store directory before both sides open it
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
@@ -57,7 +59,8 @@ TEST(LmdbConcurrency, AReaderInAnotherProcessSeesOnlyWholeCommittedBatches) {
             ObjectIO io(path);
             for (int b = 0; b < 60; ++b) {
                 std::vector<Row> batch;
-                for (int i = 0; i < 5; ++i) batch.push_back(Row{{"i", Value(b * 5 + i)}, {"n", Value((b + 1) * 5)}});
+                for (int i = 0; i < 5; ++i)
+                    batch.push_back(Row{{"i", Value(b * 5 + i)}, {"n", Value((b + 1) * 5)}});
                 io.extend(batch);
                 std::this_thread::sleep_for(std::chrono::milliseconds(2));
             }
@@ -106,12 +109,12 @@ TEST(LmdbConcurrency, TwoStoresOnOneDirectoryInOneProcessShareTheEnvironment) {
     EXPECT_EQ(reader.size(), 2u);
     ObjectIO second_writer(path);
     std::vector<Row> big(20, Row{{"data", NdArray::from<double>(std::vector<double>(4096, 1.0))}});
-    second_writer.extend(big);  // 640 KiB: the shared 64 KiB map grows while the reader is open
-    writer.reset();  // closing one backend leaves the others working
+    second_writer.extend(big); // 640 KiB: the shared 64 KiB map grows while the reader is open
+    writer.reset();            // closing one backend leaves the others working
     EXPECT_EQ(reader.size(), 22u);
     EXPECT_EQ(reader.get(1)->at("i"), Value(1));
     EXPECT_THROW(reader.extend({Row{}}), ReadOnlyError);
 }
 
-}  // namespace
-}  // namespace asebytes::test
+} // namespace
+} // namespace asebytes::test

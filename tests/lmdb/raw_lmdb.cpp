@@ -12,8 +12,7 @@ void ok(int rc, const char* what) {
 }
 
 // Opens `dir`, runs f(txn, dbi) in one transaction, closes everything.
-template <class F>
-void with_env(const fs::path& dir, bool write, F&& f) {
+template <class F> void with_env(const fs::path& dir, bool write, F&& f) {
     MDB_env* env = nullptr;
     ok(mdb_env_create(&env), "mdb_env_create");
     MDB_txn* txn = nullptr;
@@ -33,7 +32,7 @@ void with_env(const fs::path& dir, bool write, F&& f) {
     mdb_env_close(env);
 }
 
-}  // namespace
+} // namespace
 
 std::map<std::string, std::string> dump_lmdb(const fs::path& dir) {
     std::map<std::string, std::string> out;
@@ -53,10 +52,11 @@ void put_raw(const fs::path& dir, const std::map<std::string, std::string>& item
     fs::create_directories(dir);
     with_env(dir, true, [&](MDB_txn* txn, MDB_dbi dbi) {
         for (const auto& [key, value] : items) {
-            MDB_val k{key.size(), const_cast<char*>(key.data())}, v{value.size(), const_cast<char*>(value.data())};
+            MDB_val k{key.size(), const_cast<char*>(key.data())},
+                v{value.size(), const_cast<char*>(value.data())};
             ok(mdb_put(txn, dbi, &k, &v, 0), "mdb_put");
         }
     });
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -12,4 +12,4 @@ std::map<std::string, std::string> dump_lmdb(const fs::path& dir);
 /// Writes raw key/value pairs into the environment in `dir` (created if needed).
 void put_raw(const fs::path& dir, const std::map<std::string, std::string>& items);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -26,7 +26,8 @@ namespace fs = std::filesystem;
 
 Row frame(int i, std::size_t atoms = 8) {
     std::vector<double> pos(3 * atoms, static_cast<double>(i));
-    return Row{{"info.i", Value(i)}, {"arrays.positions", NdArray::from<double>({static_cast<std::int64_t>(atoms), 3}, pos)}};
+    return Row{{"info.i", Value(i)},
+               {"arrays.positions", NdArray::from<double>({static_cast<std::int64_t>(atoms), 3}, pos)}};
 }
 
 std::shared_ptr<ObjectReadWriteBackend> memory_store(const std::string& name) {
@@ -57,25 +58,28 @@ TEST(BufferedWriter, FramesArriveInOrderAndComplete) {
         limits.max_frames = 4;
         limits.batch_frames = 3;
         BufferedWriter w(backend, limits);
-        for (int i = 0; i < 500; ++i) w.write(frame(i));
+        for (int i = 0; i < 500; ++i)
+            w.write(frame(i));
         w.close();
         EXPECT_EQ(w.stats().frames, 500u);
-        EXPECT_GE(w.stats().batches, 167u);  // at most 3 frames per transaction
+        EXPECT_GE(w.stats().batches, 167u); // at most 3 frames per transaction
     }
     ObjectIO io(backend);
     ASSERT_EQ(io.size(), 500u);
-    for (int i = 0; i < 500; ++i) ASSERT_EQ(*io.get(i), frame(i)) << i;
+    for (int i = 0; i < 500; ++i)
+        ASSERT_EQ(*io.get(i), frame(i)) << i;
 }
 
 TEST(BufferedWriter, MemoryStaysWithinTheBoundWhileTheBackendIsSlow) {
     auto backend = std::make_shared<ScriptedBackend>("slow", std::chrono::milliseconds(5));
-    const std::uint64_t one = payload_bytes(frame(0, 4096));  // ~100 KB per frame
+    const std::uint64_t one = payload_bytes(frame(0, 4096)); // ~100 KB per frame
     WriterLimits limits;
     limits.max_bytes = 6 * one;
     limits.max_frames = 1000;
     limits.batch_frames = 2;
     BufferedWriter w(backend, limits);
-    for (int i = 0; i < 60; ++i) w.write(frame(i, 4096));
+    for (int i = 0; i < 60; ++i)
+        w.write(frame(i, 4096));
     w.flush();
     const WriterStats s = w.stats();
     EXPECT_LE(s.peak_queued_bytes, limits.max_bytes);
@@ -90,7 +94,7 @@ TEST(BufferedWriter, AFrameLargerThanTheByteLimitStillPassesAlone) {
     WriterLimits limits;
     limits.max_bytes = 1000;
     BufferedWriter w(backend, limits);
-    w.write(frame(0, 1000));  // 24 KB
+    w.write(frame(0, 1000)); // 24 KB
     w.write(frame(1, 1000));
     w.close();
     EXPECT_EQ(backend->size(), 2u);
@@ -102,21 +106,23 @@ TEST(BufferedWriter, ABackendErrorSurfacesOnTheProducersNextCall) {
     limits.batch_frames = 1;
     BufferedWriter w(backend, limits);
     try {
-        for (int i = 0; i < 1000; ++i) w.write(frame(i));
+        for (int i = 0; i < 1000; ++i)
+            w.write(frame(i));
         w.flush();
         FAIL() << "the error was lost";
     } catch (const BackendError& e) {
         EXPECT_NE(std::string(e.what()).find("disk on fire"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(w.write(frame(0)), BackendError);  // and again on every later call
+    EXPECT_THROW(w.write(frame(0)), BackendError); // and again on every later call
     EXPECT_THROW(w.close(), BackendError);
-    EXPECT_EQ(backend->size(), 2u);  // the two batches before the failure
+    EXPECT_EQ(backend->size(), 2u); // the two batches before the failure
 }
 
 TEST(BufferedWriter, FlushWaitsUntilEverythingIsWritten) {
     auto backend = std::make_shared<ScriptedBackend>("flush", std::chrono::milliseconds(2));
     BufferedWriter w(backend);
-    for (int i = 0; i < 50; ++i) w.write(frame(i));
+    for (int i = 0; i < 50; ++i)
+        w.write(frame(i));
     w.flush();
     EXPECT_EQ(backend->size(), 50u);
     w.write(frame(50));
@@ -128,7 +134,8 @@ TEST(BufferedWriter, DestructionFlushesWhatIsQueued) {
     auto backend = std::make_shared<ScriptedBackend>("dtor", std::chrono::milliseconds(1));
     {
         BufferedWriter w(backend);
-        for (int i = 0; i < 40; ++i) w.write(frame(i));
+        for (int i = 0; i < 40; ++i)
+            w.write(frame(i));
     }
     EXPECT_EQ(backend->size(), 40u);
 }
@@ -136,8 +143,9 @@ TEST(BufferedWriter, DestructionFlushesWhatIsQueued) {
 TEST(SynchronousWriter, WritesInBatchesOnTheCallingThread) {
     auto backend = memory_store("sync");
     SynchronousWriter w(backend, 10);
-    for (int i = 0; i < 25; ++i) w.write(frame(i));
-    EXPECT_EQ(backend->size(), 20u);  // two full batches, five pending
+    for (int i = 0; i < 25; ++i)
+        w.write(frame(i));
+    EXPECT_EQ(backend->size(), 20u); // two full batches, five pending
     w.flush();
     EXPECT_EQ(backend->size(), 25u);
     EXPECT_EQ(w.stats().batches, 3u);
@@ -162,7 +170,7 @@ TEST(BufferedWriter, FlushedFramesSurviveSigkill) {
                     if (i % 7 == 6) {
                         w.flush();
                         std::ofstream(log + ".tmp", std::ios::trunc) << i + 1 << std::endl;
-                        fs::rename(log + ".tmp", log);  // atomic: the parent never sees half a count
+                        fs::rename(log + ".tmp", log); // atomic: the parent never sees half a count
                     }
                 }
             } catch (...) {
@@ -183,14 +191,16 @@ TEST(BufferedWriter, FlushedFramesSurviveSigkill) {
         EXPECT_GE(io.size(), flushed) << "round " << round;
         EXPECT_GT(flushed, 0u) << "round " << round << ": the writer never flushed";
         const auto values = io.column("info.i").to_list();
-        for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(*values[i], Value(static_cast<int>(i)));
+        for (std::size_t i = 0; i < values.size(); ++i)
+            ASSERT_EQ(*values[i], Value(static_cast<int>(i)));
     }
 }
 
 // Records the CPUs the writer thread may run on when it writes.
 class AffinityRecordingBackend : public MemoryBackend {
 public:
-    explicit AffinityRecordingBackend(const std::string& name) : MemoryBackend("memory://" + name, "default") {}
+    explicit AffinityRecordingBackend(const std::string& name)
+        : MemoryBackend("memory://" + name, "default") {}
     std::size_t extend(const std::vector<MaybeRow>& rows) override {
         cpu_set_t set;
         CPU_ZERO(&set);
@@ -207,7 +217,7 @@ int writer_cpus_when_started_from_one_core(bool writer_on_any_cpu) {
         cpu_set_t one;
         CPU_ZERO(&one);
         CPU_SET(sched_getcpu(), &one);
-        if (sched_setaffinity(0, sizeof(one), &one) != 0) return;  // leaves writer_cpus at 0
+        if (sched_setaffinity(0, sizeof(one), &one) != 0) return; // leaves writer_cpus at 0
         WriterLimits limits;
         limits.writer_on_any_cpu = writer_on_any_cpu;
         BufferedWriter w(backend, limits);
@@ -227,5 +237,5 @@ TEST(BufferedWriter, WriterThreadLeavesTheCoreItsRankIsBoundTo) {
     EXPECT_EQ(writer_cpus_when_started_from_one_core(true), CPU_COUNT(&allowed));
 }
 
-}  // namespace
-}  // namespace asebytes::mpi
+} // namespace
+} // namespace asebytes::mpi

@@ -22,8 +22,8 @@ int world_size() {
 }
 
 const std::vector<Column> kColumns = {
-    {"arrays.numbers", DType::Int64, 0},   {"arrays.positions", DType::Float64, 3},
-    {"calc.forces", DType::Float64, 3},    {"arrays.charges", DType::Float32, 0},
+    {"arrays.numbers", DType::Int64, 0}, {"arrays.positions", DType::Float64, 3},
+    {"calc.forces", DType::Float64, 3},  {"arrays.charges", DType::Float32, 0},
     {"arrays.flags", DType::UInt8, 2},
 };
 
@@ -54,7 +54,8 @@ struct Atoms {
 Row serial_frame(std::vector<std::int64_t> ids) {
     std::sort(ids.begin(), ids.end());
     Atoms all;
-    for (auto id : ids) all.add(id);
+    for (auto id : ids)
+        all.add(id);
     const auto n = static_cast<std::int64_t>(ids.size());
     return Row{{"arrays.numbers", NdArray::from<std::int64_t>({n}, all.numbers)},
                {"arrays.positions", NdArray::from<double>({n, 3}, all.positions)},
@@ -80,7 +81,8 @@ std::vector<std::int64_t> ids_with_gaps(std::size_t n, unsigned seed) {
     std::vector<std::int64_t> ids;
     std::mt19937 rng(seed);
     std::int64_t id = 0;
-    for (std::size_t i = 0; i < n; ++i) ids.push_back(id += 1 + static_cast<std::int64_t>(rng() % 5));
+    for (std::size_t i = 0; i < n; ++i)
+        ids.push_back(id += 1 + static_cast<std::int64_t>(rng() % 5));
     std::shuffle(ids.begin(), ids.end(), rng);
     return ids;
 }
@@ -98,7 +100,7 @@ void expect_gathered(FrameGatherer& g, const std::vector<std::int64_t>& ids, con
 TEST(FrameGatherer, RandomDistributionsWithGapsEqualTheSerialFrame) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
     for (unsigned seed = 1; seed <= 6; ++seed) {
-        const auto ids = ids_with_gaps(300 + 37 * seed, seed);  // the count changes every frame
+        const auto ids = ids_with_gaps(300 + 37 * seed, seed); // the count changes every frame
         expect_gathered(g, ids, my_share(ids, 100 + seed));
     }
 }
@@ -106,15 +108,16 @@ TEST(FrameGatherer, RandomDistributionsWithGapsEqualTheSerialFrame) {
 TEST(FrameGatherer, SparseAndNegativeIdsAreOrderedToo) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
     auto ids = ids_with_gaps(500, 31);
-    for (auto& id : ids) id = id * 100003 - 7000000;  // far apart and some negative: the sorting path
+    for (auto& id : ids)
+        id = id * 100003 - 7000000; // far apart and some negative: the sorting path
     expect_gathered(g, ids, my_share(ids, 32));
 }
 
 TEST(FrameGatherer, RanksWithoutAtomsAndTheLastRankAloneWork) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
     const auto ids = ids_with_gaps(64, 7);
-    expect_gathered(g, ids, my_share(ids, 0, world_size() - 1));  // everything on the last rank
-    expect_gathered(g, {}, Atoms{});                               // no atoms at all
+    expect_gathered(g, ids, my_share(ids, 0, world_size() - 1)); // everything on the last rank
+    expect_gathered(g, {}, Atoms{});                             // no atoms at all
     const std::vector<std::int64_t> one{42};
     expect_gathered(g, one, my_share(one, 3));
 }
@@ -127,9 +130,9 @@ TEST(FrameGatherer, AnyRootRankGathers) {
 
 TEST(FrameGatherer, ARepeatedAtomIdIsAnErrorOnTheRoot) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
-    for (std::int64_t far : {std::int64_t{6}, std::int64_t{1} << 40}) {  // dense (table) and sparse (sort) ids
+    for (std::int64_t far : {std::int64_t{6}, std::int64_t{1} << 40}) { // dense (table) and sparse (sort) ids
         Atoms mine;
-        mine.add(5);  // every rank holds atom 5 (and rank 0 twice)
+        mine.add(5); // every rank holds atom 5 (and rank 0 twice)
         if (world_rank() == 0) mine.add(5);
         mine.add(far + world_rank());
         Row out;
@@ -162,8 +165,8 @@ TEST(FrameGatherer, RejectsAWrongNumberOfColumns) {
     FrameGatherer g(MPI_COMM_WORLD, kColumns);
     const std::int64_t id = 1;
     Row out;
-    EXPECT_THROW(g.gather(1, &id, {nullptr}, out), Error);  // fails before any MPI call
+    EXPECT_THROW(g.gather(1, &id, {nullptr}, out), Error); // fails before any MPI call
 }
 
-}  // namespace
-}  // namespace asebytes::mpi
+} // namespace
+} // namespace asebytes::mpi

@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank != 0) ::testing::GTEST_FLAG(brief) = true;  // read by InitGoogleTest
+    if (rank != 0) ::testing::GTEST_FLAG(brief) = true; // read by InitGoogleTest
     ::testing::InitGoogleTest(&argc, argv);
     int rc = RUN_ALL_TESTS();
     int worst = 0;

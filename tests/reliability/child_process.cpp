@@ -9,8 +9,8 @@
 
 namespace asebytes::test {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd,
-                           const fs::path& output, const std::vector<std::string>& env) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& output,
+                           const std::vector<std::string>& env) {
     std::vector<char*> args, envp;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));

@@ -32,7 +32,8 @@ std::string frames_problem(const std::string& path, std::size_t flushed, const F
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!rows[i]) return "frame " + std::to_string(i) + " is a placeholder";
         const std::string wrong = check(i, *rows[i]);
-        if (!wrong.empty()) return "frame " + std::to_string(i) + " of " + std::to_string(rows.size()) + ": " + wrong;
+        if (!wrong.empty())
+            return "frame " + std::to_string(i) + " of " + std::to_string(rows.size()) + ": " + wrong;
     }
     return "";
 }

@@ -1,9 +1,10 @@
 // LD_PRELOAD library for the crash-prefix tests: records, in order, every write, resize, fsync and
 // rename a process makes to the files whose path contains $ASEBYTES_WRITE_JOURNAL_MATCH, into the
 // file $ASEBYTES_WRITE_JOURNAL, and as marks what it writes to files whose path contains
-// $ASEBYTES_WRITE_JOURNAL_MARK (the writer's flush log: where each flush returned). A process killed by SIGKILL leaves on disk exactly some prefix of
-// these operations (the kernel keeps every write that returned), so replaying each prefix shows
-// what a kill at that moment would leave (crash_prefix_test.cpp). Records: see write_journal.hpp.
+// $ASEBYTES_WRITE_JOURNAL_MARK (the writer's flush log: where each flush returned). A process killed by
+// SIGKILL leaves on disk exactly some prefix of these operations (the kernel keeps every write that
+// returned), so replaying each prefix shows what a kill at that moment would leave (crash_prefix_test.cpp).
+// Records: see write_journal.hpp.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -24,10 +25,7 @@ namespace {
 
 using asebytes::test::JournalOp;
 
-template <class F>
-F real(const char* name) {
-    return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
-}
+template <class F> F real(const char* name) { return reinterpret_cast<F>(dlsym(RTLD_NEXT, name)); }
 
 enum Watch : char { None, Store, Mark };
 
@@ -43,25 +41,29 @@ struct Journal {
         match = std::getenv("ASEBYTES_WRITE_JOURNAL_MATCH");
         mark = std::getenv("ASEBYTES_WRITE_JOURNAL_MARK");
         if (!path || !match || !*match) return;
-        fd = real<int (*)(const char*, int, ...)>("open")(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        fd = real<int (*)(const char*, int, ...)>("open")(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                                                          0644);
     }
     bool matches(const char* path) const { return fd >= 0 && path && std::strstr(path, match); }
     Watch kind(int file) const { return fd >= 0 && file >= 0 && file < 4096 ? watched[file] : None; }
     bool watching(int file) const { return kind(file) == Store; }
     void watch(int file, const char* path) {
         if (file < 0 || file >= 4096) return;
-        watched[file] = matches(path) ? Store : fd >= 0 && path && mark && *mark && std::strstr(path, mark) ? Mark : None;
+        watched[file] = matches(path)                                                 ? Store
+                        : fd >= 0 && path && mark && *mark && std::strstr(path, mark) ? Mark
+                                                                                      : None;
     }
     // A write to a watched file: the store's bytes, or a mark.
     void wrote(int file, std::uint64_t offset, const void* data, std::size_t size) {
-        if (kind(file) != None) record(kind(file) == Store ? JournalOp::Write : JournalOp::Mark, offset, size, data);
+        if (kind(file) != None)
+            record(kind(file) == Store ? JournalOp::Write : JournalOp::Mark, offset, size, data);
     }
     void put(const void* data, std::size_t size) {
         static const auto write_fn = real<ssize_t (*)(int, const void*, size_t)>("write");
         const char* p = static_cast<const char*>(data);
         while (size > 0) {
             const ssize_t n = write_fn(fd, p, size);
-            if (n <= 0) std::abort();  // a journal with a hole would make the test lie
+            if (n <= 0) std::abort(); // a journal with a hole would make the test lie
             p += n;
             size -= static_cast<std::size_t>(n);
         }
@@ -115,13 +117,13 @@ int record_if_done(int rc, int fd, JournalOp op, off_t value = 0) {
 extern "C" {
 
 // Each call and its 64-bit twin (the same function on x86-64, under two names).
-#define ASEBYTES_OPEN(name)                                                                          \
-    int name(const char* path, int flags, ...) {                                                    \
-        va_list args;                                                                                \
-        va_start(args, flags);                                                                       \
-        const mode_t mode = mode_argument(flags, args);                                              \
-        va_end(args);                                                                                \
-        return watch_opened(real<int (*)(const char*, int, ...)>(#name)(path, flags, mode), path, flags); \
+#define ASEBYTES_OPEN(name)                                                                                  \
+    int name(const char* path, int flags, ...) {                                                             \
+        va_list args;                                                                                        \
+        va_start(args, flags);                                                                               \
+        const mode_t mode = mode_argument(flags, args);                                                      \
+        va_end(args);                                                                                        \
+        return watch_opened(real<int (*)(const char*, int, ...)>(#name)(path, flags, mode), path, flags);    \
     }
 ASEBYTES_OPEN(open)
 ASEBYTES_OPEN(open64)
@@ -131,15 +133,16 @@ int openat(int dirfd, const char* path, int flags, ...) {
     va_start(args, flags);
     const mode_t mode = mode_argument(flags, args);
     va_end(args);
-    return watch_opened(real<int (*)(int, const char*, int, ...)>("openat")(dirfd, path, flags, mode), path, flags);
+    return watch_opened(real<int (*)(int, const char*, int, ...)>("openat")(dirfd, path, flags, mode), path,
+                        flags);
 }
 
 // std::ofstream opens with fopen, whose own open call does not pass through this library.
-#define ASEBYTES_FOPEN(name)                                                                         \
-    FILE* name(const char* path, const char* mode) {                                                \
-        FILE* f = real<FILE* (*)(const char*, const char*)>(#name)(path, mode);                      \
-        if (f) watch_opened(fileno(f), path, std::strchr(mode, 'w') ? O_TRUNC : 0);                  \
-        return f;                                                                                    \
+#define ASEBYTES_FOPEN(name)                                                                                 \
+    FILE* name(const char* path, const char* mode) {                                                         \
+        FILE* f = real<FILE* (*)(const char*, const char*)>(#name)(path, mode);                              \
+        if (f) watch_opened(fileno(f), path, std::strchr(mode, 'w') ? O_TRUNC : 0);                          \
+        return f;                                                                                            \
     }
 ASEBYTES_FOPEN(fopen)
 ASEBYTES_FOPEN(fopen64)
@@ -203,11 +206,12 @@ ssize_t writev(int fd, const struct iovec* iov, int iovcnt) {
     return n;
 }
 
-#define ASEBYTES_PWRITEV(name)                                                                       \
-    ssize_t name(int fd, const struct iovec* iov, int iovcnt, off_t offset) {                         \
-        const ssize_t n = real<ssize_t (*)(int, const struct iovec*, int, off_t)>(#name)(fd, iov, iovcnt, offset); \
-        writev_and_record(fd, iov, iovcnt, offset, n);                                                \
-        return n;                                                                                     \
+#define ASEBYTES_PWRITEV(name)                                                                               \
+    ssize_t name(int fd, const struct iovec* iov, int iovcnt, off_t offset) {                                \
+        const ssize_t n =                                                                                    \
+            real<ssize_t (*)(int, const struct iovec*, int, off_t)>(#name)(fd, iov, iovcnt, offset);         \
+        writev_and_record(fd, iov, iovcnt, offset, n);                                                       \
+        return n;                                                                                            \
     }
 ASEBYTES_PWRITEV(pwritev)
 ASEBYTES_PWRITEV(pwritev64)

@@ -8,12 +8,12 @@
 namespace asebytes::test {
 
 enum class JournalOp : char {
-    Write = 'W',     ///< b bytes at offset a
-    Truncate = 'T',  ///< size set to a
-    Extend = 'E',    ///< size at least a (posix_fallocate)
-    Sync = 'S',      ///< fsync or fdatasync returned
-    Rename = 'R',    ///< the file got the store's name (it was written under another before)
-    Mark = 'M',      ///< b bytes written to the flush log (the file is unchanged)
+    Write = 'W',    ///< b bytes at offset a
+    Truncate = 'T', ///< size set to a
+    Extend = 'E',   ///< size at least a (posix_fallocate)
+    Sync = 'S',     ///< fsync or fdatasync returned
+    Rename = 'R',   ///< the file got the store's name (it was written under another before)
+    Mark = 'M',     ///< b bytes written to the flush log (the file is unchanged)
 };
 
 struct JournalEntry {

@@ -9,16 +9,16 @@
 namespace asebytes::test {
 
 /// Runs `action`; expects an exception of type E whose message holds every fragment.
-template <class E, class F>
-void expect_error(F&& action, const std::vector<std::string>& fragments) {
+template <class E, class F> void expect_error(F&& action, const std::vector<std::string>& fragments) {
     try {
         action();
         ADD_FAILURE() << "no error";
     } catch (const E& e) {
-        for (const auto& f : fragments) EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
+        for (const auto& f : fragments)
+            EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
     } catch (const std::exception& e) {
         ADD_FAILURE() << "wrong exception type: " << e.what();
     }
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -13,38 +13,61 @@
 namespace asebytes::test {
 namespace {
 
-template <class T>
-void put(std::vector<std::uint8_t>& out, T v) {
+template <class T> void put(std::vector<std::uint8_t>& out, T v) {
     const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
     out.insert(out.end(), p, p + sizeof(T));
 }
 
 void append_element(std::vector<std::uint8_t>& out, DType dtype, const Json& j) {
     switch (dtype) {
-        case DType::Float64: put<double>(out, j.get<double>()); break;
-        case DType::Float32: put<float>(out, j.get<float>()); break;
-        case DType::Int64: put<std::int64_t>(out, j.get<std::int64_t>()); break;
-        case DType::Int32: put<std::int32_t>(out, j.get<std::int32_t>()); break;
-        case DType::Int16: put<std::int16_t>(out, j.get<std::int16_t>()); break;
-        case DType::Int8: put<std::int8_t>(out, j.get<std::int8_t>()); break;
-        case DType::UInt8: put<std::uint8_t>(out, j.get<std::uint8_t>()); break;
-        case DType::UInt16: put<std::uint16_t>(out, j.get<std::uint16_t>()); break;
-        case DType::UInt32: put<std::uint32_t>(out, j.get<std::uint32_t>()); break;
-        case DType::UInt64: put<std::uint64_t>(out, j.get<std::uint64_t>()); break;
-        case DType::Bool: put<std::uint8_t>(out, j.get<bool>() ? 1 : 0); break;
-        default: throw Error("truth dtype not handled by the test helper");
+    case DType::Float64:
+        put<double>(out, j.get<double>());
+        break;
+    case DType::Float32:
+        put<float>(out, j.get<float>());
+        break;
+    case DType::Int64:
+        put<std::int64_t>(out, j.get<std::int64_t>());
+        break;
+    case DType::Int32:
+        put<std::int32_t>(out, j.get<std::int32_t>());
+        break;
+    case DType::Int16:
+        put<std::int16_t>(out, j.get<std::int16_t>());
+        break;
+    case DType::Int8:
+        put<std::int8_t>(out, j.get<std::int8_t>());
+        break;
+    case DType::UInt8:
+        put<std::uint8_t>(out, j.get<std::uint8_t>());
+        break;
+    case DType::UInt16:
+        put<std::uint16_t>(out, j.get<std::uint16_t>());
+        break;
+    case DType::UInt32:
+        put<std::uint32_t>(out, j.get<std::uint32_t>());
+        break;
+    case DType::UInt64:
+        put<std::uint64_t>(out, j.get<std::uint64_t>());
+        break;
+    case DType::Bool:
+        put<std::uint8_t>(out, j.get<bool>() ? 1 : 0);
+        break;
+    default:
+        throw Error("truth dtype not handled by the test helper");
     }
 }
 
 void flatten(std::vector<std::uint8_t>& out, DType dtype, const Json& j) {
     if (j.is_array()) {
-        for (const auto& x : j) flatten(out, dtype, x);
+        for (const auto& x : j)
+            flatten(out, dtype, x);
     } else {
         append_element(out, dtype, j);
     }
 }
 
-}  // namespace
+} // namespace
 
 fs::path data_dir() { return fs::path(ASEBYTES_TEST_DATA_DIR); }
 fs::path golden_dir() { return data_dir() / "golden"; }
@@ -73,12 +96,14 @@ Value truth_value(const Json& j) {
     }
     if (j.contains("list")) {
         List list;
-        for (const auto& x : j["list"]) list.push_back(truth_value(x));
+        for (const auto& x : j["list"])
+            list.push_back(truth_value(x));
         return list;
     }
     if (j.contains("map")) {
         Map map;
-        for (const auto& [k, x] : j["map"].items()) map.emplace_back(k, truth_value(x));
+        for (const auto& [k, x] : j["map"].items())
+            map.emplace_back(k, truth_value(x));
         return map;
     }
     const std::string py = j.at("py").get<std::string>();
@@ -99,7 +124,8 @@ std::vector<Row> truth_rows(const fs::path& path) {
     std::vector<Row> rows;
     for (const auto& r : load_json(path)) {
         Row row;
-        for (const auto& [k, v] : r.items()) row[k] = truth_value(v);
+        for (const auto& [k, v] : r.items())
+            row[k] = truth_value(v);
         rows.push_back(std::move(row));
     }
     return rows;
@@ -109,15 +135,15 @@ std::vector<BlobRow> truth_msgpack(const fs::path& path) {
     std::vector<BlobRow> rows;
     for (const auto& r : load_json(path)) {
         BlobRow row;
-        for (const auto& [k, v] : r.items()) row[k] = base64_decode(v.at("msgpack").get<std::string>());
+        for (const auto& [k, v] : r.items())
+            row[k] = base64_decode(v.at("msgpack").get<std::string>());
         rows.push_back(std::move(row));
     }
     return rows;
 }
 
 std::string base64_decode(const std::string& text) {
-    static const std::string alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     unsigned buffer = 0;
     int bits = 0;
@@ -161,7 +187,7 @@ fs::path copy_golden(const std::string& name, const TempDir& dir) {
         for (const auto& e : fs::recursive_directory_iterator(target))
             fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
         fs::permissions(target, fs::perms::owner_all, fs::perm_options::add);
-    } else {  // single-file stores (*.h5, *.xyz)
+    } else { // single-file stores (*.h5, *.xyz)
         fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
     }
     return target;
@@ -176,34 +202,51 @@ std::string test_identifier(std::string text) {
 std::string describe(const Value& v) {
     std::ostringstream s;
     switch (v.kind()) {
-        case Value::Kind::Nil: s << "None"; break;
-        case Value::Kind::Bool: s << (v.as_bool() ? "True" : "False"); break;
-        case Value::Kind::Int: s << v.as_int(); break;
-        case Value::Kind::UInt: s << v.as_uint(); break;
-        case Value::Kind::Float: s << v.as_double(); break;
-        case Value::Kind::String: s << '"' << v.as_string() << '"'; break;
-        case Value::Kind::Binary: s << "bytes[" << v.as_binary().size() << "]"; break;
-        case Value::Kind::List: {
-            s << '[';
-            for (const auto& x : v.as_list()) s << describe(x) << ", ";
-            s << ']';
-            break;
-        }
-        case Value::Kind::Map: {
-            s << '{';
-            for (const auto& [k, x] : v.as_map()) s << k << ": " << describe(x) << ", ";
-            s << '}';
-            break;
-        }
-        case Value::Kind::Array: {
-            const NdArray& a = v.as_array();
-            s << (a.is_scalar() ? "scalar " : "ndarray ") << a.typestr() << " (";
-            for (auto d : a.shape()) s << d << ",";
-            s << ") " << a.nbytes() << " bytes";
-            break;
-        }
+    case Value::Kind::Nil:
+        s << "None";
+        break;
+    case Value::Kind::Bool:
+        s << (v.as_bool() ? "True" : "False");
+        break;
+    case Value::Kind::Int:
+        s << v.as_int();
+        break;
+    case Value::Kind::UInt:
+        s << v.as_uint();
+        break;
+    case Value::Kind::Float:
+        s << v.as_double();
+        break;
+    case Value::Kind::String:
+        s << '"' << v.as_string() << '"';
+        break;
+    case Value::Kind::Binary:
+        s << "bytes[" << v.as_binary().size() << "]";
+        break;
+    case Value::Kind::List: {
+        s << '[';
+        for (const auto& x : v.as_list())
+            s << describe(x) << ", ";
+        s << ']';
+        break;
+    }
+    case Value::Kind::Map: {
+        s << '{';
+        for (const auto& [k, x] : v.as_map())
+            s << k << ": " << describe(x) << ", ";
+        s << '}';
+        break;
+    }
+    case Value::Kind::Array: {
+        const NdArray& a = v.as_array();
+        s << (a.is_scalar() ? "scalar " : "ndarray ") << a.typestr() << " (";
+        for (auto d : a.shape())
+            s << d << ",";
+        s << ") " << a.nbytes() << " bytes";
+        break;
+    }
     }
     return s.str();
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

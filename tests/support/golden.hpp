@@ -43,8 +43,8 @@ private:
     fs::path path_;
 };
 
-/// Copies golden store `name` (a directory or a file) into `dir` (writable) and returns the copy's path: LMDB writes a
-/// lock file beside the data, and the golden files must never change.
+/// Copies golden store `name` (a directory or a file) into `dir` (writable) and returns the copy's path: LMDB
+/// writes a lock file beside the data, and the golden files must never change.
 fs::path copy_golden(const std::string& name, const TempDir& dir);
 
 /// Every byte of file `path` (empty when it cannot be read): to check that an error left it unchanged.
@@ -63,9 +63,9 @@ std::string test_identifier(std::string text);
 /// A human-readable rendering of a value for failure messages.
 std::string describe(const Value& v);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test
 
 namespace asebytes {
 /// gtest prints Values through this.
 inline void PrintTo(const Value& v, std::ostream* os) { *os << test::describe(v); }
-}  // namespace asebytes
+} // namespace asebytes

@@ -41,4 +41,4 @@ void expect_periodic_frames(AtomsIO& periodic) {
     EXPECT_EQ(periodic.get(6)->pbc, (std::array<bool, 3>{true, true, false}));
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -19,4 +19,4 @@ void expect_column_backwards(ObjectIO& io, const std::vector<Row>& want, const s
 /// The golden periodic store (any format): 4 to 64 atoms a frame, frame 6 periodic in x and y only.
 void expect_periodic_frames(AtomsIO& periodic);
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

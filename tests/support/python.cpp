@@ -13,7 +13,8 @@ const char* const kPython = "/usr/bin/python3";
 
 std::string shell_quoted(const std::string& s) {
     std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
 }
 
@@ -46,20 +47,23 @@ PythonRun run_shell(const std::string& command) {
     }
     char buffer[4096];
     std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        run.output.append(buffer, n);
     const int status = pclose(pipe);
     const bool exited = status != -1 && WIFEXITED(status);
     run.ok = exited && WEXITSTATUS(status) == 0;
     run.unavailable = exited && WEXITSTATUS(status) == kPythonUnavailable;
     return run;
 }
-}  // namespace
+} // namespace
 
 PythonRun run_python_script(const fs::path& script, const std::vector<std::string>& arguments,
                             const std::string& launcher) {
     std::string command = "PYTHONPATH=" + shell_quoted(asebytes_pythonpath().string()) +
-                          " PYTHONDONTWRITEBYTECODE=1 " + (launcher.empty() ? "" : launcher + " ") + kPython + " -B -s " + shell_quoted(script.string());
-    for (const auto& a : arguments) command += " " + shell_quoted(a);
+                          " PYTHONDONTWRITEBYTECODE=1 " + (launcher.empty() ? "" : launcher + " ") + kPython +
+                          " -B -s " + shell_quoted(script.string());
+    for (const auto& a : arguments)
+        command += " " + shell_quoted(a);
     return run_shell(command);
 }
 
@@ -78,4 +82,4 @@ void PythonTest::SetUp() {
     GTEST_SKIP() << "Python interop skipped: " << problem;
 }
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -16,7 +16,7 @@ constexpr int kPythonUnavailable = 77;
 
 struct PythonRun {
     std::string command;
-    std::string output;  // stdout and stderr, interleaved
+    std::string output; // stdout and stderr, interleaved
     bool ok = false;
     bool unavailable = false;
 };
@@ -34,12 +34,12 @@ PythonRun run_python_script(const fs::path& script, const std::vector<std::strin
 
 // Stops the test unless the Python run succeeded: skipped when Python asebytes is unavailable
 // (failed instead under ASEBYTES_REQUIRE_INTEROP=1), failed with the script's output otherwise.
-#define ASSERT_PYTHON_OK(run_expression)                                                        \
-    do {                                                                                        \
-        const ::asebytes::test::PythonRun& python_run = (run_expression);                       \
-        if (python_run.unavailable && !::asebytes::test::interop_required())                    \
-            GTEST_SKIP() << "Python interop skipped: " << python_run.output;                    \
-        ASSERT_TRUE(::asebytes::test::python_succeeded(python_run));                            \
+#define ASSERT_PYTHON_OK(run_expression)                                                                     \
+    do {                                                                                                     \
+        const ::asebytes::test::PythonRun& python_run = (run_expression);                                    \
+        if (python_run.unavailable && !::asebytes::test::interop_required())                                 \
+            GTEST_SKIP() << "Python interop skipped: " << python_run.output;                                 \
+        ASSERT_TRUE(::asebytes::test::python_succeeded(python_run));                                         \
     } while (false)
 
 /// A test that needs Python asebytes: SetUp skips (or fails under ASEBYTES_REQUIRE_INTEROP=1)
@@ -63,4 +63,4 @@ protected:
     TempDir dir_;
 };
 
-}  // namespace asebytes::test
+} // namespace asebytes::test

@@ -12,16 +12,17 @@ namespace asebytes::test {
 namespace {
 
 // A row that decodes but is no frame is named as `asebytes verify` names it.
-void check_frame(const Row& row, const std::string& path, const std::optional<std::string>& group, std::size_t i) {
+void check_frame(const Row& row, const std::string& path, const std::optional<std::string>& group,
+                 std::size_t i) {
     try {
         Frame::from_row(row);
     } catch (const Error& e) {
-        throw CorruptDataError(path + ": group '" + group.value_or("(default)") + "', row " + std::to_string(i) +
-                               " is bad: " + e.what());
+        throw CorruptDataError(path + ": group '" + group.value_or("(default)") + "', row " +
+                               std::to_string(i) + " is bad: " + e.what());
     }
 }
 
-}  // namespace
+} // namespace
 
 std::size_t read_everything(const std::string& path) {
     std::vector<std::optional<std::string>> groups;

@@ -35,8 +35,7 @@ template <> struct TierConvert<Value, std::string> {
 };
 
 /// The read half of an adapter; Base is ReadBackend<To> or ReadWriteBackend<To>.
-template <class From, class To, class Base>
-class TierAdapterBase : public Base {
+template <class From, class To, class Base> class TierAdapterBase : public Base {
 public:
     using Convert = TierConvert<From, To>;
     using typename Base::MaybeRow;
@@ -55,7 +54,8 @@ public:
         auto raw = inner_->get_many(indices, keys);
         std::vector<MaybeRow> out;
         out.reserve(raw.size());
-        for (std::size_t j = 0; j < raw.size(); ++j) out.push_back(forward_row(raw[j], indices[j]));
+        for (std::size_t j = 0; j < raw.size(); ++j)
+            out.push_back(forward_row(raw[j], indices[j]));
         return out;
     }
     std::vector<std::optional<To>> get_column(const std::string& key, const Indices& indices) override {
@@ -63,8 +63,10 @@ public:
         std::vector<std::optional<To>> out;
         out.reserve(raw.size());
         for (std::size_t j = 0; j < raw.size(); ++j) {
-            if (raw[j]) out.emplace_back(Convert::forward(*raw[j], where(indices[j], key)));
-            else out.emplace_back(std::nullopt);
+            if (raw[j])
+                out.emplace_back(Convert::forward(*raw[j], where(indices[j], key)));
+            else
+                out.emplace_back(std::nullopt);
         }
         return out;
     }
@@ -80,7 +82,8 @@ protected:
     MaybeRow forward_row(const std::optional<InnerRow>& row, std::size_t index) const {
         if (!row) return std::nullopt;
         RowType out;
-        for (const auto& [k, v] : *row) out.emplace_hint(out.end(), k, Convert::forward(v, where(index, k)));
+        for (const auto& [k, v] : *row)
+            out.emplace_hint(out.end(), k, Convert::forward(v, where(index, k)));
         return out;
     }
     static std::optional<InnerRow> backward_row(const MaybeRow& row) {
@@ -89,15 +92,15 @@ protected:
     }
     static InnerRow backward_fields(const RowType& row) {
         InnerRow out;
-        for (const auto& [k, v] : row) out.emplace_hint(out.end(), k, Convert::backward(v));
+        for (const auto& [k, v] : row)
+            out.emplace_hint(out.end(), k, Convert::backward(v));
         return out;
     }
 
     std::shared_ptr<ReadBackend<From>> inner_;
 };
 
-template <class From, class To>
-using TierReadAdapter = TierAdapterBase<From, To, ReadBackend<To>>;
+template <class From, class To> using TierReadAdapter = TierAdapterBase<From, To, ReadBackend<To>>;
 
 template <class From, class To>
 class TierReadWriteAdapter : public TierAdapterBase<From, To, ReadWriteBackend<To>> {
@@ -111,11 +114,15 @@ public:
     explicit TierReadWriteAdapter(std::shared_ptr<ReadWriteBackend<From>> inner)
         : Base(inner), writer_(inner.get()) {}
 
-    void set(std::size_t index, const MaybeRow& row) override { writer_->set(index, this->backward_row(row)); }
+    void set(std::size_t index, const MaybeRow& row) override {
+        writer_->set(index, this->backward_row(row));
+    }
     void insert(std::size_t index, const MaybeRow& row) override {
         writer_->insert(index, this->backward_row(row));
     }
-    std::size_t extend(const std::vector<MaybeRow>& rows) override { return writer_->extend(backward_rows(rows)); }
+    std::size_t extend(const std::vector<MaybeRow>& rows) override {
+        return writer_->extend(backward_rows(rows));
+    }
     void erase(std::size_t index) override { writer_->erase(index); }
     void erase_range(std::size_t start, std::size_t stop) override { writer_->erase_range(start, stop); }
     void update(std::size_t index, const RowType& fields) override {
@@ -127,13 +134,15 @@ public:
     void update_many(std::size_t start, const std::vector<RowType>& rows) override {
         std::vector<typename Base::InnerRow> inner;
         inner.reserve(rows.size());
-        for (const auto& r : rows) inner.push_back(this->backward_fields(r));
+        for (const auto& r : rows)
+            inner.push_back(this->backward_fields(r));
         writer_->update_many(start, inner);
     }
     void set_column(const std::string& key, std::size_t start, const std::vector<To>& values) override {
         std::vector<From> inner;
         inner.reserve(values.size());
-        for (const auto& v : values) inner.push_back(Convert::backward(v));
+        for (const auto& v : values)
+            inner.push_back(Convert::backward(v));
         writer_->set_column(key, start, inner);
     }
     void drop_keys(const Keys& keys, const std::optional<Indices>& indices) override {
@@ -145,10 +154,12 @@ public:
     void flush() override { writer_->flush(); }
 
 private:
-    std::vector<std::optional<typename Base::InnerRow>> backward_rows(const std::vector<MaybeRow>& rows) const {
+    std::vector<std::optional<typename Base::InnerRow>>
+    backward_rows(const std::vector<MaybeRow>& rows) const {
         std::vector<std::optional<typename Base::InnerRow>> out;
         out.reserve(rows.size());
-        for (const auto& r : rows) out.push_back(this->backward_row(r));
+        for (const auto& r : rows)
+            out.push_back(this->backward_row(r));
         return out;
     }
 
@@ -156,15 +167,16 @@ private:
 };
 
 /// Only the reading half of `inner`: how a writable backend is handed out read-only.
-template <class V>
-class ReadOnlyAdapter : public ReadBackend<V> {
+template <class V> class ReadOnlyAdapter : public ReadBackend<V> {
 public:
     using typename ReadBackend<V>::MaybeRow;
     explicit ReadOnlyAdapter(std::shared_ptr<ReadBackend<V>> inner) : inner_(std::move(inner)) {}
     const BackendMetadata& metadata() const override { return inner_->metadata(); }
     std::string location() const override { return inner_->location(); }
     std::size_t size() override { return inner_->size(); }
-    MaybeRow get(std::size_t index, const std::optional<Keys>& keys) override { return inner_->get(index, keys); }
+    MaybeRow get(std::size_t index, const std::optional<Keys>& keys) override {
+        return inner_->get(index, keys);
+    }
     std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys) override {
         return inner_->get_many(indices, keys);
     }
@@ -185,4 +197,4 @@ std::shared_ptr<ReadBackend<To>> adapt(std::shared_ptr<ReadBackend<From>> inner)
     return std::make_shared<TierReadAdapter<From, To>>(std::move(inner));
 }
 
-}  // namespace asebytes
+} // namespace asebytes

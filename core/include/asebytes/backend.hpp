@@ -17,8 +17,7 @@ namespace asebytes {
 /// Row indices, already normalised (non-negative).
 using Indices = std::vector<std::size_t>;
 
-template <class V>
-class ReadBackend {
+template <class V> class ReadBackend {
 public:
     using value_type = V;
     using RowType = std::map<std::string, V>;
@@ -41,7 +40,8 @@ public:
                                            const std::optional<Keys>& keys = std::nullopt) {
         std::vector<MaybeRow> out;
         out.reserve(indices.size());
-        for (auto i : indices) out.push_back(get(i, keys));
+        for (auto i : indices)
+            out.push_back(get(i, keys));
         return out;
     }
     /// One field of several rows; nullopt where a row lacks it or is a placeholder.
@@ -50,8 +50,10 @@ public:
         out.reserve(indices.size());
         const Keys keys{key};
         for (const auto& row : get_many(indices, keys)) {
-            if (row && row->count(key)) out.push_back(row->at(key));
-            else out.push_back(std::nullopt);
+            if (row && row->count(key))
+                out.push_back(row->at(key));
+            else
+                out.push_back(std::nullopt);
         }
         return out;
     }
@@ -59,7 +61,8 @@ public:
     virtual Keys keys(std::size_t index) {
         Keys out;
         if (auto row = get(index))
-            for (const auto& kv : *row) out.push_back(kv.first);
+            for (const auto& kv : *row)
+                out.push_back(kv.first);
         return out;
     }
 
@@ -67,13 +70,12 @@ protected:
     void check_index(std::size_t index) {
         const std::size_t n = size();
         if (index >= n)
-            throw IndexError("index " + std::to_string(index) + " out of range for " +
-                             std::to_string(n) + " rows in " + location());
+            throw IndexError("index " + std::to_string(index) + " out of range for " + std::to_string(n) +
+                             " rows in " + location());
     }
 };
 
-template <class V>
-class ReadWriteBackend : public ReadBackend<V> {
+template <class V> class ReadWriteBackend : public ReadBackend<V> {
 public:
     using typename ReadBackend<V>::RowType;
     using typename ReadBackend<V>::MaybeRow;
@@ -92,18 +94,21 @@ public:
 
     /// Removes rows [start, stop).
     virtual void erase_range(std::size_t start, std::size_t stop) {
-        for (std::size_t i = stop; i > start; --i) erase(i - 1);
+        for (std::size_t i = stop; i > start; --i)
+            erase(i - 1);
     }
     /// Writes or overwrites the given fields of row `index`, keeping the others.
     virtual void update(std::size_t index, const RowType& fields) {
         MaybeRow row = this->get(index);
         if (!row) row.emplace();
-        for (const auto& [k, v] : fields) (*row)[k] = v;
+        for (const auto& [k, v] : fields)
+            (*row)[k] = v;
         set(index, row);
     }
     /// Overwrites rows [start, start + rows.size()).
     virtual void set_many(std::size_t start, const std::vector<MaybeRow>& rows) {
-        for (std::size_t i = 0; i < rows.size(); ++i) set(start + i, rows[i]);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            set(start + i, rows[i]);
     }
     /// update() of rows [start, start + rows.size()).
     virtual void update_many(std::size_t start, const std::vector<RowType>& rows) {
@@ -112,7 +117,8 @@ public:
     }
     /// Writes field `key` of rows [start, start + values.size()).
     virtual void set_column(const std::string& key, std::size_t start, const std::vector<V>& values) {
-        for (std::size_t i = 0; i < values.size(); ++i) update(start + i, RowType{{key, values[i]}});
+        for (std::size_t i = 0; i < values.size(); ++i)
+            update(start + i, RowType{{key, values[i]}});
     }
     /// Removes fields from the given rows (all rows when nullopt).
     virtual void drop_keys(const Keys& keys, const std::optional<Indices>& indices = std::nullopt) {
@@ -123,7 +129,8 @@ public:
             MaybeRow row = this->get(i);
             if (!row) continue;
             bool changed = false;
-            for (const auto& k : drop) changed |= row->erase(k) > 0;
+            for (const auto& k : drop)
+                changed |= row->erase(k) > 0;
             if (changed) set(i, row);
         }
     }
@@ -148,4 +155,4 @@ using BlobReadWriteBackend = ReadWriteBackend<std::string>;
 using ObjectReadBackend = ReadBackend<Value>;
 using ObjectReadWriteBackend = ReadWriteBackend<Value>;
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -22,4 +22,4 @@ BlobRow encode_row(const Row& row);
 /// Decodes every value of a row; `where` names the store and row in error messages.
 Row decode_row(const BlobRow& row, const std::string& where);
 
-}  // namespace asebytes
+} // namespace asebytes

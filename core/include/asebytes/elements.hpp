@@ -10,11 +10,11 @@ int atomic_number(const std::string& symbol);
 const char* element_symbol(int z);
 
 struct MassGuess {
-    int number = 0;          ///< 0: no element within tolerance
-    int ambiguous_with = 0;  ///< another element within tolerance, if any
+    int number = 0;         ///< 0: no element within tolerance
+    int ambiguous_with = 0; ///< another element within tolerance, if any
 };
 /// The element whose standard mass (ASE's table) is within `tolerance` amu of `mass_amu`; wide
 /// enough for masses given to two decimals, narrow enough to flag Co/Ni or Ar/Ca as ambiguous.
 MassGuess guess_element(double mass_amu, double tolerance = 0.15);
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -54,4 +54,4 @@ public:
     using Error::Error;
 };
 
-}  // namespace asebytes
+} // namespace asebytes

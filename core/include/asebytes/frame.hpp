@@ -12,15 +12,15 @@
 namespace asebytes {
 
 struct Frame {
-    std::vector<std::int64_t> numbers;  ///< arrays.numbers: atomic numbers, (N,)
-    std::vector<double> positions;      ///< arrays.positions: Angstrom, (N,3) row-major
-    std::array<double, 9> cell{};       ///< cell: rows a, b, c in Angstrom
-    std::array<bool, 3> pbc{};          ///< pbc
-    Row arrays;                         ///< other per-atom arrays, by name without "arrays."
-    Row calc;                           ///< calculator results, by name without "calc."
-    Row info;                           ///< per-frame metadata, by name without "info."
-    std::optional<Value> constraints;   ///< list of ASE constraint dicts
-    Row other;                          ///< keys outside the convention, kept as they are
+    std::vector<std::int64_t> numbers; ///< arrays.numbers: atomic numbers, (N,)
+    std::vector<double> positions;     ///< arrays.positions: Angstrom, (N,3) row-major
+    std::array<double, 9> cell{};      ///< cell: rows a, b, c in Angstrom
+    std::array<bool, 3> pbc{};         ///< pbc
+    Row arrays;                        ///< other per-atom arrays, by name without "arrays."
+    Row calc;                          ///< calculator results, by name without "calc."
+    Row info;                          ///< per-frame metadata, by name without "info."
+    std::optional<Value> constraints;  ///< list of ASE constraint dicts
+    Row other;                         ///< keys outside the convention, kept as they are
 
     std::size_t natoms() const { return numbers.size(); }
 
@@ -44,4 +44,4 @@ struct Frame {
     friend bool operator!=(const Frame& a, const Frame& b) { return !(a == b); }
 };
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -9,8 +9,7 @@
 
 namespace asebytes {
 
-template <class Items>
-class BasicIO {
+template <class Items> class BasicIO {
 public:
     using V = typename Items::V;
     using Item = typename Items::Item;
@@ -26,7 +25,9 @@ public:
         : BasicIO(open_backend<V>(path, options)) {}
 
     /// Groups stored at `path`.
-    static std::vector<std::string> list_groups(const std::string& path) { return asebytes::list_groups(path); }
+    static std::vector<std::string> list_groups(const std::string& path) {
+        return asebytes::list_groups(path);
+    }
 
     std::size_t size() const { return backend().size(); }
     bool empty() const { return size() == 0; }
@@ -52,7 +53,8 @@ public:
     std::size_t extend(const std::vector<Item>& items) {
         std::vector<std::optional<RowType>> rows;
         rows.reserve(items.size());
-        for (const auto& it : items) rows.emplace_back(Items::to_row(it));
+        for (const auto& it : items)
+            rows.emplace_back(Items::to_row(it));
         return writer("extend").extend(rows);
     }
     std::size_t append(const Item& item) { return extend(std::vector<Item>{item}); }
@@ -144,4 +146,4 @@ private:
 /// True for the keys asebytes' atoms convention allows (spec/flat-keys-and-values.md).
 bool is_atoms_key(const std::string& key);
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -16,8 +16,21 @@ namespace asebytes {
 /// Element types with typed access. Other numpy dtypes (unicode, datetime, big-endian...) are
 /// kept as raw bytes with their typestr, so they survive a round trip but have no typed view.
 enum class DType {
-    Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64,
-    Float16, Float32, Float64, Complex64, Complex128, Other
+    Bool,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    UInt8,
+    UInt16,
+    UInt32,
+    UInt64,
+    Float16,
+    Float32,
+    Float64,
+    Complex64,
+    Complex128,
+    Other
 };
 
 /// DType of a numpy typestr such as "<f8" or "|b1"; DType::Other when it has no typed view.
@@ -55,16 +68,13 @@ public:
             bool scalar = false);
 
     /// An array of the given shape holding a copy of `values` (row-major).
-    template <class T>
-    static NdArray from(std::vector<std::int64_t> shape, const std::vector<T>& values);
+    template <class T> static NdArray from(std::vector<std::int64_t> shape, const std::vector<T>& values);
     /// A 1-d array holding a copy of `values`.
-    template <class T>
-    static NdArray from(const std::vector<T>& values) {
+    template <class T> static NdArray from(const std::vector<T>& values) {
         return from<T>({static_cast<std::int64_t>(values.size())}, values);
     }
     /// A numpy scalar (np.float32(1.5), np.int64(-3)).
-    template <class T>
-    static NdArray scalar(T value) {
+    template <class T> static NdArray scalar(T value) {
         NdArray a = from<T>({}, std::vector<T>{value});
         a.scalar_ = true;
         return a;
@@ -85,8 +95,14 @@ public:
     std::uint8_t* bytes() { return data_.data(); }
 
     /// Typed pointer to the elements; TypeError unless the dtype is exactly T.
-    template <class T> const T* data() const { check_dtype(DTypeOf<T>::value); return reinterpret_cast<const T*>(data_.data()); }
-    template <class T> T* data() { check_dtype(DTypeOf<T>::value); return reinterpret_cast<T*>(data_.data()); }
+    template <class T> const T* data() const {
+        check_dtype(DTypeOf<T>::value);
+        return reinterpret_cast<const T*>(data_.data());
+    }
+    template <class T> T* data() {
+        check_dtype(DTypeOf<T>::value);
+        return reinterpret_cast<T*>(data_.data());
+    }
     /// A copy of the elements converted to T (any integer, float or bool dtype).
     template <class T> std::vector<T> to_vector() const;
 
@@ -106,20 +122,19 @@ private:
     bool scalar_ = false;
 };
 
-template <class T>
-NdArray NdArray::from(std::vector<std::int64_t> shape, const std::vector<T>& values) {
+template <class T> NdArray NdArray::from(std::vector<std::int64_t> shape, const std::vector<T>& values) {
     static_assert(sizeof(bool) == 1, "numpy bool is one byte");
     std::vector<std::uint8_t> bytes(values.size() * sizeof(T));
     if constexpr (std::is_same_v<T, bool>) {
-        for (std::size_t i = 0; i < values.size(); ++i) bytes[i] = values[i] ? 1 : 0;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            bytes[i] = values[i] ? 1 : 0;
     } else if (!values.empty()) {
         std::memcpy(bytes.data(), values.data(), bytes.size());
     }
     return NdArray(typestr_of(DTypeOf<T>::value), std::move(shape), std::move(bytes));
 }
 
-template <class T>
-std::vector<T> NdArray::to_vector() const {
+template <class T> std::vector<T> NdArray::to_vector() const {
     std::vector<T> out(size());
     if constexpr (!std::is_same_v<T, bool>) {
         if (dtype_ == DTypeOf<T>::value) {
@@ -140,4 +155,4 @@ std::vector<T> NdArray::to_vector() const {
     return out;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -39,16 +39,22 @@ const BackendEntry& backend_for(const std::string& path);
 /// Opens a store at the blob tier.
 std::shared_ptr<BlobReadBackend> open_blob_backend(const std::string& path, const OpenOptions& options = {});
 /// Opens a store at the object tier.
-std::shared_ptr<ObjectReadBackend> open_object_backend(const std::string& path, const OpenOptions& options = {});
+std::shared_ptr<ObjectReadBackend> open_object_backend(const std::string& path,
+                                                       const OpenOptions& options = {});
 /// The groups stored at `path` (empty when there is nothing there).
 std::vector<std::string> list_groups(const std::string& path);
 
 /// open_blob_backend or open_object_backend, chosen by value type.
-template <class V> std::shared_ptr<ReadBackend<V>> open_backend(const std::string& path, const OpenOptions& options);
-template <> inline std::shared_ptr<BlobReadBackend> open_backend<std::string>(const std::string& path, const OpenOptions& options) {
+template <class V>
+std::shared_ptr<ReadBackend<V>> open_backend(const std::string& path, const OpenOptions& options);
+template <>
+inline std::shared_ptr<BlobReadBackend> open_backend<std::string>(const std::string& path,
+                                                                  const OpenOptions& options) {
     return open_blob_backend(path, options);
 }
-template <> inline std::shared_ptr<ObjectReadBackend> open_backend<Value>(const std::string& path, const OpenOptions& options) {
+template <>
+inline std::shared_ptr<ObjectReadBackend> open_backend<Value>(const std::string& path,
+                                                              const OpenOptions& options) {
     return open_object_backend(path, options);
 }
 
@@ -68,4 +74,4 @@ private:
     std::string backend_;
 };
 
-}  // namespace asebytes
+} // namespace asebytes

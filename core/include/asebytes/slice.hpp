@@ -28,4 +28,4 @@ std::size_t normalize_index(std::int64_t i, std::size_t n);
 /// normalize_index for each element.
 Indices normalize_indices(const std::vector<std::int64_t>& positions, std::size_t n);
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -20,7 +20,8 @@ struct SplitPart {
 };
 
 /// "train=0.8,valid=0.1,test=0.1" (fractions, summing to at most 1) or "train=1000,test=200"
-/// (counts): a value with a decimal point or below 1 is a fraction, a whole number a count. Error naming the part when a name is repeated or a value is bad.
+/// (counts): a value with a decimal point or below 1 is a fraction, a whole number a count. Error naming the
+/// part when a name is repeated or a value is bad.
 std::vector<SplitPart> parse_split(const std::string& text);
 
 struct SplitOptions {
@@ -45,7 +46,8 @@ SplitResult split_rows(ObjectReadBackend& source, const Indices& rows, const std
 Indices shuffled(Indices rows, std::uint64_t seed);
 
 /// Appends rows `rows` of `source` to `target`, at most `chunk_size` rows (and ChunkLimits'
-/// bytes) per batch; placeholder rows are skipped. Returns the number of rows written. `progress` gets (written, total).
+/// bytes) per batch; placeholder rows are skipped. Returns the number of rows written. `progress` gets
+/// (written, total).
 std::size_t copy_rows(ObjectReadBackend& source, const Indices& rows, ObjectReadWriteBackend& target,
                       std::size_t chunk_size = 256,
                       const std::function<void(std::size_t, std::size_t)>& progress = {});

@@ -80,8 +80,8 @@ private:
     template <class T> const T& get_as(const char* wanted) const;
     void set_unsigned(unsigned long long v);
 
-    std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string, Binary,
-                 List, Map, NdArray>
+    std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string, Binary, List, Map,
+                 NdArray>
         v_;
 };
 
@@ -92,4 +92,4 @@ using BlobRow = std::map<std::string, std::string>;
 /// A list of flat keys.
 using Keys = std::vector<std::string>;
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -15,8 +15,7 @@ namespace asebytes {
 
 namespace detail {
 
-template <class V>
-ReadWriteBackend<V>& writer_of(ReadBackend<V>& backend, const char* operation) {
+template <class V> ReadWriteBackend<V>& writer_of(ReadBackend<V>& backend, const char* operation) {
     if (auto* w = dynamic_cast<ReadWriteBackend<V>*>(&backend)) return *w;
     throw ReadOnlyError(backend.location() + " is open read-only: " + operation + "() is not allowed");
 }
@@ -29,23 +28,26 @@ inline bool is_contiguous(const Indices& idx) {
 
 inline Indices select(const Indices& current, const Slice& s) {
     Indices out;
-    for (auto p : s.resolve(current.size())) out.push_back(current[p]);
+    for (auto p : s.resolve(current.size()))
+        out.push_back(current[p]);
     return out;
 }
 
 inline Indices select(const Indices& current, const std::vector<std::int64_t>& positions) {
     Indices out;
-    for (auto p : normalize_indices(positions, current.size())) out.push_back(current[p]);
+    for (auto p : normalize_indices(positions, current.size()))
+        out.push_back(current[p]);
     return out;
 }
 
 inline Indices all_rows(std::size_t n) {
     Indices out(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = i;
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = i;
     return out;
 }
 
-}  // namespace detail
+} // namespace detail
 
 /// How each facade turns stored rows into the items it hands out.
 struct BlobItems {
@@ -72,8 +74,7 @@ struct AtomsItems {
 
 /// One or several columns over a selection of rows (all rows, resolved at read time, when the
 /// view was made from the store itself).
-template <class V>
-class ColumnView {
+template <class V> class ColumnView {
 public:
     using Backend = ReadBackend<V>;
     using RowType = std::map<std::string, V>;
@@ -111,7 +112,8 @@ public:
             out[keys_[0]] = read_column(keys_[0], idx);
             return out;
         }
-        for (const auto& k : keys_) out[k].reserve(idx.size());
+        for (const auto& k : keys_)
+            out[k].reserve(idx.size());
         for (auto& row : backend_->get_many(idx, keys_)) {
             for (const auto& k : keys_) {
                 std::optional<V> v;
@@ -132,7 +134,8 @@ public:
             if (!idx.empty()) w.set_column(key, idx.front(), values);
             return;
         }
-        for (std::size_t j = 0; j < idx.size(); ++j) w.update(idx[j], RowType{{key, values[j]}});
+        for (std::size_t j = 0; j < idx.size(); ++j)
+            w.update(idx[j], RowType{{key, values[j]}});
     }
     /// Writes the given fields into each row of the view (one row of fields per row).
     void set_rows(const std::vector<RowType>& rows) const {
@@ -146,7 +149,8 @@ public:
             if (!idx.empty()) w.update_many(idx.front(), rows);
             return;
         }
-        for (std::size_t j = 0; j < idx.size(); ++j) w.update(idx[j], rows[j]);
+        for (std::size_t j = 0; j < idx.size(); ++j)
+            w.update(idx[j], rows[j]);
     }
 
 private:
@@ -181,8 +185,7 @@ private:
 };
 
 /// A selection of rows. Iteration streams in chunks; nothing is read before.
-template <class Items>
-class RowView {
+template <class Items> class RowView {
 public:
     using V = typename Items::V;
     using Item = typename Items::Item;
@@ -249,7 +252,8 @@ public:
             const RowView* view_;
             std::size_t pos_, n_;
         };
-        ChunkRange(RowView view, std::size_t n) : view_(std::make_shared<const RowView>(std::move(view))), n_(n) {}
+        ChunkRange(RowView view, std::size_t n)
+            : view_(std::make_shared<const RowView>(std::move(view))), n_(n) {}
         iterator begin() const { return {view_.get(), 0, n_}; }
         iterator end() const { return {view_.get(), view_->size(), n_}; }
 
@@ -297,12 +301,14 @@ public:
         auto& w = detail::writer_of(*backend_, "set");
         std::vector<std::optional<RowType>> rows;
         rows.reserve(items.size());
-        for (const auto& it : items) rows.push_back(it ? std::optional<RowType>(Items::to_row(*it)) : std::nullopt);
+        for (const auto& it : items)
+            rows.push_back(it ? std::optional<RowType>(Items::to_row(*it)) : std::nullopt);
         if (detail::is_contiguous(indices_)) {
             if (!indices_.empty()) w.set_many(indices_.front(), rows);
             return;
         }
-        for (std::size_t j = 0; j < rows.size(); ++j) w.set(indices_[j], rows[j]);
+        for (std::size_t j = 0; j < rows.size(); ++j)
+            w.set(indices_[j], rows[j]);
     }
     /// Merges `fields` into every row of this view.
     void update(const RowType& fields) const {
@@ -311,7 +317,8 @@ public:
             if (!indices_.empty()) w.update_many(indices_.front(), std::vector<RowType>(size(), fields));
             return;
         }
-        for (auto i : indices_) w.update(i, fields);
+        for (auto i : indices_)
+            w.update(i, fields);
     }
     /// Deletes the rows of this view; they must be contiguous (later rows move up).
     void erase() const {
@@ -327,7 +334,8 @@ public:
 
 private:
     // Items at positions [pos, pos + n); `largest_row` (when given) grows to the largest row read.
-    std::vector<std::optional<Item>> read(std::size_t pos, std::size_t n, std::size_t* largest_row = nullptr) const {
+    std::vector<std::optional<Item>> read(std::size_t pos, std::size_t n,
+                                          std::size_t* largest_row = nullptr) const {
         const std::size_t end = std::min(size(), pos + n);
         Indices chunk(indices_.begin() + static_cast<std::ptrdiff_t>(pos),
                       indices_.begin() + static_cast<std::ptrdiff_t>(end));
@@ -344,4 +352,4 @@ private:
     Indices indices_;
 };
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -8,8 +8,8 @@
 
 #include "asebytes/adapters.hpp"
 #include "columnar_values.hpp"
-#include "hdf5_options.hpp"
 #include "h5md_store.hpp"
+#include "hdf5_options.hpp"
 #include "hdf5_store.hpp"
 
 namespace asebytes {
@@ -483,12 +483,13 @@ void ColumnarBackend::Impl::check_key(const std::string& key) const {
 // /particles/<group>/force, as upstream does): refused before anything is written.
 void ColumnarBackend::Impl::check_distinct_storage(const std::vector<Column>& added) const {
     std::map<std::string, std::string> stored_as;
-    for (const auto& c : columns) stored_as.emplace(store->array_location(c.name), c.name);
+    for (const auto& c : columns)
+        stored_as.emplace(store->array_location(c.name), c.name);
     for (const auto& c : added) {
         const auto [it, fresh] = stored_as.emplace(store->array_location(c.name), c.name);
         if (!fresh)
-            throw KeyError("keys '" + it->second + "' and '" + c.name + "' would both be stored in " + it->first +
-                           ": drop one of them before writing");
+            throw KeyError("keys '" + it->second + "' and '" + c.name + "' would both be stored in " +
+                           it->first + ": drop one of them before writing");
     }
 }
 
@@ -967,7 +968,7 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
         const Column& c = columns[by_name.at(key)];
         const auto [lo, last] = span;
         const std::int64_t hi = last + 1;
-        const std::string& name = key;  // C++17 lambdas cannot capture structured bindings (clang)
+        const std::string& name = key; // C++17 lambdas cannot capture structured bindings (clang)
         auto value_of = [&](std::int64_t f) -> const Value* {
             const Row& r = rows[static_cast<std::size_t>(f - start)];
             auto it = r.find(name);
@@ -1067,7 +1068,7 @@ namespace {
 
 BackendMetadata make_metadata(ColumnarLayout layout) {
     BackendMetadata d;
-    d.parallel_writes = true;  // mpi/collective_columnar.hpp writes every layout from all ranks
+    d.parallel_writes = true; // mpi/collective_columnar.hpp writes every layout from all ranks
     if (layout == ColumnarLayout::H5md) {
         d.name = "h5md";
         d.description = "H5MD 1.1 trajectories as Python asebytes and znh5md write them (particles, "

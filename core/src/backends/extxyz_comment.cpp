@@ -165,7 +165,8 @@ KeyValues parse_comment(std::string_view line) {
     KeyValues out;
     for (const auto& [key, value] : split_pairs(line)) {
         Value v = typed_value(key, value);
-        auto it = std::find_if(out.begin(), out.end(), [&key = key](const auto& kv) { return kv.first == key; });
+        auto it =
+            std::find_if(out.begin(), out.end(), [&key = key](const auto& kv) { return kv.first == key; });
         if (it != out.end())
             it->second = std::move(v); // a Python dict keeps the last value
         else

@@ -101,13 +101,15 @@ void read_atom_lines(LineCursor& lines, std::size_t natoms, std::vector<Column>&
     const std::size_t most_values = lines.bytes_left() / 2 + 1;
     std::size_t width = 0;
     for (const auto& c : columns) {
-        if (natoms > 0 && c.width > most_values - width)  // a frame without atoms reads no values
-            throw FormatError(lines.number(), "Properties declares " + std::to_string(c.width) + " columns for '" +
-                                                  c.name + "', more than the file has values");
+        if (natoms > 0 && c.width > most_values - width) // a frame without atoms reads no values
+            throw FormatError(lines.number(), "Properties declares " + std::to_string(c.width) +
+                                                  " columns for '" + c.name +
+                                                  "', more than the file has values");
         width += c.width;
     }
     if (width > 0 && natoms <= most_values / width)
-        for (auto& c : columns) c.tokens.reserve(natoms * c.width);
+        for (auto& c : columns)
+            c.tokens.reserve(natoms * c.width);
     std::vector<std::string_view> tokens;
     for (std::size_t atom = 0; atom < natoms; ++atom) {
         std::string_view line;

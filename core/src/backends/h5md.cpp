@@ -2,8 +2,8 @@
 
 #include "asebytes/adapters.hpp"
 #include "columnar_values.hpp"
-#include "hdf5_options.hpp"
 #include "h5md_store.hpp"
+#include "hdf5_options.hpp"
 
 namespace asebytes {
 

@@ -10,7 +10,7 @@
 namespace asebytes {
 
 struct Hdf5Options {
-    std::optional<int> gzip_level = 4;  ///< nullopt: no filter
+    std::optional<int> gzip_level = 4; ///< nullopt: no filter
     std::size_t chunk_frames = 64;
 };
 
@@ -32,4 +32,4 @@ inline Hdf5Options read_hdf5_options(OptionReader& reader, const std::string& ba
     return o;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -40,8 +40,8 @@ private:
     std::string path_;
     bool writable_;
     File file_;
-    std::map<std::string, Dataset> datasets_;  // closed before file_ (declared after it)
-    std::string creating_;  ///< the name a new file has until its first flush ("" once published)
+    std::map<std::string, Dataset> datasets_; // closed before file_ (declared after it)
+    std::string creating_; ///< the name a new file has until its first flush ("" once published)
 };
 
 namespace {
@@ -221,7 +221,7 @@ std::string canonical(const std::string& path) {
 } // namespace
 
 void SharedFile::open(bool writable, bool create) {
-    forget_datasets();  // HDF5 keeps a file open while any of its objects is
+    forget_datasets(); // HDF5 keeps a file open while any of its objects is
     file_.reset();
     writable_ = writable;
     if (create) {
@@ -266,13 +266,14 @@ void SharedFile::recover_allocation_end(bool writable) {
         return;
     }
     if (writable) {
-        check(H5Fincrement_filesize(file_.get(), 0), path_, "extending the end of allocation to the file's end");
+        check(H5Fincrement_filesize(file_.get(), 0), path_,
+              "extending the end of allocation to the file's end");
         return;
     }
     const hid_t repair = H5Fopen(path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
     if (repair < 0) {
         take_error_stack();
-        return;  // read what the recorded end allows
+        return; // read what the recorded end allows
     }
     const bool extended = H5Fincrement_filesize(repair, 0) >= 0;
     H5Fclose(repair);
@@ -313,7 +314,7 @@ Dataset SharedFile::dataset(const std::string& full_path, const std::string& whe
 SharedFile::~SharedFile() {
     forget_datasets();
     file_.reset();
-    std::error_code ec;  // a destructor does not throw: the file keeps its temporary name
+    std::error_code ec; // a destructor does not throw: the file keeps its temporary name
     if (!creating_.empty()) fs::rename(creating_, path_, ec);
 }
 
@@ -359,7 +360,7 @@ void Hdf5Store::open_shared(bool writable) {
     auto& files = open_files();
     file_ = files[key].lock();
     if (!file_) {
-        const bool exists = fs::exists(path_);  // (a file of this process not yet flushed is in `files`)
+        const bool exists = fs::exists(path_); // (a file of this process not yet flushed is in `files`)
         if (!exists && !writable) throw Error("no such file: " + path_);
         file_ = std::make_shared<SharedFile>(path_, writable);
         file_->open(writable, !exists);
@@ -597,7 +598,7 @@ void Hdf5Store::write_strings(const std::string& name, std::int64_t start,
         throw NotSupportedError(w +
                                 ": strings (JSON values) cannot be written collectively by parallel HDF5");
     for (const auto& r : rows)
-        unflushed_bytes_ += r.size() + 16;  // and a global heap entry each
+        unflushed_bytes_ += r.size() + 16; // and a global heap entry each
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, raw.data()), w, "H5Dwrite");
 }
 
@@ -694,7 +695,7 @@ std::optional<std::vector<std::string>> Hdf5Store::get_strings_attr(const std::s
 void Hdf5Store::set_int_attr(const std::string& name, std::int64_t value) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const auto stored = get_int_attr(name);
-    if (stored == value) return;  // unchanged: nothing for a flush to write (see flush)
+    if (stored == value) return; // unchanged: nothing for a flush to write (see flush)
     if (name == kFramesAttr && !flushed_frames_) flushed_frames_ = stored.value_or(0);
     Group g = open_group();
     Dataspace scalar(H5Screate(H5S_SCALAR), location(), "H5Screate");
@@ -704,7 +705,7 @@ void Hdf5Store::set_int_attr(const std::string& name, std::int64_t value) {
 
 void Hdf5Store::set_string_attr(const std::string& name, const std::string& value) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
-    if (get_strings_attr(name) == std::vector<std::string>{value}) return;  // unchanged
+    if (get_strings_attr(name) == std::vector<std::string>{value}) return; // unchanged
     Group g = open_group();
     Dataspace scalar(H5Screate(H5S_SCALAR), location(), "H5Screate");
     Datatype t = utf8_string_type(location());
@@ -804,7 +805,7 @@ void Hdf5Store::reserve_flush_space() {
 void Hdf5Store::flush() {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     if (!settings_.mpi_comm) reserve_flush_space();
-    if (flushed_frames_ && path_exists(root_)) {  // the group may have been removed since
+    if (flushed_frames_ && path_exists(root_)) { // the group may have been removed since
         const auto frames = get_int_attr(kFramesAttr);
         if (frames && *frames > *flushed_frames_) {
             set_int_attr(kFramesAttr, *flushed_frames_);
@@ -814,7 +815,7 @@ void Hdf5Store::flush() {
         flushed_frames_.reset();
     }
     check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), location(), "H5Fflush");
-    if (settings_.mpi_comm) return;  // MPI-IO syncs in its own close
+    if (settings_.mpi_comm) return; // MPI-IO syncs in its own close
     void* handle = nullptr;
     check(H5Fget_vfd_handle(file_id(), H5P_DEFAULT, &handle), location(), "H5Fget_vfd_handle");
     if (fsync(*static_cast<int*>(handle)) != 0)

@@ -97,7 +97,7 @@ private:
     /// n_frames as the last flush left it in the file; set by the first change after a flush.
     std::optional<std::int64_t> flushed_frames_;
     static constexpr const char* kFramesAttr = "n_frames";
-    std::size_t unflushed_bytes_ = 0;  ///< data handed to HDF5 since the last flush
+    std::size_t unflushed_bytes_ = 0; ///< data handed to HDF5 since the last flush
     void reserve_flush_space();
 };
 

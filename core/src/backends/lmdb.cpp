@@ -26,20 +26,22 @@ void fail(int rc, const std::string& where, const char* operation) {
     if (rc == EIO || rc == ENOSPC || rc == EFBIG || rc == EDQUOT)
         msg += " (a write to the store failed: is the disk full?)";
     switch (rc) {
-        case MDB_CORRUPTED:
-        case MDB_PAGE_NOTFOUND:
-        case MDB_INVALID:
-        case MDB_VERSION_MISMATCH:
-        case MDB_BAD_DBI:
-        case MDB_INCOMPATIBLE: throw CorruptDataError(msg);
-        default: throw BackendError(msg);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_BAD_DBI:
+    case MDB_INCOMPATIBLE:
+        throw CorruptDataError(msg);
+    default:
+        throw BackendError(msg);
     }
 }
-}  // namespace lmdb
+} // namespace lmdb
 
 namespace {
 
-constexpr std::size_t kBlockSize = 1024;  // upstream BLOCK_SIZE
+constexpr std::size_t kBlockSize = 1024; // upstream BLOCK_SIZE
 const std::string kCount = "__meta__count";
 const std::string kNextKey = "__meta__next_sort_key";
 const std::string kSchema = "__schema__";
@@ -50,15 +52,15 @@ const std::string kBlockPrefix = "__blk__";
 // Thrown inside a write when the map is full: the transaction is retried with a larger map.
 struct MapFull {};
 
-template <class T>
-void append_le(std::string& out, T v) {
-    for (std::size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+template <class T> void append_le(std::string& out, T v) {
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-template <class T>
-T read_le(const char* p) {
+template <class T> T read_le(const char* p) {
     T v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(static_cast<unsigned char>(p[i])) << (8 * i);
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+        v |= static_cast<T>(static_cast<unsigned char>(p[i])) << (8 * i);
     return v;
 }
 
@@ -74,7 +76,8 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 
 // Decimal ASCII as Python writes it; anything else is corruption.
 std::uint64_t parse_decimal(std::string_view s, const std::string& where, const std::string& key) {
-    if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (s.empty() || s.size() > 19 ||
+        !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
         throw CorruptDataError(where + ": key " + key + " holds '" + std::string(s.substr(0, 32)) +
                                "', not a decimal number");
     return std::stoull(std::string(s));
@@ -83,8 +86,8 @@ std::uint64_t parse_decimal(std::string_view s, const std::string& where, const 
 // The row order: blocks of sort keys, as stored under __blk__<n>.
 struct Index {
     std::vector<std::vector<std::uint64_t>> blocks;
-    std::vector<std::size_t> starts;  // position of each block's first row
-    std::vector<std::string> schema;  // sorted field names
+    std::vector<std::size_t> starts; // position of each block's first row
+    std::vector<std::string> schema; // sorted field names
     std::size_t count = 0;
     std::uint64_t next_key = 0;
 
@@ -114,9 +117,9 @@ struct Index {
 // opening an environment twice in one process (closing either copy drops the other's locks).
 struct SharedEnv {
     lmdb::Env env;
-    MDB_dbi dbi = 0;   // the unnamed main database: a plain number, nothing to release
-    std::mutex mutex;  // one operation at a time on this environment, whoever asks
-    bool readonly = false;  // opened with MDB_RDONLY (the files are not writable)
+    MDB_dbi dbi = 0;       // the unnamed main database: a plain number, nothing to release
+    std::mutex mutex;      // one operation at a time on this environment, whoever asks
+    bool readonly = false; // opened with MDB_RDONLY (the files are not writable)
 };
 
 class EnvRegistry {
@@ -152,7 +155,7 @@ private:
     std::map<std::string, std::weak_ptr<SharedEnv>> envs_;
 };
 
-}  // namespace
+} // namespace
 
 struct LmdbBlobBackend::Impl {
     std::string path, group, dir, where;
@@ -160,7 +163,7 @@ struct LmdbBlobBackend::Impl {
     std::shared_ptr<SharedEnv> shared;
     Index index;
     bool index_valid = false;
-    std::size_t index_txn = 0;  // snapshot the cached index describes
+    std::size_t index_txn = 0; // snapshot the cached index describes
     bool removed = false;
 
     // ---- opening ---------------------------------------------------------------------------
@@ -172,8 +175,10 @@ struct LmdbBlobBackend::Impl {
             refuse_empty_data_file();
             if (!fs::exists(fs::path(dir) / "data.mdb")) {
                 std::string known;
-                for (const auto& g : list_groups(path)) known += (known.empty() ? "" : ", ") + g;
-                throw Error(where + ": no such group" + (fs::exists(path) ? "" : " (the path does not exist)") +
+                for (const auto& g : list_groups(path))
+                    known += (known.empty() ? "" : ", ") + g;
+                throw Error(where + ": no such group" +
+                            (fs::exists(path) ? "" : " (the path does not exist)") +
                             (known.empty() ? "" : "; groups: " + known));
             }
         } else {
@@ -183,9 +188,10 @@ struct LmdbBlobBackend::Impl {
             fs::create_directories(dir, ec);
             if (ec) throw BackendError(where + ": cannot create " + dir + ": " + ec.message());
         }
-        shared = EnvRegistry::instance().acquire(dir, settings.readonly, where, [this](SharedEnv& e) { open_env(e); });
+        shared = EnvRegistry::instance().acquire(dir, settings.readonly, where,
+                                                 [this](SharedEnv& e) { open_env(e); });
         lmdb::Txn txn(env(), false);
-        load_index(txn);  // a foreign or corrupt store fails here, before anything is written
+        load_index(txn); // a foreign or corrupt store fails here, before anything is written
         index_txn = txn.id();
         index_valid = true;
         lmdb::check(txn.commit(), where, "mdb_txn_commit");
@@ -207,7 +213,7 @@ struct LmdbBlobBackend::Impl {
     // writes nothing when it opens an existing environment. A read-only directory gets MDB_RDONLY,
     // without a lock file if none can be made.
     void open_env(SharedEnv& e) const {
-        lmdb::check_meta_pages((fs::path(dir) / "data.mdb").string(), where);  // before LMDB maps it
+        lmdb::check_meta_pages((fs::path(dir) / "data.mdb").string(), where); // before LMDB maps it
         int rc = try_open_env(e.env, 0);
         if (settings.readonly && (rc == EACCES || rc == EROFS)) {
             e.readonly = true;
@@ -227,7 +233,7 @@ struct LmdbBlobBackend::Impl {
         unsigned flags = MDB_NOTLS | extra_flags;
         if (!settings.sync) flags |= MDB_NOSYNC;
         const int rc = mdb_env_open(env.get(), dir.c_str(), flags, 0644);
-        if (rc != MDB_SUCCESS) env = lmdb::Env();  // a failed open leaves the handle unusable
+        if (rc != MDB_SUCCESS) env = lmdb::Env(); // a failed open leaves the handle unusable
         return rc;
     }
 
@@ -276,7 +282,8 @@ struct LmdbBlobBackend::Impl {
         const auto n = read_le<std::uint32_t>(nblocks->data());
         const auto sizes = get(txn, kBlockSizes);
         if (n > 0 && (!sizes || sizes->size() != 4 * std::size_t{n}))
-            throw CorruptDataError(where + ": " + kBlockSizes + " does not hold " + std::to_string(n) + " sizes");
+            throw CorruptDataError(where + ": " + kBlockSizes + " does not hold " + std::to_string(n) +
+                                   " sizes");
         for (std::uint32_t b = 0; b < n; ++b) {
             const auto size = read_le<std::uint32_t>(sizes->data() + 4 * b);
             const auto block = get(txn, block_key(b));
@@ -284,7 +291,8 @@ struct LmdbBlobBackend::Impl {
                 throw CorruptDataError(where + ": index block " + std::to_string(b) + " is missing or not " +
                                        std::to_string(size) + " sort keys");
             std::vector<std::uint64_t> keys(size);
-            for (std::uint32_t i = 0; i < size; ++i) keys[i] = read_le<std::uint64_t>(block->data() + 8 * i);
+            for (std::uint32_t i = 0; i < size; ++i)
+                keys[i] = read_le<std::uint64_t>(block->data() + 8 * i);
             index.blocks.push_back(std::move(keys));
         }
         index.reindex();
@@ -303,7 +311,7 @@ struct LmdbBlobBackend::Impl {
     // describes that commit.
     Index& write_index(const lmdb::Txn& txn) {
         if (!index_valid || index_txn + 1 != txn.id()) load_index(txn);
-        index_valid = false;  // valid again only once the transaction commits
+        index_valid = false; // valid again only once the transaction commits
         return index;
     }
 
@@ -313,15 +321,13 @@ struct LmdbBlobBackend::Impl {
         if (removed) throw Error(where + ": the group was removed");
     }
 
-    template <class F>
-    auto read(F&& body) {
+    template <class F> auto read(F&& body) {
         usable();
         lmdb::Txn txn(env(), false);
         return body(txn, read_index(txn));
     }
 
-    template <class F>
-    auto write(F&& body) {
+    template <class F> auto write(F&& body) {
         usable();
         if (settings.readonly) throw ReadOnlyError(where + " is open read-only");
         for (;;) {
@@ -339,7 +345,7 @@ struct LmdbBlobBackend::Impl {
                     return result;
                 }
             } catch (const MapFull&) {
-                grow_map();  // the aborted transaction wrote nothing; retry with room
+                grow_map(); // the aborted transaction wrote nothing; retry with room
             } catch (...) {
                 index_valid = false;
                 throw;
@@ -378,8 +384,7 @@ struct LmdbBlobBackend::Impl {
     }
 
     // Calls f(field, bytes) for every stored field of the row with this sort key.
-    template <class F>
-    void scan_row(lmdb::Cursor& cursor, std::uint64_t sort_key, F&& f) const {
+    template <class F> void scan_row(lmdb::Cursor& cursor, std::uint64_t sort_key, F&& f) const {
         const std::string prefix = row_prefix(sort_key);
         MDB_val k = lmdb::as_val(prefix), v;
         int rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_SET_RANGE);
@@ -394,10 +399,12 @@ struct LmdbBlobBackend::Impl {
         std::vector<std::string> fields;
         {
             lmdb::Cursor cursor(txn, dbi());
-            scan_row(cursor, sort_key, [&](std::string_view field, std::string_view) { fields.emplace_back(field); });
+            scan_row(cursor, sort_key,
+                     [&](std::string_view field, std::string_view) { fields.emplace_back(field); });
         }
         const std::string prefix = row_prefix(sort_key);
-        for (const auto& f : fields) del(txn, prefix + f);
+        for (const auto& f : fields)
+            del(txn, prefix + f);
     }
 
     void put_row(const lmdb::Txn& txn, Index& idx, std::uint64_t sort_key, const RowType& row) {
@@ -410,8 +417,7 @@ struct LmdbBlobBackend::Impl {
         merge_schema(txn, idx, row);
     }
 
-    template <class Fields>
-    void merge_schema(const lmdb::Txn& txn, Index& idx, const Fields& fields) {
+    template <class Fields> void merge_schema(const lmdb::Txn& txn, Index& idx, const Fields& fields) {
         bool grew = false;
         for (const auto& kv : fields) {
             const std::string& name = field_name(kv);
@@ -423,10 +429,13 @@ struct LmdbBlobBackend::Impl {
         }
         if (!grew) return;
         std::string joined;
-        for (std::size_t i = 0; i < idx.schema.size(); ++i) joined += (i ? "\n" : "") + idx.schema[i];
+        for (std::size_t i = 0; i < idx.schema.size(); ++i)
+            joined += (i ? "\n" : "") + idx.schema[i];
         put(txn, kSchema, joined);
     }
-    static const std::string& field_name(const std::pair<const std::string, std::string>& kv) { return kv.first; }
+    static const std::string& field_name(const std::pair<const std::string, std::string>& kv) {
+        return kv.first;
+    }
     static const std::string& field_name(const std::string& name) { return name; }
 
     // Rewrites blocks [first, end), deletes keys of blocks that no longer exist, and the block
@@ -436,10 +445,12 @@ struct LmdbBlobBackend::Impl {
         std::string bytes;
         for (std::size_t b = first; b < idx.blocks.size(); ++b) {
             bytes.clear();
-            for (auto k : idx.blocks[b]) append_le<std::uint64_t>(bytes, k);
+            for (auto k : idx.blocks[b])
+                append_le<std::uint64_t>(bytes, k);
             put(txn, block_key(b), bytes);
         }
-        for (std::size_t b = idx.blocks.size(); b < old_nblocks; ++b) del(txn, block_key(b));
+        for (std::size_t b = idx.blocks.size(); b < old_nblocks; ++b)
+            del(txn, block_key(b));
         bytes.clear();
         append_le<std::uint32_t>(bytes, static_cast<std::uint32_t>(idx.blocks.size()));
         put(txn, kBlockCount, bytes);
@@ -448,12 +459,15 @@ struct LmdbBlobBackend::Impl {
             return;
         }
         bytes.clear();
-        for (const auto& blk : idx.blocks) append_le<std::uint32_t>(bytes, static_cast<std::uint32_t>(blk.size()));
+        for (const auto& blk : idx.blocks)
+            append_le<std::uint32_t>(bytes, static_cast<std::uint32_t>(blk.size()));
         put(txn, kBlockSizes, bytes);
     }
 
     void save_count(const lmdb::Txn& txn, const Index& idx) { put(txn, kCount, std::to_string(idx.count)); }
-    void save_next_key(const lmdb::Txn& txn, const Index& idx) { put(txn, kNextKey, std::to_string(idx.next_key)); }
+    void save_next_key(const lmdb::Txn& txn, const Index& idx) {
+        put(txn, kNextKey, std::to_string(idx.next_key));
+    }
 
     // Appends n new sort keys at the end (a new block whenever the last one holds 1024).
     std::vector<std::uint64_t> append_keys(Index& idx, std::size_t n) {
@@ -494,8 +508,8 @@ struct LmdbBlobBackend::Impl {
 
     void check_range(const Index& idx, std::size_t start, std::size_t stop) const {
         if (start > stop || stop > idx.count)
-            throw IndexError("rows [" + std::to_string(start) + ", " + std::to_string(stop) + ") out of range for " +
-                             std::to_string(idx.count) + " rows in " + where);
+            throw IndexError("rows [" + std::to_string(start) + ", " + std::to_string(stop) +
+                             ") out of range for " + std::to_string(idx.count) + " rows in " + where);
     }
 };
 
@@ -521,20 +535,22 @@ std::shared_ptr<LmdbBlobBackend> open_lmdb(const std::string& path, const OpenOp
     settings.sync = reader.get_bool("sync", settings.sync);
     reader.finish();
     settings.readonly = options.readonly;
-    return std::make_shared<LmdbBlobBackend>(path, options.group.value_or(LmdbBlobBackend::describe().default_group),
-                                             settings);
+    return std::make_shared<LmdbBlobBackend>(
+        path, options.group.value_or(LmdbBlobBackend::describe().default_group), settings);
 }
-}  // namespace
+} // namespace
 
 BackendEntry LmdbBlobBackend::entry() {
     BackendEntry e;
     e.metadata = &describe();
-    e.open_blob = [](const std::string& path, const OpenOptions& options) -> std::shared_ptr<BlobReadBackend> {
+    e.open_blob = [](const std::string& path,
+                     const OpenOptions& options) -> std::shared_ptr<BlobReadBackend> {
         auto blob = open_lmdb(path, options);
         if (options.readonly) return std::make_shared<ReadOnlyAdapter<std::string>>(blob);
         return blob;
     };
-    e.open_object = [](const std::string& path, const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
+    e.open_object = [](const std::string& path,
+                       const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         auto object = std::make_shared<LmdbObjectBackend>(open_lmdb(path, options));
         if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(object);
         return object;
@@ -583,7 +599,8 @@ std::size_t LmdbBlobBackend::size() {
     return impl_->read([](const lmdb::Txn&, const Index& idx) { return idx.count; });
 }
 
-void LmdbBlobBackend::visit_rows(const Indices& indices, const std::optional<Keys>& keys, LmdbRowVisitor& visitor) {
+void LmdbBlobBackend::visit_rows(const Indices& indices, const std::optional<Keys>& keys,
+                                 LmdbRowVisitor& visitor) {
     std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.read([&](const lmdb::Txn& txn, const Index& idx) {
@@ -597,7 +614,8 @@ void LmdbBlobBackend::visit_rows(const Indices& indices, const std::optional<Key
             fields.clear();
             bool any = false;
             if (!keys) {
-                im.scan_row(cursor, sk, [&](std::string_view f, std::string_view v) { fields.emplace_back(f, v); });
+                im.scan_row(cursor, sk,
+                            [&](std::string_view f, std::string_view v) { fields.emplace_back(f, v); });
                 any = !fields.empty();
             } else {
                 const std::string prefix = row_prefix(sk);
@@ -608,13 +626,15 @@ void LmdbBlobBackend::visit_rows(const Indices& indices, const std::optional<Key
                 if (!any) im.scan_row(cursor, sk, [&](std::string_view, std::string_view) { any = true; });
             }
             visitor.begin_row(pos, i, !any);
-            for (const auto& [f, v] : fields) visitor.field(f, v);
+            for (const auto& [f, v] : fields)
+                visitor.field(f, v);
         }
     });
 }
 
-void LmdbBlobBackend::visit_column(const std::string& key, const Indices& indices,
-                                   const std::function<void(std::size_t, std::optional<std::string_view>)>& visit) {
+void LmdbBlobBackend::visit_column(
+    const std::string& key, const Indices& indices,
+    const std::function<void(std::size_t, std::optional<std::string_view>)>& visit) {
     std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.read([&](const lmdb::Txn& txn, const Index& idx) {
@@ -640,19 +660,21 @@ public:
     std::vector<std::optional<BlobRow>> rows;
     BlobRow* current = nullptr;
 };
-}  // namespace
+} // namespace
 
 LmdbBlobBackend::MaybeRow LmdbBlobBackend::get(std::size_t index, const std::optional<Keys>& keys) {
     return std::move(get_many({index}, keys).front());
 }
 
-std::vector<LmdbBlobBackend::MaybeRow> LmdbBlobBackend::get_many(const Indices& indices, const std::optional<Keys>& keys) {
+std::vector<LmdbBlobBackend::MaybeRow> LmdbBlobBackend::get_many(const Indices& indices,
+                                                                 const std::optional<Keys>& keys) {
     BlobRowCollector collector(indices.size());
     visit_rows(indices, keys, collector);
     return std::move(collector.rows);
 }
 
-std::vector<std::optional<std::string>> LmdbBlobBackend::get_column(const std::string& key, const Indices& indices) {
+std::vector<std::optional<std::string>> LmdbBlobBackend::get_column(const std::string& key,
+                                                                    const Indices& indices) {
     std::vector<std::optional<std::string>> out(indices.size());
     visit_column(key, indices, [&](std::size_t pos, std::optional<std::string_view> v) {
         if (v) out[pos].emplace(*v);
@@ -667,20 +689,20 @@ Keys LmdbBlobBackend::keys(std::size_t index) {
         im.check_range(idx, index, index + 1);
         Keys out;
         lmdb::Cursor cursor(txn, im.dbi());
-        im.scan_row(cursor, idx.sort_key(index), [&](std::string_view f, std::string_view) { out.emplace_back(f); });
+        im.scan_row(cursor, idx.sort_key(index),
+                    [&](std::string_view f, std::string_view) { out.emplace_back(f); });
         return out;
     });
 }
 
-void LmdbBlobBackend::set(std::size_t index, const MaybeRow& row) {
-    set_many(index, {row});
-}
+void LmdbBlobBackend::set(std::size_t index, const MaybeRow& row) { set_many(index, {row}); }
 
 void LmdbBlobBackend::set_many(std::size_t start, const std::vector<MaybeRow>& rows) {
     std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     im.write([&](const lmdb::Txn& txn, Index& idx) {
-        for (std::size_t i = 0; i < rows.size(); ++i) im.set_row(txn, idx, start + i, rows[i]);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            im.set_row(txn, idx, start + i, rows[i]);
     });
 }
 
@@ -697,8 +719,9 @@ void LmdbBlobBackend::insert(std::size_t index, const MaybeRow& row) {
             const auto [b, off] = idx.locate(std::min(index, idx.count));
             auto& blk = idx.blocks[b];
             blk.insert(blk.begin() + static_cast<std::ptrdiff_t>(off), k);
-            if (blk.size() > kBlockSize) {  // split in half, as upstream
-                std::vector<std::uint64_t> right(blk.begin() + static_cast<std::ptrdiff_t>(blk.size() / 2), blk.end());
+            if (blk.size() > kBlockSize) { // split in half, as upstream
+                std::vector<std::uint64_t> right(blk.begin() + static_cast<std::ptrdiff_t>(blk.size() / 2),
+                                                 blk.end());
                 blk.resize(blk.size() / 2);
                 idx.blocks.insert(idx.blocks.begin() + static_cast<std::ptrdiff_t>(b) + 1, std::move(right));
             }
@@ -733,21 +756,23 @@ void LmdbBlobBackend::erase_range(std::size_t start, std::size_t stop) {
             auto& blk = idx.blocks[b];
             const std::size_t lo = std::max(start, pos) - pos, hi = std::min(stop, pos + blk.size()) - pos;
             pos += blk.size();
-            gone.insert(gone.end(), blk.begin() + static_cast<std::ptrdiff_t>(lo), blk.begin() + static_cast<std::ptrdiff_t>(hi));
-            blk.erase(blk.begin() + static_cast<std::ptrdiff_t>(lo), blk.begin() + static_cast<std::ptrdiff_t>(hi));
+            gone.insert(gone.end(), blk.begin() + static_cast<std::ptrdiff_t>(lo),
+                        blk.begin() + static_cast<std::ptrdiff_t>(hi));
+            blk.erase(blk.begin() + static_cast<std::ptrdiff_t>(lo),
+                      blk.begin() + static_cast<std::ptrdiff_t>(hi));
         }
         // Emptied blocks disappear and later ones are renumbered (upstream delete()).
-        idx.blocks.erase(std::remove_if(idx.blocks.begin(), idx.blocks.end(), [](const auto& b) { return b.empty(); }),
-                         idx.blocks.end());
+        idx.blocks.erase(
+            std::remove_if(idx.blocks.begin(), idx.blocks.end(), [](const auto& b) { return b.empty(); }),
+            idx.blocks.end());
         im.save_blocks(txn, idx, first, old_nblocks);
-        for (auto k : gone) im.delete_row_data(txn, k);
+        for (auto k : gone)
+            im.delete_row_data(txn, k);
         im.save_count(txn, idx);
     });
 }
 
-void LmdbBlobBackend::update(std::size_t index, const RowType& fields) {
-    update_many(index, {fields});
-}
+void LmdbBlobBackend::update(std::size_t index, const RowType& fields) { update_many(index, {fields}); }
 
 void LmdbBlobBackend::update_many(std::size_t start, const std::vector<RowType>& rows) {
     std::lock_guard<std::mutex> lock(impl_->mutex());
@@ -763,7 +788,8 @@ void LmdbBlobBackend::update_many(std::size_t start, const std::vector<RowType>&
     });
 }
 
-void LmdbBlobBackend::set_column(const std::string& key, std::size_t start, const std::vector<std::string>& values) {
+void LmdbBlobBackend::set_column(const std::string& key, std::size_t start,
+                                 const std::vector<std::string>& values) {
     std::lock_guard<std::mutex> lock(impl_->mutex());
     Impl& im = *impl_;
     if (values.empty()) return;
@@ -786,7 +812,8 @@ void LmdbBlobBackend::drop_keys(const Keys& keys, const std::optional<Indices>& 
             const std::size_t i = indices ? (*indices)[j] : j;
             im.check_range(idx, i, i + 1);
             const std::string prefix = row_prefix(idx.sort_key(i));
-            for (const auto& key : keys) im.del(txn, k.assign(prefix).append(key));
+            for (const auto& key : keys)
+                im.del(txn, k.assign(prefix).append(key));
         }
     });
 }
@@ -840,7 +867,7 @@ private:
     Row* current_ = nullptr;
     std::size_t index_ = 0;
 };
-}  // namespace
+} // namespace
 
 LmdbObjectBackend::LmdbObjectBackend(std::shared_ptr<LmdbBlobBackend> blob)
     : TierReadWriteAdapter<std::string, Value>(blob), blob_(*blob) {}
@@ -850,13 +877,14 @@ LmdbObjectBackend::MaybeRow LmdbObjectBackend::get(std::size_t index, const std:
 }
 
 std::vector<LmdbObjectBackend::MaybeRow> LmdbObjectBackend::get_many(const Indices& indices,
-                                                                   const std::optional<Keys>& keys) {
+                                                                     const std::optional<Keys>& keys) {
     ValueRowCollector collector(indices.size(), location());
     blob_.visit_rows(indices, keys, collector);
     return std::move(collector.rows);
 }
 
-std::vector<std::optional<Value>> LmdbObjectBackend::get_column(const std::string& key, const Indices& indices) {
+std::vector<std::optional<Value>> LmdbObjectBackend::get_column(const std::string& key,
+                                                                const Indices& indices) {
     std::vector<std::optional<Value>> out(indices.size());
     blob_.visit_column(key, indices, [&](std::size_t pos, std::optional<std::string_view> bytes) {
         if (!bytes) return;
@@ -869,4 +897,4 @@ std::vector<std::optional<Value>> LmdbObjectBackend::get_column(const std::strin
     return out;
 }
 
-}  // namespace asebytes
+} // namespace asebytes

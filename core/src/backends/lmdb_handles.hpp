@@ -25,7 +25,9 @@ inline std::string_view as_view(const MDB_val& v) { return {static_cast<const ch
 class Env {
 public:
     Env() = default;
-    explicit Env(const std::string& where) : where_(where) { check(mdb_env_create(&env_), where_, "mdb_env_create"); }
+    explicit Env(const std::string& where) : where_(where) {
+        check(mdb_env_create(&env_), where_, "mdb_env_create");
+    }
     Env(Env&& o) noexcept : env_(std::exchange(o.env_, nullptr)), where_(std::move(o.where_)) {}
     Env& operator=(Env&& o) noexcept {
         std::swap(env_, o.env_);
@@ -81,7 +83,9 @@ private:
 
 class Cursor {
 public:
-    Cursor(const Txn& txn, MDB_dbi dbi) { check(mdb_cursor_open(txn.get(), dbi, &cursor_), txn.where(), "mdb_cursor_open"); }
+    Cursor(const Txn& txn, MDB_dbi dbi) {
+        check(mdb_cursor_open(txn.get(), dbi, &cursor_), txn.where(), "mdb_cursor_open");
+    }
     Cursor(const Cursor&) = delete;
     Cursor& operator=(const Cursor&) = delete;
     ~Cursor() { mdb_cursor_close(cursor_); }
@@ -91,4 +95,4 @@ private:
     MDB_cursor* cursor_ = nullptr;
 };
 
-}  // namespace asebytes::lmdb
+} // namespace asebytes::lmdb

@@ -24,7 +24,7 @@ constexpr std::size_t kLastPage = kPageHeader + 24 + 96;
 constexpr std::size_t kTxnId = kLastPage + 8;
 constexpr std::size_t kMetaEnd = kTxnId + 8;
 constexpr std::uint32_t kLmdbMagic = 0xBEEFC0DE;
-constexpr std::uint64_t kNoPage = ~std::uint64_t{0};  // P_INVALID: the root of an empty tree
+constexpr std::uint64_t kNoPage = ~std::uint64_t{0}; // P_INVALID: the root of an empty tree
 
 struct Meta {
     std::uint32_t magic = 0, page_size = 0;
@@ -32,7 +32,7 @@ struct Meta {
 };
 
 template <class T> T field(const char* page, std::size_t offset) {
-    T v;  // LMDB writes native order; asebytes supports little-endian hosts only
+    T v; // LMDB writes native order; asebytes supports little-endian hosts only
     std::memcpy(&v, page + offset, sizeof v);
     return v;
 }
@@ -41,12 +41,12 @@ std::optional<Meta> read_meta(std::ifstream& in, std::uint64_t at) {
     char page[kMetaEnd];
     in.seekg(static_cast<std::streamoff>(at));
     if (!in.read(page, sizeof page)) return std::nullopt;
-    return Meta{field<std::uint32_t>(page, kMagic),      field<std::uint32_t>(page, kPageSize),
-                field<std::uint64_t>(page, kFreeRoot),   field<std::uint64_t>(page, kMainRoot),
-                field<std::uint64_t>(page, kLastPage),   field<std::uint64_t>(page, kTxnId)};
+    return Meta{field<std::uint32_t>(page, kMagic),    field<std::uint32_t>(page, kPageSize),
+                field<std::uint64_t>(page, kFreeRoot), field<std::uint64_t>(page, kMainRoot),
+                field<std::uint64_t>(page, kLastPage), field<std::uint64_t>(page, kTxnId)};
 }
 
-}  // namespace
+} // namespace
 
 void check_meta_pages(const std::string& data_file, const std::string& where) {
     std::error_code ec;
@@ -54,13 +54,14 @@ void check_meta_pages(const std::string& data_file, const std::string& where) {
     if (ec || size == 0) return;
     std::ifstream in(data_file, std::ios::binary);
     const auto first = read_meta(in, 0);
-    if (!first || first->magic != kLmdbMagic) return;  // LMDB says "not an LMDB file"
+    if (!first || first->magic != kLmdbMagic) return; // LMDB says "not an LMDB file"
     const std::uint32_t psize = first->page_size;
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)))
         throw CorruptDataError(where + ": data.mdb is corrupt: its first meta page gives a page size of " +
                                std::to_string(psize) + " bytes");
     const auto second = read_meta(in, psize);
-    if (!second) throw CorruptDataError(where + ": data.mdb is truncated: it ends inside its second meta page");
+    if (!second)
+        throw CorruptDataError(where + ": data.mdb is truncated: it ends inside its second meta page");
     // mdb_env_read_header: the meta page with the larger transaction id, the first on a tie.
     const Meta& newest = second->magic == kLmdbMagic && second->txn > first->txn ? *second : *first;
     if (newest.page_size != psize)
@@ -70,10 +71,12 @@ void check_meta_pages(const std::string& data_file, const std::string& where) {
         throw CorruptDataError(where + ": data.mdb is truncated: it has " + std::to_string(size) +
                                " bytes but its pages reach byte " +
                                std::to_string((newest.last_page + 1) * std::uintmax_t{psize}));
-    for (const auto& [name, root] : {std::pair{"main", newest.main_root}, std::pair{"free-page", newest.free_root}})
+    for (const auto& [name, root] :
+         {std::pair{"main", newest.main_root}, std::pair{"free-page", newest.free_root}})
         if (root != kNoPage && (root < 2 || root > newest.last_page))
-            throw CorruptDataError(where + ": data.mdb is corrupt: the root of its " + name + " tree is page " +
-                                   std::to_string(root) + ", outside pages 2.." + std::to_string(newest.last_page));
+            throw CorruptDataError(where + ": data.mdb is corrupt: the root of its " + name +
+                                   " tree is page " + std::to_string(root) + ", outside pages 2.." +
+                                   std::to_string(newest.last_page));
 }
 
-}  // namespace asebytes::lmdb
+} // namespace asebytes::lmdb

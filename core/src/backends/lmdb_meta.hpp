@@ -13,4 +13,4 @@ namespace asebytes::lmdb {
 /// the file. Files that are missing, empty or lack LMDB's magic number are left to LMDB.
 void check_meta_pages(const std::string& data_file, const std::string& where);
 
-}  // namespace asebytes::lmdb
+} // namespace asebytes::lmdb

@@ -35,11 +35,10 @@ std::optional<Row> select(const std::optional<Row>& row, const std::optional<Key
     return out;
 }
 
-}  // namespace
+} // namespace
 
 // Runs f on this group's rows under the storage lock (creating the group if needed).
-template <class F>
-auto MemoryBackend::with_rows(F&& f) const {
+template <class F> auto MemoryBackend::with_rows(F&& f) const {
     std::lock_guard<std::mutex> lock(storage().mutex);
     return f(storage().stores[name_][group_]);
 }
@@ -60,7 +59,8 @@ const BackendMetadata& MemoryBackend::describe() {
 BackendEntry MemoryBackend::entry() {
     BackendEntry e;
     e.metadata = &describe();
-    e.open_object = [](const std::string& uri, const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
+    e.open_object = [](const std::string& uri,
+                       const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         OptionReader(options, "memory").finish();
         auto backend = std::make_shared<MemoryBackend>(uri, options.group.value_or(describe().default_group));
         if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
@@ -75,13 +75,14 @@ std::vector<std::string> MemoryBackend::list_groups(const std::string& uri) {
     std::vector<std::string> out;
     auto it = storage().stores.find(name_of(uri));
     if (it != storage().stores.end())
-        for (const auto& kv : it->second) out.push_back(kv.first);
+        for (const auto& kv : it->second)
+            out.push_back(kv.first);
     return out;
 }
 
 MemoryBackend::MemoryBackend(const std::string& uri, const std::string& group)
     : name_(name_of(uri)), group_(group) {
-    with_rows([](Rows&) { return 0; });  // creates the group, so list_groups sees it
+    with_rows([](Rows&) { return 0; }); // creates the group, so list_groups sees it
 }
 
 std::string MemoryBackend::location() const { return "memory://" + name_ + ", group '" + group_ + "'"; }
@@ -95,12 +96,14 @@ MemoryBackend::MaybeRow MemoryBackend::get(std::size_t index, const std::optiona
     return with_rows([&](Rows& rows) { return select(rows.at(index), keys); });
 }
 
-std::vector<MemoryBackend::MaybeRow> MemoryBackend::get_many(const Indices& indices, const std::optional<Keys>& keys) {
+std::vector<MemoryBackend::MaybeRow> MemoryBackend::get_many(const Indices& indices,
+                                                             const std::optional<Keys>& keys) {
     return with_rows([&](Rows& rows) {
         std::vector<MaybeRow> out;
         out.reserve(indices.size());
         for (auto i : indices) {
-            if (i >= rows.size()) throw IndexError("index " + std::to_string(i) + " out of range in " + location());
+            if (i >= rows.size())
+                throw IndexError("index " + std::to_string(i) + " out of range in " + location());
             out.push_back(select(rows[i], keys));
         }
         return out;
@@ -147,7 +150,8 @@ void MemoryBackend::update(std::size_t index, const RowType& fields) {
     with_rows([&](Rows& rows) {
         auto& row = rows[index];
         if (!row) row.emplace();
-        for (const auto& [k, v] : fields) (*row)[k] = v;
+        for (const auto& [k, v] : fields)
+            (*row)[k] = v;
         return 0;
     });
 }
@@ -167,4 +171,4 @@ void MemoryBackend::remove() {
     if (it->second.empty()) storage().stores.erase(it);
 }
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -269,7 +269,8 @@ int main(int argc, char** argv) {
         readonly.readonly = true;
         auto golden = open_object_backend((fs::path(argv[1]) / "ethanol.xyz").string(), readonly);
         auto rows = golden->get_many(Indices{0, 1, 2, 3});
-        for (auto& row : rows) drop_shadowed_results(*row);
+        for (auto& row : rows)
+            drop_shadowed_results(*row);
         const std::vector<std::pair<std::string, std::string>> foreign = {
             {"png", png_bytes()},
             {"sqlite", sqlite_bytes()},

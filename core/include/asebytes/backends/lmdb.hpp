@@ -43,8 +43,10 @@ public:
     std::string location() const override;
     std::size_t size() override;
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override;
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override;
-    std::vector<std::optional<std::string>> get_column(const std::string& key, const Indices& indices) override;
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override;
+    std::vector<std::optional<std::string>> get_column(const std::string& key,
+                                                       const Indices& indices) override;
     Keys keys(std::size_t index) override;
 
     void set(std::size_t index, const MaybeRow& row) override;
@@ -55,7 +57,8 @@ public:
     void update(std::size_t index, const RowType& fields) override;
     void set_many(std::size_t start, const std::vector<MaybeRow>& rows) override;
     void update_many(std::size_t start, const std::vector<RowType>& rows) override;
-    void set_column(const std::string& key, std::size_t start, const std::vector<std::string>& values) override;
+    void set_column(const std::string& key, std::size_t start,
+                    const std::vector<std::string>& values) override;
     void drop_keys(const Keys& keys, const std::optional<Indices>& indices = std::nullopt) override;
     void clear() override;
     /// Deletes this group's directory.
@@ -65,8 +68,9 @@ public:
     /// Reads rows in one read transaction, handing the visitor views of the mapped bytes.
     void visit_rows(const Indices& indices, const std::optional<Keys>& keys, LmdbRowVisitor& visitor);
     /// Reads one field of many rows in one read transaction (nullopt: row lacks it).
-    void visit_column(const std::string& key, const Indices& indices,
-                      const std::function<void(std::size_t position, std::optional<std::string_view>)>& visit);
+    void
+    visit_column(const std::string& key, const Indices& indices,
+                 const std::function<void(std::size_t position, std::optional<std::string_view>)>& visit);
     /// The current map size in bytes (it grows on demand).
     std::size_t map_size() const;
 
@@ -81,11 +85,12 @@ class LmdbObjectBackend : public TierReadWriteAdapter<std::string, Value> {
 public:
     explicit LmdbObjectBackend(std::shared_ptr<LmdbBlobBackend> blob);
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override;
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override;
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override;
     std::vector<std::optional<Value>> get_column(const std::string& key, const Indices& indices) override;
 
 private:
     LmdbBlobBackend& blob_;
 };
 
-}  // namespace asebytes
+} // namespace asebytes

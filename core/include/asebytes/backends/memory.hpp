@@ -36,4 +36,4 @@ private:
     std::string name_, group_;
 };
 
-}  // namespace asebytes
+} // namespace asebytes

@@ -15,9 +15,10 @@
 namespace asebytes::mpi {
 
 struct WriterLimits {
-    std::size_t max_frames = 64;                    ///< frames queued or being written
-    std::size_t max_bytes = std::size_t{256} << 20;  ///< their payload bytes (one larger frame still passes alone)
-    std::size_t batch_frames = 32;                  ///< most frames per backend transaction
+    std::size_t max_frames = 64; ///< frames queued or being written
+    std::size_t max_bytes = std::size_t{256}
+                            << 20; ///< their payload bytes (one larger frame still passes alone)
+    std::size_t batch_frames = 32; ///< most frames per backend transaction
     /// Let the writer thread leave the core mpirun bound its rank to and run at batch priority,
     /// so encoding and I/O use idle CPUs instead of taking turns with the MD thread.
     bool writer_on_any_cpu = true;
@@ -49,7 +50,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::pair<Row, std::uint64_t>> queue_;
-    std::uint64_t held_bytes_ = 0;   // queued + being written
+    std::uint64_t held_bytes_ = 0; // queued + being written
     std::size_t held_frames_ = 0;
     std::uint64_t enqueued_ = 0, written_ = 0, synced_ = 0, sync_requested_ = 0;
     bool stopping_ = false;
@@ -58,4 +59,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

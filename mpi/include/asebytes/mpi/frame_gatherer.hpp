@@ -59,18 +59,18 @@ private:
 
     MPI_Comm comm_;
     std::vector<Column> columns_;
-    std::vector<std::size_t> column_bytes_;  // bytes per atom of each column
+    std::vector<std::size_t> column_bytes_; // bytes per atom of each column
     int root_, rank_ = 0, size_ = 1;
     // Reused from frame to frame: no allocation per step once sizes settle.
     std::vector<char> send_, recv_;
     std::vector<int> counts_, byte_counts_, displs_;
     std::vector<std::int64_t> ids_;                             // all ids, rank order
     std::vector<std::uint32_t> slot_;                           // id - lowest -> rank-order index
-    std::vector<std::pair<std::int64_t, std::uint32_t>> by_id_;  // for sparse ids
-    std::vector<std::uint32_t> dest_;  // concatenated atom -> global row
+    std::vector<std::pair<std::int64_t, std::uint32_t>> by_id_; // for sparse ids
+    std::vector<std::uint32_t> dest_;                           // concatenated atom -> global row
     // During gather() on the root: the root's own atoms, read in place.
     const std::int64_t* root_ids_ = nullptr;
     const std::vector<const void*>* root_data_ = nullptr;
 };
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

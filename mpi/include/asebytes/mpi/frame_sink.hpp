@@ -9,12 +9,12 @@
 namespace asebytes::mpi {
 
 struct WriterStats {
-    std::uint64_t frames = 0;          ///< frames written to the backend
-    std::uint64_t batches = 0;         ///< backend transactions
-    std::uint64_t bytes = 0;           ///< payload bytes of the frames (array data, strings)
-    double blocked_seconds = 0.0;      ///< time the producer waited for room in the queue
-    double writing_seconds = 0.0;      ///< time spent in the backend (encode + write + sync)
-    std::uint64_t peak_queued_bytes = 0;  ///< most payload held at once (queued or being written)
+    std::uint64_t frames = 0;            ///< frames written to the backend
+    std::uint64_t batches = 0;           ///< backend transactions
+    std::uint64_t bytes = 0;             ///< payload bytes of the frames (array data, strings)
+    double blocked_seconds = 0.0;        ///< time the producer waited for room in the queue
+    double writing_seconds = 0.0;        ///< time spent in the backend (encode + write + sync)
+    std::uint64_t peak_queued_bytes = 0; ///< most payload held at once (queued or being written)
 };
 
 class FrameSink {
@@ -30,4 +30,4 @@ public:
 /// Payload size of a row, as the writers count it for their memory bounds.
 std::uint64_t payload_bytes(const Row& row);
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi

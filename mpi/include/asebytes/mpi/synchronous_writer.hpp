@@ -27,4 +27,4 @@ private:
     WriterStats stats_;
 };
 
-}  // namespace asebytes::mpi
+} // namespace asebytes::mpi
