@@ -1,5 +1,9 @@
 // Interop of the columnar HDF5 stores with real Python asebytes 0.3.1: Python reads the .h5 and
 // .h5p files we write as it reads its own, and we read the .h5p files Python writes.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"
@@ -59,6 +63,73 @@ TEST_F(WeReadPythonColumnar, PaddedStoreExactlyAsPythonReadsItsRaggedOne) {
     for (std::size_t i = 0; i < truth.size(); ++i)
         EXPECT_EQ(*io.get(static_cast<std::int64_t>(i)), truth[i]) << i;
 }
+
+// info values with NaN and the infinities inside lists and dicts, the rows of
+// tests/interop/json_cells.py: stored as the text of Python's json.dumps (`[1.5, NaN]`), read as
+// Python's json.loads reads it.
+std::vector<Row> json_cell_rows() {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    Row first{
+        {"arrays.numbers", NdArray::from<std::int64_t>({1, 8})},
+        {"arrays.positions", NdArray::from<double>({2, 3}, std::vector<double>(6, 0.0))},
+        {"info.x", List{1.5, nan}},
+        {"info.d", Map{{"a", nan}, {"b", List{inf, -inf}}}},
+        {"info.nested", Map{{"deep", List{List{nan, 1}, Map{{"e", -inf}, {"s", "\xc3\xa9 \"q\" \\ \n"}}}}}}};
+    Row second{{"arrays.numbers", NdArray::from<std::int64_t>({1})},
+               {"arrays.positions", NdArray::from<double>({1, 3}, std::vector<double>(3, 1.0))},
+               {"info.x", List{nan}},
+               {"info.d", Map{{"a", 2.0}, {"b", List{}}}},
+               {"info.nested", Map{{"deep", List{}}}}};
+    return {first, second};
+}
+
+// Value equality with NaN equal to NaN (kinds included: 1 is not 1.0).
+bool same(const Value& a, const Value& b) {
+    if (a.kind() != b.kind()) return false;
+    switch (a.kind()) {
+    case Value::Kind::Float:
+        return a == b || (std::isnan(a.as_double()) && std::isnan(b.as_double()));
+    case Value::Kind::List:
+        return a.as_list().size() == b.as_list().size() &&
+               std::equal(a.as_list().begin(), a.as_list().end(), b.as_list().begin(), same);
+    case Value::Kind::Map:
+        return a.as_map().size() == b.as_map().size() &&
+               std::equal(a.as_map().begin(), a.as_map().end(), b.as_map().begin(),
+                          [](const auto& x, const auto& y) {
+                              return x.first == y.first && same(x.second, y.second);
+                          });
+    default:
+        return a == b;
+    }
+}
+
+class JsonCells : public PythonTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(JsonCells, PythonReadsNaNInsideListsAndDictsAsItReadsItsOwn) {
+    const std::string ours = path("ours" + GetParam());
+    ObjectIO(ours).extend(json_cell_rows());
+    ASSERT_PYTHON_OK(run_interop_script("json_cells.py", {"--check", ours}));
+}
+
+TEST_P(JsonCells, WeReadPythonsNaNInsideListsAndDictsAsPythonDoes) {
+    const std::string python = path("python" + GetParam());
+    ASSERT_PYTHON_OK(run_interop_script("json_cells.py", {"--write", python}));
+    ObjectIO io(python);
+    const auto want = json_cell_rows();
+    ASSERT_EQ(io.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const Row got = *io.get(static_cast<std::int64_t>(i));
+        for (const char* key : {"info.x", "info.d", "info.nested"}) {
+            ASSERT_EQ(got.count(key), 1u) << "row " << i << " has no " << key;
+            EXPECT_TRUE(same(got.at(key), want[i].at(key))) << "row " << i << " " << key;
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, JsonCells, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
+    return i.param == ".h5" ? std::string("ragged") : std::string("padded");
+});
 
 } // namespace
 } // namespace asebytes::test

@@ -11,6 +11,7 @@
 #include "h5md_store.hpp"
 #include "hdf5_options.hpp"
 #include "hdf5_store.hpp"
+#include "python_json.hpp"
 
 namespace asebytes {
 
@@ -549,7 +550,7 @@ void ColumnarBackend::Impl::check_fits(const Column& c, const std::vector<MaybeR
             if (t.kind != CellKind::Json)
                 throw TypeError(what + ": the column holds JSON text (str, list, dict, None); got " +
                                 v.type_name());
-            to_json(v, what); // throws for what JSON cannot hold
+            python_json::dumps(v, what); // throws for what JSON cannot hold
             continue;
         }
         std::vector<std::int64_t> want = c.row_shape;
@@ -578,7 +579,7 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
         std::vector<std::string> texts(rows.size());
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const Value* v = value_at(i);
-            if (v) texts[i] = to_json(*v, what(i));
+            if (v) texts[i] = python_json::dumps(*v, what(i));
         }
         if (!c.created) {
             store->create(c.name, kString, {}, {}, n + m);
@@ -978,7 +979,7 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
             auto texts = store->read_strings(c.name, lo, hi);
             for (std::int64_t f = lo; f < hi; ++f)
                 if (const Value* v = value_of(f))
-                    texts[static_cast<std::size_t>(f - lo)] = to_json(*v, where());
+                    texts[static_cast<std::size_t>(f - lo)] = python_json::dumps(*v, where());
             store->write_strings(c.name, lo, texts);
         } else {
             const std::int64_t cell = c.cell_bytes();

@@ -4,91 +4,15 @@
 #include <cstring>
 #include <limits>
 
-#include <nlohmann/json.hpp>
+#include "python_json.hpp"
 
 namespace asebytes::columnar {
-namespace {
-
-using Json = nlohmann::ordered_json;
-
-Json json_of(const Value& v, const std::string& what) {
-    switch (v.kind()) {
-    case Value::Kind::Nil:
-        return nullptr;
-    case Value::Kind::Bool:
-        return v.as_bool();
-    case Value::Kind::Int:
-        return v.as_int();
-    case Value::Kind::UInt:
-        return v.as_uint();
-    case Value::Kind::Float:
-        return v.as_double();
-    case Value::Kind::String:
-        return v.as_string();
-    case Value::Kind::List: {
-        Json out = Json::array();
-        for (const auto& item : v.as_list())
-            out.push_back(json_of(item, what));
-        return out;
-    }
-    case Value::Kind::Map: {
-        Json out = Json::object();
-        for (const auto& [k, item] : v.as_map()) {
-            if (k.binary)
-                throw TypeError(what +
-                                ": a dict with bytes keys cannot be stored as JSON in a columnar store");
-            out[std::string(k)] = json_of(item, what);
-        }
-        return out;
-    }
-    default:
-        throw TypeError(what + ": a " + v.type_name() +
-                        " inside a list or dict cannot be stored in a columnar store (JSON holds only "
-                        "None, bool, int, float, str, list and dict)");
-    }
-}
-
-Value value_of(const Json& j) {
-    switch (j.type()) {
-    case Json::value_t::null:
-        return Value();
-    case Json::value_t::boolean:
-        return Value(j.get<bool>());
-    case Json::value_t::number_integer:
-        return Value(j.get<std::int64_t>());
-    case Json::value_t::number_unsigned:
-        return Value(j.get<std::uint64_t>());
-    case Json::value_t::number_float:
-        return Value(j.get<double>());
-    case Json::value_t::string:
-        return Value(j.get<std::string>());
-    case Json::value_t::array: {
-        List out;
-        for (const auto& item : j)
-            out.push_back(value_of(item));
-        return Value(std::move(out));
-    }
-    case Json::value_t::object: {
-        Map out;
-        for (const auto& [k, item] : j.items())
-            out.emplace_back(MapKey(k), value_of(item));
-        return Value(std::move(out));
-    }
-    default:
-        return Value();
-    }
-}
-
-} // namespace
-
-std::string to_json(const Value& v, const std::string& what) {
-    return json_of(v, what).dump(-1, ' ', /*ensure_ascii=*/true);
-}
-
 Value from_json(const std::string& text) {
-    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return Value(text);
-    return value_of(j);
+    try {
+        return python_json::loads(text);
+    } catch (const python_json::DecodeError&) {
+        return Value(text);
+    }
 }
 
 std::vector<std::uint8_t> fill_bytes(const std::string& dtype) {

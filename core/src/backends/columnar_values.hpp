@@ -11,9 +11,6 @@
 
 namespace asebytes::columnar {
 
-/// Python's json.dumps of a value (ASCII, as Python's default ensure_ascii). TypeError, naming
-/// `what`, for values JSON cannot hold exactly (bytes, arrays, non-str keys).
-std::string to_json(const Value& v, const std::string& what);
 /// Python's json.loads, falling back to the raw text when it is not JSON (upstream _postprocess).
 Value from_json(const std::string& text);
 

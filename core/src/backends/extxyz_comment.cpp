@@ -175,15 +175,4 @@ KeyValues parse_comment(std::string_view line) {
     return out;
 }
 
-std::string format_double(double x) {
-    if (std::isnan(x)) return "nan";
-    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
-    std::string s(buf, end);
-    // Python's repr always shows a float as a float ("300.0", not "300").
-    if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return s;
-}
-
 } // namespace asebytes::extxyz

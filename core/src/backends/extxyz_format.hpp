@@ -35,8 +35,6 @@ KeyValues parse_comment(std::string_view line);
 Value parse_json(std::string_view text);
 /// JSON text of a value (arrays as nested lists); TypeError for bytes.
 std::string to_json(const Value& v);
-/// Shortest text that reads back as the same double (Python's repr).
-std::string format_double(double x);
 
 /// What a read needs: the comment line is enough for cell, pbc, info.* and per-frame calc.*.
 enum class Need { CommentOnly, Everything };

@@ -8,6 +8,7 @@
 
 #include "asebytes/elements.hpp"
 #include "extxyz_format.hpp"
+#include "python_json.hpp"
 
 namespace asebytes::extxyz {
 namespace {
@@ -42,7 +43,7 @@ std::vector<std::string> element_texts(const NdArray& a) {
             out.emplace_back(b ? "T" : "F");
     } else if (is_float(a.dtype())) {
         for (double d : a.to_vector<double>())
-            out.push_back(format_double(d));
+            out.push_back(python_json::float_repr(d));
     } else if (is_integer(a.dtype())) {
         for (std::int64_t i : a.to_vector<std::int64_t>())
             out.push_back(std::to_string(i));
@@ -71,7 +72,7 @@ std::optional<std::string> comment_text(const std::string& key, const Value& v) 
     case Value::Kind::UInt:
         return std::to_string(v.as_uint());
     case Value::Kind::Float:
-        return format_double(v.as_double());
+        return python_json::float_repr(v.as_double());
     case Value::Kind::String:
         return v.as_string();
     case Value::Kind::Array: {
@@ -230,7 +231,7 @@ std::string write_frame(const Row& row, const ResultNames& names) {
     if (std::any_of(cell.begin(), cell.end(), [](double x) { return x != 0.0; })) {
         std::string lattice;
         for (std::size_t i = 0; i < 9; ++i)
-            lattice += (i ? " " : "") + format_double(cell[i]);
+            lattice += (i ? " " : "") + python_json::float_repr(cell[i]);
         comment += "Lattice=\"" + lattice + "\" ";
     }
     comment += "Properties=";

@@ -4,6 +4,7 @@
 #include "columnar_values.hpp"
 #include "h5md_store.hpp"
 #include "hdf5_options.hpp"
+#include "python_json.hpp"
 
 namespace asebytes {
 
@@ -26,7 +27,7 @@ Row to_stored(Row row, const std::string& where) {
         const Value c = constraints->second;
         row.erase(constraints);
         const bool empty = c.is_nil() || (c.kind() == Value::Kind::List && c.as_list().empty());
-        if (!empty) row[kConstraintsKey] = Value(columnar::to_json(c, where + ", key 'constraints'"));
+        if (!empty) row[kConstraintsKey] = Value(python_json::dumps(c, where + ", key 'constraints'"));
     }
     return row;
 }
