@@ -28,6 +28,7 @@ std::string capabilities_of(const BackendMetadata& m) {
     if (m.groups) caps.push_back("groups");
     if (m.variable_atoms) caps.push_back("variable atoms");
     if (m.parallel_writes) caps.push_back("parallel writes");
+    if (m.repairs_uncommitted) caps.push_back("verify --repair");
     if (!m.persistent) caps.push_back("in memory");
     std::string out;
     for (const auto& c : caps)
@@ -46,6 +47,7 @@ Json metadata_json(const BackendMetadata& m) {
                 {"groups", m.groups},
                 {"variable_atoms", m.variable_atoms},
                 {"parallel_writes", m.parallel_writes},
+                {"repairs_uncommitted", m.repairs_uncommitted},
                 {"persistent", m.persistent}};
 }
 

@@ -7,8 +7,6 @@
 
 #include <fmt/core.h>
 
-#include "asebytes/backends/columnar.hpp"
-#include "asebytes/backends/h5md.hpp"
 #include "asebytes/frame.hpp"
 #include "asebytes/registry.hpp"
 #include "asebytes/row_chunks.hpp"
@@ -27,13 +25,6 @@ struct VerifyOptions {
     std::size_t chunk_rows = 1000;
     bool repair = false;
 };
-
-// Puts right what a writer killed between two flushes can leave in an HDF5 store (the opening for
-// writing has already extended a short end of allocation); other backends need nothing.
-void repair(ObjectReadBackend& backend) {
-    if (auto* columnar = dynamic_cast<ColumnarBackend*>(&backend)) columnar->cut_uncommitted();
-    if (auto* h5md = dynamic_cast<H5mdBackend*>(&backend)) h5md->cut_uncommitted();
-}
 
 // Why row `row` is bad, or nullopt: decoding, and the atoms convention where it applies.
 std::optional<std::string> check_row(ObjectReadBackend& backend, std::size_t index) {
@@ -57,9 +48,12 @@ std::pair<std::size_t, std::string> first_bad_row(ObjectReadBackend& backend, st
 std::size_t verify_group(const VerifyOptions& opts, const std::string& group) {
     OpenOptions options;
     options.group = group;
-    options.readonly = !opts.repair;
+    // The repair (for backends whose metadata says repairs_uncommitted) opens the store for
+    // writing, which also puts right a short end of allocation, then cuts what a writer killed
+    // between two flushes left; the rows are then read as any reader reads them.
+    if (opts.repair) repair_store(opts.store, options);
+    options.readonly = true;
     auto backend = open_object_backend(opts.store, options);
-    if (opts.repair) repair(*backend);
     const std::size_t n = backend->size();
     Progress progress("verifying group '" + group + "'", n);
     const Indices all = index_range(0, n);

@@ -1,5 +1,7 @@
 #include "asebytes/registry.hpp"
 
+#include <set>
+
 #include "asebytes/adapters.hpp"
 #include "asebytes/backends/columnar.hpp"
 #include "asebytes/backends/extxyz.hpp"
@@ -31,15 +33,58 @@ std::string known_list() {
     return out;
 }
 
+// Read-only openings of writable backends are handed out without their writing half, for every
+// backend alike.
+template <class V>
+std::shared_ptr<ReadBackend<V>> as_opened(std::shared_ptr<ReadBackend<V>> b, bool readonly) {
+    if (readonly && dynamic_cast<ReadWriteBackend<V>*>(b.get()))
+        return std::make_shared<ReadOnlyAdapter<V>>(b);
+    return b;
+}
+
+std::vector<BackendEntry> checked(std::vector<BackendEntry> table) {
+    check_backend_table(table);
+    return table;
+}
+
 } // namespace
 
 // The one table of backends (chemfiles keeps its formats in one place, too).
 const std::vector<BackendEntry>& backends() {
-    static const std::vector<BackendEntry> table = {
-        LmdbBlobBackend::entry(),        MemoryBackend::entry(), ColumnarBackend::ragged_entry(),
-        ColumnarBackend::padded_entry(), H5mdBackend::entry(),   ExtxyzBackend::entry(),
-    };
+    static const std::vector<BackendEntry> table = checked({
+        LmdbBlobBackend::entry(),
+        MemoryBackend::entry(),
+        ColumnarBackend::ragged_entry(),
+        ColumnarBackend::padded_entry(),
+        H5mdBackend::entry(),
+        ExtxyzBackend::entry(),
+    });
     return table;
+}
+
+void check_backend_table(const std::vector<BackendEntry>& table) {
+    std::set<std::string> names, extensions, schemes;
+    for (const auto& e : table) {
+        if (!e.metadata) throw Error("backend table: an entry without metadata");
+        const BackendMetadata& m = *e.metadata;
+        const std::string which = "backend table: '" + m.name + "'";
+        if (m.name.empty()) throw Error("backend table: a backend without a name");
+        if (!names.insert(m.name).second) throw Error(which + " is registered twice");
+        if (m.extensions.empty() == m.scheme.empty())
+            throw Error(which + " needs file extensions or a URI scheme (one of the two)");
+        for (const auto& ext : m.extensions)
+            if (ext.size() < 2 || ext[0] != '.' || !extensions.insert(ext).second)
+                throw Error(which + ": extension '" + ext +
+                            "' is not '.something' or belongs to another backend");
+        if (!m.scheme.empty() && !schemes.insert(m.scheme).second)
+            throw Error(which + ": URI scheme '" + m.scheme + "' belongs to another backend");
+        if (!e.open_blob && !e.open_object) throw Error(which + " has no way to be opened");
+        if (!e.list_groups) throw Error(which + " cannot list its groups");
+        if (m.repairs_uncommitted != static_cast<bool>(e.repair))
+            throw Error(which + ": repairs_uncommitted and the entry's repair disagree");
+        if (m.parallel_writes != static_cast<bool>(e.open_collective))
+            throw Error(which + ": parallel_writes and the entry's open_collective disagree");
+    }
 }
 
 const BackendEntry& backend_for(const std::string& path) {
@@ -62,17 +107,25 @@ const BackendEntry& backend_for(const std::string& path) {
 
 std::shared_ptr<BlobReadBackend> open_blob_backend(const std::string& path, const OpenOptions& options) {
     const BackendEntry& e = backend_for(path);
-    if (e.open_blob) return e.open_blob(path, options);
-    return adapt<Value, std::string>(e.open_object(path, options));
+    if (e.open_blob) return as_opened(e.open_blob(path, options), options.readonly);
+    return as_opened(adapt<Value, std::string>(e.open_object(path, options)), options.readonly);
 }
 
 std::shared_ptr<ObjectReadBackend> open_object_backend(const std::string& path, const OpenOptions& options) {
     const BackendEntry& e = backend_for(path);
-    if (e.open_object) return e.open_object(path, options);
-    return adapt<std::string, Value>(e.open_blob(path, options));
+    if (e.open_object) return as_opened(e.open_object(path, options), options.readonly);
+    return as_opened(adapt<std::string, Value>(e.open_blob(path, options)), options.readonly);
 }
 
 std::vector<std::string> list_groups(const std::string& path) { return backend_for(path).list_groups(path); }
+
+void repair_store(const std::string& path, const OpenOptions& options) {
+    const BackendEntry& e = backend_for(path);
+    if (!e.metadata->repairs_uncommitted) return;
+    OpenOptions writable = options;
+    writable.readonly = false;
+    e.repair(path, writable);
+}
 
 OptionReader::OptionReader(const OpenOptions& options, std::string backend)
     : remaining_(options.options), backend_(std::move(backend)) {}

@@ -4,21 +4,18 @@
 #include <chrono>
 #include <cstring>
 
-#include "asebytes/backends/h5md.hpp"
-
 namespace asebytes::mpi {
 
 std::shared_ptr<ColumnarBackend> open_collective_columnar(const std::string& path, MPI_Comm comm,
                                                           const OpenOptions& options) {
     if (options.readonly)
         throw Error(path + ": a collective opening is for writing; open read-only stores as usual");
-    const bool h5md = path.size() >= 5 && path.compare(path.size() - 5, 5, ".h5md") == 0;
-    ColumnarSettings settings = h5md ? H5mdBackend::columnar_settings(H5mdBackend::settings_from(options))
-                                     : ColumnarBackend::settings_for(path, options);
-    settings.mpi_comm = &comm;
-    const std::string group =
-        options.group.value_or(h5md ? H5mdBackend::describe().default_group : "default");
-    return std::make_shared<ColumnarBackend>(path, group, settings);
+    const BackendEntry& entry = backend_for(path);
+    if (!entry.metadata->parallel_writes)
+        throw NotSupportedError(
+            path + ": the " + entry.metadata->name +
+            " backend cannot be written by every MPI rank; gather the frames to one rank");
+    return entry.open_collective(path, options, std::make_shared<MPI_Comm>(comm));
 }
 
 namespace {

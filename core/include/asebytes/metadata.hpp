@@ -1,6 +1,7 @@
 #pragma once
 // Every backend describes itself once (as chemfiles' FormatMetadata does); the registry, the
-// `asebytes formats` listing and the README's backend table come from these descriptions.
+// `asebytes formats` listing and the README's backend table come from these descriptions, and
+// what a backend can do is asked of them, never of a path's suffix.
 #include <string>
 #include <vector>
 
@@ -16,11 +17,16 @@ struct BackendMetadata {
     std::string scheme;                  ///< URI scheme without "://", e.g. "memory"
     Tier native_tier = Tier::Object;
     bool writable = true;
-    bool edits_in_place = true;   ///< set/insert/erase/update; false: writes only append
-    bool persistent = true;       ///< survives the process
-    bool groups = true;           ///< several collections side by side
-    bool variable_atoms = true;   ///< rows may have different atom counts
-    bool parallel_writes = false; ///< collective writes from every MPI rank
+    bool edits_in_place = true; ///< set/insert/erase/update; false: writes only append
+    bool persistent = true;     ///< survives the process
+    bool groups = true;         ///< several collections side by side
+    bool variable_atoms = true; ///< rows may have different atom counts
+    /// Every MPI rank writes its own atoms (BackendEntry::open_collective); mpi/ and the fix
+    /// choose between that and gathering to rank 0 by this flag alone.
+    bool parallel_writes = false;
+    /// A writer killed between two flushes can leave rows that point past the data written;
+    /// BackendEntry::repair cuts them (`asebytes verify --repair`).
+    bool repairs_uncommitted = false;
     std::string default_group = "default";
 };
 

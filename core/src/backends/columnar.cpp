@@ -7,6 +7,7 @@
 #include <set>
 
 #include "asebytes/adapters.hpp"
+#include "asebytes/backends/h5md.hpp"
 #include "columnar_values.hpp"
 #include "h5md_store.hpp"
 #include "hdf5_options.hpp"
@@ -1069,16 +1070,8 @@ namespace {
 
 BackendMetadata make_metadata(ColumnarLayout layout) {
     BackendMetadata d;
-    d.parallel_writes = true; // mpi/collective_columnar.hpp writes every layout from all ranks
-    if (layout == ColumnarLayout::H5md) {
-        d.name = "h5md";
-        d.description = "H5MD 1.1 trajectories as Python asebytes and znh5md write them (particles, "
-                        "observables, per-frame box and pbc, padded variable atom counts)";
-        d.extensions = {".h5md"};
-        d.native_tier = Tier::Object;
-        d.default_group = "atoms";
-        return d;
-    }
+    d.parallel_writes = true;     // open_collective: every rank writes its own atoms
+    d.repairs_uncommitted = true; // cut_uncommitted
     const bool ragged = layout == ColumnarLayout::Ragged;
     d.name = ragged ? "h5" : "h5p";
     d.description =
@@ -1090,7 +1083,7 @@ BackendMetadata make_metadata(ColumnarLayout layout) {
 }
 
 ColumnarSettings settings_from(const OpenOptions& options, ColumnarLayout layout) {
-    const std::string name = make_metadata(layout).name;
+    const std::string name = ColumnarBackend::describe(layout).name;
     OptionReader reader(options, name);
     ColumnarSettings s;
     s.layout = layout;
@@ -1107,13 +1100,23 @@ BackendEntry make_entry(ColumnarLayout layout) {
     e.metadata = &ColumnarBackend::describe(layout);
     e.open_object = [layout](const std::string& path,
                              const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
-        auto backend = std::make_shared<ColumnarBackend>(
+        return std::make_shared<ColumnarBackend>(
             path, options.group.value_or(ColumnarBackend::describe(layout).default_group),
             settings_from(options, layout));
-        if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
-        return backend;
     };
     e.list_groups = &ColumnarBackend::list_groups;
+    e.repair = [layout](const std::string& path, const OpenOptions& options) {
+        ColumnarBackend(path, options.group.value_or(ColumnarBackend::describe(layout).default_group),
+                        settings_from(options, layout))
+            .cut_uncommitted();
+    };
+    e.open_collective = [layout](const std::string& path, const OpenOptions& options,
+                                 std::shared_ptr<const void> mpi_comm) {
+        ColumnarSettings s = settings_from(options, layout);
+        s.mpi_comm = std::move(mpi_comm);
+        return std::make_shared<ColumnarBackend>(
+            path, options.group.value_or(ColumnarBackend::describe(layout).default_group), s);
+    };
     return e;
 }
 
@@ -1124,14 +1127,8 @@ using Lock = std::lock_guard<std::recursive_mutex>;
 const BackendMetadata& ColumnarBackend::describe(ColumnarLayout layout) {
     static const BackendMetadata ragged = make_metadata(ColumnarLayout::Ragged);
     static const BackendMetadata padded = make_metadata(ColumnarLayout::Padded);
-    static const BackendMetadata h5md = make_metadata(ColumnarLayout::H5md);
-    if (layout == ColumnarLayout::H5md) return h5md;
+    if (layout == ColumnarLayout::H5md) return H5mdBackend::describe();
     return layout == ColumnarLayout::Ragged ? ragged : padded;
-}
-
-ColumnarSettings ColumnarBackend::settings_for(const std::string& path, const OpenOptions& options) {
-    const bool padded = path.size() >= 4 && path.compare(path.size() - 4, 4, ".h5p") == 0;
-    return settings_from(options, padded ? ColumnarLayout::Padded : ColumnarLayout::Ragged);
 }
 
 BackendEntry ColumnarBackend::ragged_entry() { return make_entry(ColumnarLayout::Ragged); }

@@ -26,9 +26,10 @@ struct ArrayInfo {
 struct StoreSettings {
     std::size_t chunk_rows = 64;       ///< chunk length along axis 0 (upstream chunk_frames)
     std::optional<int> gzip_level = 4; ///< deflate level for numeric arrays; nullopt: none
-    /// An MPI_Comm*: the file is opened by every rank of it, metadata calls are collective, and
-    /// writes are collective (rank 0 writes whole rows; write_scattered writes every rank's own).
-    const void* mpi_comm = nullptr;
+    /// A copy of an MPI_Comm handle (ColumnarSettings::mpi_comm): the file is opened by every rank
+    /// of it, metadata calls are collective, and writes are collective (rank 0 writes whole rows;
+    /// write_scattered writes every rank's own).
+    std::shared_ptr<const void> mpi_comm;
     /// String arrays get "" as their fill value (upstream HDF5Store); upstream H5MDStore leaves
     /// HDF5's default (a null string, read as "").
     bool empty_string_fill = true;

@@ -186,7 +186,6 @@ BackendEntry ExtxyzBackend::entry() {
     e.open_object = [](const std::string& path,
                        const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         auto backend = open_extxyz(path, options);
-        if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
         return backend;
     };
     e.list_groups = &ExtxyzBackend::list_groups;

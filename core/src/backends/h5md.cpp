@@ -66,8 +66,21 @@ std::optional<Keys> stored_keys(const std::optional<Keys>& keys) {
 
 } // namespace
 
-// One description, kept with the columnar layouts (the table reports it in its errors too).
-const BackendMetadata& H5mdBackend::describe() { return ColumnarBackend::describe(ColumnarLayout::H5md); }
+const BackendMetadata& H5mdBackend::describe() {
+    static const BackendMetadata d = [] {
+        BackendMetadata m;
+        m.name = "h5md";
+        m.description = "H5MD 1.1 trajectories as Python asebytes and znh5md write them (particles, "
+                        "observables, per-frame box and pbc, padded variable atom counts)";
+        m.extensions = {".h5md"};
+        m.native_tier = Tier::Object;
+        m.default_group = "atoms";
+        m.parallel_writes = true;     // open_collective: the padded table, every rank its own atoms
+        m.repairs_uncommitted = true; // cut_uncommitted
+        return m;
+    }();
+    return d;
+}
 
 H5mdSettings H5mdBackend::settings_from(const OpenOptions& options) {
     const std::string name = describe().name;
@@ -89,10 +102,19 @@ BackendEntry H5mdBackend::entry() {
                        const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         auto backend = std::make_shared<H5mdBackend>(path, options.group.value_or(describe().default_group),
                                                      settings_from(options));
-        if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
         return backend;
     };
     e.list_groups = &H5mdBackend::list_groups;
+    e.repair = [](const std::string& path, const OpenOptions& options) {
+        H5mdBackend(path, options.group.value_or(describe().default_group), settings_from(options))
+            .cut_uncommitted();
+    };
+    e.open_collective = [](const std::string& path, const OpenOptions& options,
+                           std::shared_ptr<const void> mpi_comm) {
+        ColumnarSettings s = columnar_settings(settings_from(options));
+        s.mpi_comm = std::move(mpi_comm);
+        return std::make_shared<ColumnarBackend>(path, options.group.value_or(describe().default_group), s);
+    };
     return e;
 }
 
@@ -106,7 +128,6 @@ ColumnarSettings H5mdBackend::columnar_settings(const H5mdSettings& s) {
     c.chunk_frames = s.chunk_frames;
     c.gzip_level = s.gzip_level;
     c.readonly = s.readonly;
-    c.mpi_comm = s.mpi_comm;
     c.author = s.author;
     return c;
 }

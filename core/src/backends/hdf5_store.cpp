@@ -378,7 +378,7 @@ void Hdf5Store::open_shared(bool writable) {
 // Every rank of the communicator opens the file with the MPI-IO driver. Rank 0 decides whether
 // it exists, so that all ranks either create or open it (both are collective).
 void Hdf5Store::open_collective(bool writable) {
-    MPI_Comm comm = *static_cast<const MPI_Comm*>(settings_.mpi_comm);
+    MPI_Comm comm = *static_cast<const MPI_Comm*>(settings_.mpi_comm.get());
     MPI_Comm_rank(comm, &rank_);
     int exists = rank_ == 0 && fs::exists(path_) ? 1 : 0;
     MPI_Bcast(&exists, 1, MPI_INT, 0, comm);

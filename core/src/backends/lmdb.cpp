@@ -546,13 +546,11 @@ BackendEntry LmdbBlobBackend::entry() {
     e.open_blob = [](const std::string& path,
                      const OpenOptions& options) -> std::shared_ptr<BlobReadBackend> {
         auto blob = open_lmdb(path, options);
-        if (options.readonly) return std::make_shared<ReadOnlyAdapter<std::string>>(blob);
         return blob;
     };
     e.open_object = [](const std::string& path,
                        const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         auto object = std::make_shared<LmdbObjectBackend>(open_lmdb(path, options));
-        if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(object);
         return object;
     };
     e.list_groups = &LmdbBlobBackend::list_groups;

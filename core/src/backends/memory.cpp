@@ -63,7 +63,6 @@ BackendEntry MemoryBackend::entry() {
                        const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
         OptionReader(options, "memory").finish();
         auto backend = std::make_shared<MemoryBackend>(uri, options.group.value_or(describe().default_group));
-        if (options.readonly) return std::make_shared<ReadOnlyAdapter<Value>>(backend);
         return backend;
     };
     e.list_groups = &MemoryBackend::list_groups;

@@ -28,10 +28,10 @@ struct ColumnarSettings {
     /// Deflate level for numeric datasets (upstream default gzip, level 4); nullopt: no filter.
     std::optional<int> gzip_level = 4;
     bool readonly = false;
-    /// An MPI_Comm* (kept opaque so that this header needs no MPI), read while opening: every
-    /// rank of the communicator opens the file with parallel HDF5 and calls every write
-    /// collectively. asebytes/mpi/collective_columnar.hpp sets it.
-    const void* mpi_comm = nullptr;
+    /// A copy of an MPI_Comm handle (a std::shared_ptr<MPI_Comm>, opaque so that this header
+    /// needs no MPI): every rank of the communicator opens the file with parallel HDF5 and calls
+    /// every write collectively. BackendEntry::open_collective sets it.
+    std::shared_ptr<const void> mpi_comm;
     /// H5md: /h5md/author's name when the file is created ("" leaves it out, as upstream).
     std::string author;
 };
@@ -51,9 +51,6 @@ public:
     /// `chunk_frames`.
     static BackendEntry ragged_entry();
     static BackendEntry padded_entry();
-    /// The settings the registry would open `path` with: layout from the extension (.h5p:
-    /// padded), backend options from `options`.
-    static ColumnarSettings settings_for(const std::string& path, const OpenOptions& options);
     /// The HDF5 groups directly under the root of `path` (empty when there is no file).
     static std::vector<std::string> list_groups(const std::string& path);
 

@@ -21,8 +21,6 @@ struct H5mdSettings {
     std::optional<int> gzip_level = 4; ///< deflate level of numeric datasets; nullopt: none
     std::size_t chunk_frames = 64;     ///< chunk length along the frame axis
     bool readonly = false;
-    /// An MPI_Comm* for collective opening and writes, as ColumnarSettings::mpi_comm.
-    const void* mpi_comm = nullptr;
 };
 
 class H5mdBackend : public ObjectReadWriteBackend {
@@ -33,7 +31,7 @@ public:
     static BackendEntry entry();
     /// The settings the registry would open a store with.
     static H5mdSettings settings_from(const OpenOptions& options);
-    /// The columnar table's settings for an H5MD store (mpi/collective_columnar.hpp opens
+    /// The columnar table's settings for an H5MD store (the registry's open_collective opens
     /// ColumnarBackend with them for parallel writes; species are then stored as written).
     static ColumnarSettings columnar_settings(const H5mdSettings& settings);
     /// The particle groups of `path` (/particles/*); empty when there is no file.
