@@ -1,4 +1,4 @@
-"""Benchmarks of the `asebytes` command (issue 9), each figure a ratio against a reference timed
+"""Benchmarks of the `asebytes` command, each figure a ratio against a reference timed
 in the same run. Not part of the tests.
 
 usage: /usr/bin/python3 bench/cli_bench.py [--quick] [--frames N] [--atoms N] [--reps N]

@@ -1,7 +1,7 @@
 // bench_parallel_write: a batch of large frames (default 4 x 262,144 atoms: numbers, positions,
 // forces per atom; cell, pbc, energy, stress, info.step, info.time per frame) whose atoms are
 // spread over the MPI ranks by id in shuffled order, as LAMMPS holds them, written into a .h5 or
-// .h5md store (gzip off and on) in two ways (issue 7):
+// .h5md store (gzip off and on) in two ways:
 //   collective  every rank writes its own atoms through parallel HDF5, as fix asebytes does under
 //               mpirun (FrameGatherer::slab + local_frame + CollectiveColumnarWriter);
 //   gathered    FrameGatherer::gather to rank 0, which writes through the normal (serial) backend

@@ -1,5 +1,5 @@
 #pragma once
-// Writer memory over the length of a run (issue 11): fix asebytes' rank-0 path (FrameGatherer +
+// Writer memory over the length of a run: fix asebytes' rank-0 path (FrameGatherer +
 // BufferedWriter into an LMDB store) run back to back for thousands of frames, so that the
 // writer thread falls behind and the queue stays full, while rank 0 samples its resident memory
 // (/proc/self/status). The curve shows whether memory stays bounded by the buffer limit.

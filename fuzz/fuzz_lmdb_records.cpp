@@ -1,5 +1,5 @@
 // libFuzzer target: the LMDB backend's reading of asebytes' records (row count, index blocks,
-// sort keys, schema, values; spec/lmdb-layout.md). The input is a list of key/value records (see
+// sort keys, schema, values; docs/formats/lmdb.md). The input is a list of key/value records (see
 // records_of) written into a fresh LMDB environment with LMDB's own API, then read as `asebytes
 // verify` reads it. LMDB's page format itself is not fuzzed: LMDB 0.9 follows page numbers without
 // checking them (README, Reliability); the bad-input corpus covers its meta pages.

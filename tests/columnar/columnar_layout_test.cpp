@@ -1,5 +1,5 @@
 // What we write is Python's layout: the golden rows give the golden file's datasets, types,
-// shapes, chunks, filters, fill values and attributes (spec/columnar.md), except where we keep
+// shapes, chunks, filters, fill values and attributes (docs/formats/columnar.md), except where we keep
 // more than Python on purpose (see core/include/asebytes/backends/columnar.hpp).
 #include <gtest/gtest.h>
 

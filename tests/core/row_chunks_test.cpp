@@ -1,5 +1,5 @@
 // Chunked reads stay within a byte budget whatever the store's size and frame size: a store can
-// be far larger than memory (issue 9: "streams: memory stays bounded").
+// be far larger than memory.
 #include <gtest/gtest.h>
 
 #include <cmath>

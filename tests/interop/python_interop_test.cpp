@@ -1,6 +1,6 @@
 // Interop with real Python asebytes 0.3.1 (never mocked): Python reads the LMDB stores we write
 // exactly, we read the stores Python writes exactly, and both write the same LMDB keys and values
-// for the same operations (spec/lmdb-layout.md). The Python side is tests/interop/*.py, run with
+// for the same operations (docs/formats/lmdb.md). The Python side is tests/interop/*.py, run with
 // Debian's /usr/bin/python3 and asebytes from ASEBYTES_PYTHONPATH (default: the copy in
 // ../shared/third_party). Without them every test is skipped, saying what is missing, or fails
 // when ASEBYTES_REQUIRE_INTEROP=1 (CI).

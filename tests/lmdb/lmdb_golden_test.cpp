@@ -1,5 +1,5 @@
 // Stores Python asebytes wrote: we read them exactly, and writing the same rows reproduces them
-// key for key and byte for byte (spec/lmdb-layout.md).
+// key for key and byte for byte (docs/formats/lmdb.md).
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"

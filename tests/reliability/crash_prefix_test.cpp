@@ -1,5 +1,5 @@
 // A process killed by SIGKILL leaves on disk a prefix of the writes it made: the kernel keeps every
-// write that returned, and a large write the kill interrupts keeps its first pages (issue 10).
+// write that returned, and a large write the kill interrupts keeps its first pages.
 // Python asebytes reads a sample of the HDF5 states too (killed_store_check.py).
 // Random kills (crash_test.cpp) hit a few of those states; here one uninterrupted run records all
 // of its file operations (write_journal.cpp, an LD_PRELOAD library), and the store that every

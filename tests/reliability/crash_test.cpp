@@ -1,4 +1,4 @@
-// SIGKILL at 20 seeded random moments while frames stream into a store (issue 10): after every
+// SIGKILL at 20 seeded random moments while frames stream into a store: after every
 // kill the store opens, `asebytes verify` passes, every frame logged as flushed is there and every
 // frame holds what was written. Writers: the plain crash_writer (which resumes the killed store,
 // so each store is killed 20 times) and LAMMPS with `fix asebytes ... flushlog`.

@@ -1,7 +1,7 @@
 #pragma once
 // Adapters between the tiers: a blob backend seen as an object backend (values decoded on read,
 // encoded on write) and the reverse. A backend implements its native tier; the facades get the
-// other one from here (design.md, "Tiers and backends").
+// other one from here (docs/design.md, "Tiers and backends").
 #include <memory>
 
 #include "asebytes/backend.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Value <-> bytes, byte-compatible with Python's msgpack.packb(v, default=msgpack_numpy.encode)
-// and msgpack.unpackb(b, object_hook=msgpack_numpy.decode) (spec/flat-keys-and-values.md).
+// and msgpack.unpackb(b, object_hook=msgpack_numpy.decode) (docs/formats/values.md).
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// One exception root for everything the library throws (design.md, "Errors").
+// One exception root for everything the library throws (docs/design.md, "Errors").
 #include <stdexcept>
 #include <string>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Frame: typed view of an atomistic row (ase.Atoms as asebytes flattens it). Conversion with Row
-// follows asebytes' atoms_to_dict / dict_to_atoms (spec/flat-keys-and-values.md).
+// follows asebytes' atoms_to_dict / dict_to_atoms (docs/formats/values.md).
 #include <array>
 #include <cstdint>
 #include <optional>

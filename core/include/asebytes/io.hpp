@@ -143,7 +143,7 @@ private:
     static Row prefixed(const std::string& prefix, const Row& fields);
 };
 
-/// True for the keys asebytes' atoms convention allows (spec/flat-keys-and-values.md).
+/// True for the keys asebytes' atoms convention allows (docs/formats/values.md).
 bool is_atoms_key(const std::string& key);
 
 } // namespace asebytes

@@ -1,6 +1,6 @@
 #pragma once
 // A numpy-compatible n-dimensional array: dtype (numpy typestr), shape, C-contiguous bytes.
-// It is what msgpack-numpy stores (spec/flat-keys-and-values.md).
+// It is what msgpack-numpy stores (docs/formats/values.md).
 #include <complex>
 #include <cstdint>
 #include <cstring>

@@ -1,6 +1,6 @@
 #pragma once
 // Value: what the object tier stores, the C++ image of a Python value as msgpack +
-// msgpack-numpy encode it (spec/flat-keys-and-values.md).
+// msgpack-numpy encode it (docs/formats/values.md).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -85,7 +85,7 @@ private:
         v_;
 };
 
-/// A row of the object tier: flat key -> value (spec/flat-keys-and-values.md).
+/// A row of the object tier: flat key -> value (docs/formats/values.md).
 using Row = std::map<std::string, Value>;
 /// A row of the blob tier: key bytes -> encoded value bytes.
 using BlobRow = std::map<std::string, std::string>;

@@ -1,5 +1,5 @@
 #pragma once
-// Lazy views (design.md, "Views"): a RowView or ColumnView holds the backend and a selection of
+// Lazy views (docs/design.md, "Views"): a RowView or ColumnView holds the backend and a selection of
 // rows and reads nothing until it is iterated or materialised. Views chain and write back.
 #include <algorithm>
 #include <iterator>

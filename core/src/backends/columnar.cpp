@@ -21,7 +21,7 @@ using namespace columnar;
 namespace {
 
 // The Python asebytes version whose layout we write; readers do not check it, but Python's own
-// files carry it, so ours look the same (spec/columnar.md, "Group attributes").
+// files carry it, so ours look the same (docs/formats/columnar.md, "Groups and their attributes").
 constexpr const char* kFormatVersion = "0.3.1";
 // Our presence flags live in this subgroup; Python lists only the group's own datasets.
 const std::string kPresentPrefix = "_present/";

@@ -1,5 +1,5 @@
 #pragma once
-// ColumnarStore over an H5MD 1.1 file as Python asebytes 0.3.1 writes it (spec/h5md.md, upstream
+// ColumnarStore over an H5MD 1.1 file as Python asebytes 0.3.1 writes it (docs/formats/h5md.md, upstream
 // asebytes/h5md/_store.py): flat column names map to H5MD elements (/particles/<group>/position,
 // /observables/<group>/potential_energy, ...), each a group with `value`, `step` and `time`;
 // the group's attributes and internal arrays (_n_atoms, our _present flags) live in

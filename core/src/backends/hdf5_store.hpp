@@ -1,7 +1,7 @@
 #pragma once
 // ColumnarStore over one HDF5 file, laid out as upstream's HDF5Store (h5py) writes it:
 // one group per asebytes group directly under the root, datasets chunked along axis 0 with
-// unlimited extent, deflate on numeric datasets, attributes on the group (spec/columnar.md).
+// unlimited extent, deflate on numeric datasets, attributes on the group (docs/formats/columnar.md).
 #include <memory>
 #include <optional>
 

@@ -1,4 +1,4 @@
-// LMDB backend: Python asebytes' blocked-index layout (spec/lmdb-layout.md; upstream
+// LMDB backend: Python asebytes' blocked-index layout (docs/formats/lmdb.md; upstream
 // src/asebytes/lmdb/_blob_backend.py). Every operation leaves the same keys and values on disk
 // as Python's would, so either side can edit a store the other wrote.
 #include "asebytes/backends/lmdb.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // *.h5 (ragged) and *.h5p (padded): Python asebytes' columnar HDF5 stores
-// (spec/columnar.md, upstream asebytes/columnar/), native at the object tier. One HDF5 group per
+// (docs/formats/columnar.md, upstream asebytes/columnar/), native at the object tier. One HDF5 group per
 // asebytes group; one dataset per flat key; per-atom columns either concatenated with
 // _offsets/_lengths (ragged) or padded to the largest frame with _n_atoms (padded).
 //

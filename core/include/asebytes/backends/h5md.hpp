@@ -1,5 +1,5 @@
 #pragma once
-// *.h5md: H5MD 1.1 trajectories as Python asebytes 0.3.1 writes and reads them (spec/h5md.md,
+// *.h5md: H5MD 1.1 trajectories as Python asebytes 0.3.1 writes and reads them (docs/formats/h5md.md,
 // upstream asebytes/h5md/), native at the object tier, default group "atoms". Per-atom arrays are
 // padded to the largest frame (NaN / 0) with the true counts in /asebytes/<group>/_n_atoms; the
 // box is stored per frame (box/edges, box/pbc); calc.energy is potential_energy, positions are

@@ -1,5 +1,5 @@
 #pragma once
-// *.lmdb: Python asebytes' LMDB layout (spec/lmdb-layout.md), native at the blob tier. A store is
+// *.lmdb: Python asebytes' LMDB layout (docs/formats/lmdb.md), native at the blob tier. A store is
 // a directory with one LMDB environment per group: <path>/<group>/data.mdb.
 #include <functional>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 // Parallel HDF5 for the columnar stores (*.h5, *.h5p, and *.h5md: its padded table): every rank of a
 // communicator opens the same file and writes its own atoms of each frame at their rows, in one collective
-// write per dataset (issue 7). FrameGatherer::slab gives each rank the rows of its atoms.
+// write per dataset. FrameGatherer::slab gives each rank the rows of its atoms.
 #include <mpi.h>
 
 #include <memory>

@@ -1,6 +1,6 @@
 #pragma once
 // FrameGatherer: in an MPI run every rank holds some of the atoms; this assembles the per-atom
-// columns of one frame, ordered by atom id, on the writer rank (design.md, "Writing from MPI").
+// columns of one frame, ordered by atom id, on the writer rank (docs/design.md, "Writing from MPI").
 #include <mpi.h>
 
 #include <cstdint>
