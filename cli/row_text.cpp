@@ -159,23 +159,7 @@ std::string value_text(const Value& v) {
 std::string formula_of(const Row& row) {
     auto it = row.find("arrays.numbers");
     if (it == row.end() || !it->second.is_array()) return "";
-    std::map<std::string, std::size_t> counts;
-    for (auto z : it->second.as_array().to_vector<std::int64_t>())
-        ++counts[element_symbol(static_cast<int>(z))];
-    auto term = [](const std::string& s, std::size_t n) { return n == 1 ? s : s + std::to_string(n); };
-    std::string out;
-    // Hill order: C, then H, then the rest alphabetically; without carbon, all alphabetically.
-    if (counts.count("C")) {
-        out += term("C", counts["C"]);
-        counts.erase("C");
-        if (counts.count("H")) {
-            out += term("H", counts["H"]);
-            counts.erase("H");
-        }
-    }
-    for (const auto& [s, n] : counts)
-        out += term(s, n);
-    return out;
+    return hill_formula(it->second.as_array().to_vector<std::int64_t>());
 }
 
 std::string row_text(const Row& row) {

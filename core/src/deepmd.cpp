@@ -70,25 +70,6 @@ std::vector<SystemPlan> plan_systems(ObjectReadBackend& source, const Indices& r
     return systems;
 }
 
-// Hill order (C, H, then alphabetical; all alphabetical without carbon), as ASE names formulas.
-std::string formula(const std::vector<std::int64_t>& numbers) {
-    std::map<std::string, std::size_t> counts;
-    for (auto z : numbers)
-        ++counts[element_symbol(static_cast<int>(z))];
-    auto term = [](const std::string& s, std::size_t n) { return n == 1 ? s : s + std::to_string(n); };
-    std::string out;
-    if (counts.count("C")) {
-        for (const char* first : {"C", "H"})
-            if (auto it = counts.find(first); it != counts.end()) {
-                out += term(it->first, it->second);
-                counts.erase(it);
-            }
-    }
-    for (const auto& [symbol, n] : counts)
-        out += term(symbol, n);
-    return out;
-}
-
 void write_lines(const fs::path& path, const std::vector<std::string>& lines) {
     std::ofstream out(path);
     for (const auto& l : lines)
@@ -183,7 +164,7 @@ std::vector<DeepmdSystem> write_deepmd(ObjectReadBackend& source, const Indices&
     std::vector<DeepmdSystem> out;
     std::map<std::string, std::size_t> name_uses;
     for (const auto& system : systems) {
-        std::string name = formula(system.numbers);
+        std::string name = hill_formula(system.numbers);
         if (const std::size_t uses = name_uses[name]++; uses > 0) name += "_" + std::to_string(uses + 1);
         const fs::path sys_dir = fs::path(dir) / name;
         fs::create_directories(sys_dir);

@@ -1,8 +1,8 @@
 #include "asebytes/elements.hpp"
 
-#include <iterator>
-
 #include <cmath>
+#include <iterator>
+#include <map>
 
 namespace asebytes {
 namespace {
@@ -55,6 +55,24 @@ MassGuess guess_element(double mass_amu, double tolerance) {
         g.number = static_cast<int>(z) + 1;
     }
     return g;
+}
+
+std::string hill_formula(const std::vector<std::int64_t>& numbers) {
+    std::map<std::string, std::size_t> counts;
+    for (auto z : numbers)
+        ++counts[element_symbol(static_cast<int>(z))];
+    auto term = [](const std::string& s, std::size_t n) { return n == 1 ? s : s + std::to_string(n); };
+    std::string out;
+    if (counts.count("C")) {
+        for (const char* first : {"C", "H"})
+            if (auto it = counts.find(first); it != counts.end()) {
+                out += term(it->first, it->second);
+                counts.erase(it);
+            }
+    }
+    for (const auto& [symbol, n] : counts)
+        out += term(symbol, n);
+    return out;
 }
 
 } // namespace asebytes

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "decimal.hpp"
+
 #include "asebytes/adapters.hpp"
 #include "asebytes/backends/columnar.hpp"
 #include "asebytes/backends/extxyz.hpp"
@@ -141,16 +143,9 @@ std::string OptionReader::get(const std::string& name, const std::string& fallba
 std::size_t OptionReader::get_size(const std::string& name, std::size_t fallback) {
     const std::string v = get(name, "");
     if (v.empty()) return fallback;
-    std::size_t used = 0;
-    unsigned long long n = 0;
-    try {
-        n = std::stoull(v, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != v.size() || v[0] == '-')
-        throw Error(backend_ + " option '" + name + "' needs a non-negative integer, got '" + v + "'");
-    return static_cast<std::size_t>(n);
+    const auto n = parse_unsigned(v);
+    if (!n) throw Error(backend_ + " option '" + name + "' needs a non-negative integer, got '" + v + "'");
+    return static_cast<std::size_t>(*n);
 }
 
 bool OptionReader::get_bool(const std::string& name, bool fallback) {

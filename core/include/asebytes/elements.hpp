@@ -1,6 +1,8 @@
 #pragma once
 // Chemical elements: symbols, atomic numbers, standard masses (ASE's table).
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace asebytes {
 
@@ -8,6 +10,11 @@ namespace asebytes {
 int atomic_number(const std::string& symbol);
 /// Symbol of an atomic number, "X" when unknown.
 const char* element_symbol(int z);
+
+/// The chemical formula of atomic numbers in Hill order, as ASE's get_chemical_formula('hill'):
+/// C first, then H, then the rest alphabetically; without carbon, all alphabetically ("CH4",
+/// "Cu4", "ClNa"). Counts of 1 are left out.
+std::string hill_formula(const std::vector<std::int64_t>& numbers);
 
 struct MassGuess {
     int number = 0;         ///< 0: no element within tolerance

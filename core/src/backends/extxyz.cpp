@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "asebytes/adapters.hpp"
+#include "decimal.hpp"
 #include "extxyz_format.hpp"
 
 namespace asebytes {
@@ -102,17 +103,12 @@ struct ExtxyzBackend::Impl {
         const auto first = line.find_first_not_of(" \t\r");
         const auto last = line.find_last_not_of(" \t\r\n");
         const std::string t = first == std::string::npos ? "" : line.substr(first, last - first + 1);
-        std::size_t used = 0;
-        unsigned long long n = 0;
-        try {
-            n = std::stoull(t, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (t.empty() || used != t.size() || t[0] == '-')
+        // Python's int(), as ASE reads the count, also takes a leading '+'.
+        const auto n = parse_unsigned(t.size() > 1 && t[0] == '+' ? std::string_view(t).substr(1) : t);
+        if (!n)
             throw CorruptDataError(where(number) + ": expected the number of atoms, found '" +
                                    t.substr(0, 40) + "'");
-        return static_cast<std::size_t>(n);
+        return static_cast<std::size_t>(*n);
     }
 
     bool last_byte_is_newline() const {

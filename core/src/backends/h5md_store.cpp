@@ -83,21 +83,10 @@ bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-herr_t collect_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
-    auto& out = *static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
-    H5O_info_t info;
-    if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
-    out.emplace_back(name, info.type);
-    return 0;
-}
-
 std::vector<std::pair<std::string, H5O_type_t>> links_of(hid_t file, const std::string& path,
                                                          const std::string& where) {
     Group g(H5Gopen2(file, path.c_str(), H5P_DEFAULT), where, "H5Gopen2 " + path);
-    std::vector<std::pair<std::string, H5O_type_t>> out;
-    hsize_t idx = 0;
-    check(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_link, &out), where, "H5Literate");
-    return out;
+    return hdf5::links_of(g.get(), where);
 }
 
 void write_string_attr(hid_t object, const std::string& name, const std::string& value,

@@ -53,4 +53,23 @@ Datatype bool_enum_type(const std::string& where) {
     return t;
 }
 
+namespace {
+
+herr_t collect_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
+    auto& out = *static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+    out.emplace_back(name, info.type);
+    return 0;
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, H5O_type_t>> links_of(hid_t group, const std::string& where) {
+    std::vector<std::pair<std::string, H5O_type_t>> out;
+    hsize_t idx = 0;
+    check(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_link, &out), where, "H5Literate");
+    return out;
+}
+
 } // namespace asebytes::hdf5

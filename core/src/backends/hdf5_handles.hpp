@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "asebytes/error.hpp"
 
@@ -72,5 +73,8 @@ using Attribute = Handle<H5Aclose>;
 Datatype utf8_string_type(const std::string& where);
 /// numpy's bool as h5py writes it: an enum over int8 with FALSE=0, TRUE=1.
 Datatype bool_enum_type(const std::string& where);
+
+/// The links directly in `group`, by name, with the type of object each names.
+std::vector<std::pair<std::string, H5O_type_t>> links_of(hid_t group, const std::string& where);
 
 } // namespace asebytes::hdf5

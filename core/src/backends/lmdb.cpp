@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 
+#include "decimal.hpp"
 #include "lmdb_handles.hpp"
 #include "lmdb_meta.hpp"
 
@@ -76,11 +77,11 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 
 // Decimal ASCII as Python writes it; anything else is corruption.
 std::uint64_t parse_decimal(std::string_view s, const std::string& where, const std::string& key) {
-    if (s.empty() || s.size() > 19 ||
-        !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    const auto n = parse_unsigned(s);
+    if (!n)
         throw CorruptDataError(where + ": key " + key + " holds '" + std::string(s.substr(0, 32)) +
                                "', not a decimal number");
-    return std::stoull(std::string(s));
+    return *n;
 }
 
 // The row order: blocks of sort keys, as stored under __blk__<n>.
