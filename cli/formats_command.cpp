@@ -48,6 +48,9 @@ Json metadata_json(const BackendMetadata& m) {
                 {"variable_atoms", m.variable_atoms},
                 {"parallel_writes", m.parallel_writes},
                 {"repairs_uncommitted", m.repairs_uncommitted},
+                {"storage", m.storage == Storage::File        ? "file"
+                            : m.storage == Storage::Directory ? "directory"
+                                                              : "none"},
                 {"persistent", m.persistent}};
 }
 

@@ -80,6 +80,8 @@ void check_backend_table(const std::vector<BackendEntry>& table) {
                             "' is not '.something' or belongs to another backend");
         if (!m.scheme.empty() && !schemes.insert(m.scheme).second)
             throw Error(which + ": URI scheme '" + m.scheme + "' belongs to another backend");
+        if ((m.storage == Storage::None) != m.extensions.empty())
+            throw Error(which + ": a store in files needs file extensions, one in none a URI scheme");
         if (!e.open_blob && !e.open_object) throw Error(which + " has no way to be opened");
         if (!e.list_groups) throw Error(which + " cannot list its groups");
         if (m.repairs_uncommitted != static_cast<bool>(e.repair))

@@ -96,5 +96,19 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BadCorpus, ::testing::ValuesIn(corpus_cases()),
                            p.stem().string());
 });
 
+// The corpus is made from the registry (tests/data/bad/make_bad_corpus.cpp): every writable
+// backend whose stores are files has its valid store, truncations and flipped bits.
+TEST(BadCorpusCoverage, EveryBackendOnDiskHasItsCases) {
+    for (const auto& e : backends()) {
+        const BackendMetadata& m = *e.metadata;
+        if (m.storage == Storage::None || !m.writable) continue;
+        SCOPED_TRACE(m.name);
+        const fs::path root(ASEBYTES_BAD_CORPUS_DIR);
+        EXPECT_TRUE(fs::exists(root / "valid" / m.name / ("valid" + m.extensions.front())));
+        EXPECT_TRUE(fs::exists(root / (m.text ? "may_read" : "must_fail") / m.name /
+                               ("truncated-to-half" + m.extensions.front())));
+    }
+}
+
 } // namespace
 } // namespace asebytes::test

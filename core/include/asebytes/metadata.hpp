@@ -10,6 +10,11 @@ namespace asebytes {
 /// The tier a backend stores natively: encoded bytes, or Values.
 enum class Tier { Blob, Object };
 
+/// Where a store's bytes are: one file at its path, files in a directory at its path, or in no
+/// file of ours (this process's memory, a server). The bad-input corpus and the fuzz targets
+/// damage the stores that are files.
+enum class Storage { File, Directory, None };
+
 struct BackendMetadata {
     std::string name;                    ///< short name, e.g. "lmdb"
     std::string description;             ///< one line for listings
@@ -19,6 +24,9 @@ struct BackendMetadata {
     bool writable = true;
     bool edits_in_place = true; ///< set/insert/erase/update; false: writes only append
     bool persistent = true;     ///< survives the process
+    Storage storage = Storage::File;
+    /// Text, frame after frame: a file cut short can be a valid, shorter store (extxyz).
+    bool text = false;
     bool groups = true;         ///< several collections side by side
     bool variable_atoms = true; ///< rows may have different atom counts
     /// Every MPI rank writes its own atoms (BackendEntry::open_collective); mpi/ and the fix

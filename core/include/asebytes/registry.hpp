@@ -5,12 +5,13 @@
 // Adding a backend (as chemfiles' Format.hpp describes adding a format):
 //  1. core/include/asebytes/backends/<name>.hpp and core/src/backends/<name>.cpp: the backend,
 //     its `describe()` (BackendMetadata: name, extensions or scheme, capabilities) and its
-//     `entry()` (how to open it; `repair` / `open_collective` where the metadata claims them);
-//     the source file in core/CMakeLists.txt.
+//     `entry()` (how to open it; `repair` / `open_collective` where the metadata claims them).
+//     core/CMakeLists.txt builds every file in core/src/backends/.
 //  2. One line in the table of backends() in core/src/registry.cpp.
 //  3. One line in tests/contract/backends.cpp: the contract suite then runs against it.
 // Everything else derives from the table: `asebytes formats`, the README's backend table
-// (tests/core/registry_test.cpp checks it), the bad-input and fuzz runs over file backends,
+// (tests/core/registry_test.cpp checks it), the bad-input corpus and the fuzz targets over the
+// backends whose stores are files (tests/data/bad/make_bad_corpus.cpp, fuzz/fuzz_store.cpp),
 // read-only opening, repair, and the choice between collective and gathered writes in mpi/.
 #include <functional>
 #include <map>

@@ -151,6 +151,7 @@ const BackendMetadata& ExtxyzBackend::describe() {
         d.name = "extxyz";
         d.description = "extended XYZ text as ASE writes it; indexed for random access; writes append";
         d.extensions = {".xyz", ".extxyz"};
+        d.text = true;
         d.native_tier = Tier::Object;
         d.edits_in_place = false;
         d.groups = false;

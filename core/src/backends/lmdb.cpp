@@ -522,6 +522,7 @@ const BackendMetadata& LmdbBlobBackend::describe() {
         d.name = "lmdb";
         d.description = "LMDB key-value store, Python asebytes' layout (one environment per group)";
         d.extensions = {".lmdb"};
+        d.storage = Storage::Directory; // <store>/<group>/data.mdb
         d.native_tier = Tier::Blob;
         return d;
     }();

@@ -51,6 +51,7 @@ const BackendMetadata& MemoryBackend::describe() {
         d.scheme = "memory";
         d.native_tier = Tier::Object;
         d.persistent = false;
+        d.storage = asebytes::Storage::None;
         return d;
     }();
     return m;

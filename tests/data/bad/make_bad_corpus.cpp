@@ -27,11 +27,35 @@ namespace {
 struct BackendKind {
     std::string name;      ///< folder and file-name prefix
     std::string extension; ///< how the registry recognises it
-    bool text = false;     ///< extxyz: a cut file can still be a valid, shorter file
+    bool text = false;     ///< a cut file can still be a valid, shorter file
+    /// The file the damage goes into, relative to the store: the store itself, or for a store
+    /// that is a directory the largest file a valid store has (LMDB: default/data.mdb).
+    fs::path data_file;
 };
 
-const std::vector<BackendKind> kBackends = {
-    {"lmdb", ".lmdb"}, {"h5", ".h5"}, {"h5p", ".h5p"}, {"h5md", ".h5md"}, {"extxyz", ".xyz", true}};
+// Every backend of the registry whose stores are files, so a new one is in the corpus unasked.
+std::vector<BackendKind> backends_on_disk() {
+    std::vector<BackendKind> out;
+    for (const auto& e : backends()) {
+        const BackendMetadata& m = *e.metadata;
+        if (m.storage == Storage::None || !m.writable) continue;
+        out.push_back({m.name, m.extensions.front(), m.text, {}});
+    }
+    return out;
+}
+
+// The largest regular file below `dir`, relative to it.
+fs::path largest_file(const fs::path& dir) {
+    fs::path best;
+    std::uintmax_t best_size = 0;
+    for (const auto& f : fs::recursive_directory_iterator(dir))
+        if (f.is_regular_file() && (best.empty() || f.file_size() > best_size)) {
+            best = fs::relative(f.path(), dir);
+            best_size = f.file_size();
+        }
+    if (best.empty()) throw Error("no file in " + dir.string());
+    return best;
+}
 
 std::string read_bytes(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -43,9 +67,9 @@ void write_bytes(const fs::path& p, const std::string& bytes) {
     std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
 }
 
-/// Where the bytes of a store live: LMDB keeps them in <store>/default/data.mdb.
+/// Where the bytes of a store live.
 fs::path data_file(const BackendKind& kind, const fs::path& store) {
-    return kind.name == "lmdb" ? store / "default" / "data.mdb" : store;
+    return kind.data_file.empty() ? store : store / kind.data_file;
 }
 
 /// A store of `kind` at `path` whose data file holds `bytes`.
@@ -65,8 +89,7 @@ void drop_shadowed_results(Row& row) {
 }
 
 /// The bytes of a valid store of `kind` holding `rows`, written through the library.
-std::string valid_store_bytes(const BackendKind& kind, const std::vector<MaybeRow>& rows,
-                              const fs::path& scratch) {
+std::string valid_store_bytes(BackendKind& kind, const std::vector<MaybeRow>& rows, const fs::path& scratch) {
     const fs::path path = scratch / ("valid" + kind.extension);
     fs::remove_all(path);
     OpenOptions options;
@@ -76,6 +99,7 @@ std::string valid_store_bytes(const BackendKind& kind, const std::vector<MaybeRo
             std::dynamic_pointer_cast<ObjectReadWriteBackend>(open_object_backend(path.string(), options));
         store->extend(rows);
     }
+    if (fs::is_directory(path)) kind.data_file = largest_file(path);
     return read_bytes(data_file(kind, path));
 }
 
@@ -276,8 +300,10 @@ int main(int argc, char** argv) {
             {"sqlite", sqlite_bytes()},
             {"hdf5-of-another-layout", foreign_hdf5_bytes(scratch)},
             {"text", "This is a README, not a store.\n"}};
-        for (const auto& kind : kBackends)
-            add_backend_cases(corpus, kind, valid_store_bytes(kind, rows, scratch), foreign);
+        for (auto& kind : backends_on_disk()) {
+            const std::string valid = valid_store_bytes(kind, rows, scratch);
+            add_backend_cases(corpus, kind, valid, foreign);
+        }
         write_bytes(corpus.out / "fuzz_seeds" / "lmdb_records" / "valid.records",
                     lmdb_records_seed(scratch / "valid.lmdb" / "default"));
         add_msgpack_cases(corpus, rows, scratch);
