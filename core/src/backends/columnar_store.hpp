@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "asebytes/backends/columnar.hpp"
 #include "asebytes/ndarray.hpp"
 
 namespace asebytes::columnar {
@@ -24,8 +25,7 @@ struct ArrayInfo {
 
 /// How new arrays are laid out on disk (upstream HDF5Store's constructor arguments).
 struct StoreSettings {
-    std::size_t chunk_rows = 64;       ///< chunk length along axis 0 (upstream chunk_frames)
-    std::optional<int> gzip_level = 4; ///< deflate level for numeric arrays; nullopt: none
+    Hdf5Settings hdf5; ///< chunk length along axis 0 (upstream chunk_frames), deflate level
     /// A copy of an MPI_Comm handle (ColumnarSettings::mpi_comm): the file is opened by every rank
     /// of it, metadata calls are collective, and writes are collective (rank 0 writes whole rows;
     /// write_scattered writes every rank's own).

@@ -88,10 +88,8 @@ H5mdSettings H5mdBackend::settings_from(const OpenOptions& options) {
     H5mdSettings s;
     s.readonly = options.readonly;
     s.author = reader.get("author", "");
-    const Hdf5Options h = read_hdf5_options(reader, name);
+    s.hdf5 = read_hdf5_options(reader, name);
     reader.finish();
-    s.gzip_level = h.gzip_level;
-    s.chunk_frames = h.chunk_frames;
     return s;
 }
 
@@ -125,8 +123,7 @@ std::vector<std::string> H5mdBackend::list_groups(const std::string& path) {
 ColumnarSettings H5mdBackend::columnar_settings(const H5mdSettings& s) {
     ColumnarSettings c;
     c.layout = ColumnarLayout::H5md;
-    c.chunk_frames = s.chunk_frames;
-    c.gzip_level = s.gzip_level;
+    c.hdf5 = s.hdf5;
     c.readonly = s.readonly;
     c.author = s.author;
     return c;

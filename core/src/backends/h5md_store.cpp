@@ -329,7 +329,7 @@ void H5mdStore::rewrite_clock(const std::string& element, const std::string& col
     const std::string clock = element + "/" + clock_of(column), w = path() + ", dataset '/" + clock + "'";
     if (path_exists(clock)) unlink(clock, w);
     const bool step = column == "info.step";
-    hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = settings().chunk_rows;
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = settings().hdf5.chunk_frames;
     Dataspace space(H5Screate_simple(1, &zero, &unlimited), w, "H5Screate_simple");
     PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE), w, "H5Pcreate");
     check(H5Pset_chunk(dcpl.get(), 1, &chunk), w, "H5Pset_chunk");

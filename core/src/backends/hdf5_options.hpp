@@ -5,18 +5,14 @@
 #include <optional>
 #include <string>
 
+#include "asebytes/backends/columnar.hpp"
 #include "asebytes/registry.hpp"
 
 namespace asebytes {
 
-struct Hdf5Options {
-    std::optional<int> gzip_level = 4; ///< nullopt: no filter
-    std::size_t chunk_frames = 64;
-};
-
 /// Reads and checks the shared options; `backend` names them in errors.
-inline Hdf5Options read_hdf5_options(OptionReader& reader, const std::string& backend) {
-    Hdf5Options o;
+inline Hdf5Settings read_hdf5_options(OptionReader& reader, const std::string& backend) {
+    Hdf5Settings o;
     const std::string compression = reader.get("compression", "gzip");
     const std::size_t level = reader.get_size("compression_opts", 4);
     o.chunk_frames = reader.get_size("chunk_frames", o.chunk_frames);

@@ -517,7 +517,7 @@ void Hdf5Store::create(const std::string& name, const std::string& dtype,
     // Upstream chunks (min(chunk_frames, rows of the first write), *row_shape); HDF5 needs
     // every chunk dimension >= 1.
     chunk.push_back(static_cast<hsize_t>(std::max<std::int64_t>(
-        1, std::min<std::int64_t>(static_cast<std::int64_t>(settings_.chunk_rows), expected_rows))));
+        1, std::min<std::int64_t>(static_cast<std::int64_t>(settings_.hdf5.chunk_frames), expected_rows))));
     for (auto s : row_shape) {
         dims.push_back(static_cast<hsize_t>(s));
         maxdims.push_back(H5S_UNLIMITED);
@@ -529,8 +529,9 @@ void Hdf5Store::create(const std::string& name, const std::string& dtype,
     check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, "H5Pset_chunk");
     // h5py allocates fill values with the chunks (FILL_TIME_ALLOC); golden files show it.
     check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC), w, "H5Pset_fill_time");
-    if (settings_.gzip_level && is_numeric(dtype))
-        check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(*settings_.gzip_level)), w, "H5Pset_deflate");
+    if (settings_.hdf5.gzip_level && is_numeric(dtype))
+        check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(*settings_.hdf5.gzip_level)), w,
+              "H5Pset_deflate");
     const char* empty = "";
     if (dtype == kString && settings_.empty_string_fill)
         check(H5Pset_fill_value(dcpl.get(), type.get(), &empty), w, "H5Pset_fill_value");

@@ -21,12 +21,18 @@ namespace asebytes {
 /// H5md: padded per-atom arrays in an H5MD file (asebytes/backends/h5md.hpp builds on it).
 enum class ColumnarLayout { Ragged, Padded, H5md };
 
-struct ColumnarSettings {
-    ColumnarLayout layout = ColumnarLayout::Ragged;
-    /// Chunk length along the frame (or atom) axis; upstream's chunk_frames.
-    std::size_t chunk_frames = 64;
+/// How every HDF5 store (*.h5, *.h5p, *.h5md) writes new datasets: the registry options
+/// `compression`, `compression_opts` and `chunk_frames`.
+struct Hdf5Settings {
     /// Deflate level for numeric datasets (upstream default gzip, level 4); nullopt: no filter.
     std::optional<int> gzip_level = 4;
+    /// Chunk length along the frame (or atom) axis; upstream's chunk_frames.
+    std::size_t chunk_frames = 64;
+};
+
+struct ColumnarSettings {
+    ColumnarLayout layout = ColumnarLayout::Ragged;
+    Hdf5Settings hdf5;
     bool readonly = false;
     /// A copy of an MPI_Comm handle (a std::shared_ptr<MPI_Comm>, opaque so that this header
     /// needs no MPI): every rank of the communicator opens the file with parallel HDF5 and calls

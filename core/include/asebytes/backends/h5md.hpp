@@ -17,9 +17,8 @@
 namespace asebytes {
 
 struct H5mdSettings {
-    std::string author;                ///< /h5md/author name, written when the file is created
-    std::optional<int> gzip_level = 4; ///< deflate level of numeric datasets; nullopt: none
-    std::size_t chunk_frames = 64;     ///< chunk length along the frame axis
+    std::string author; ///< /h5md/author name, written when the file is created
+    Hdf5Settings hdf5;
     bool readonly = false;
 };
 
