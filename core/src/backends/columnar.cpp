@@ -26,9 +26,7 @@ using Lock = std::lock_guard<std::recursive_mutex>;
 void ColumnarBackend::Impl::load() {
     columns.clear();
     by_name.clear();
-    atoms.clear();
-    offsets.clear();
-    max_atoms = 0;
+    index.clear();
     n = 0;
     const auto frames = store->get_int_attr("n_frames");
     const auto arrays = store->list_arrays();
@@ -51,16 +49,12 @@ void ColumnarBackend::Impl::load() {
         by_name[name] = columns.size();
         columns.push_back(load_column(name, atom_columns.count(name) > 0));
     }
-    const std::string index = ragged() ? "_lengths" : "_n_atoms";
     const bool any_per_atom =
         std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.per_atom; });
-    if (n > 0 && (present.count(index) || any_per_atom)) {
-        atoms = read_index(index);
-        if (ragged()) offsets = read_index("_offsets");
-    } else {
-        atoms.assign(static_cast<std::size_t>(n), 0);
-        if (ragged()) offsets.assign(static_cast<std::size_t>(n), 0);
-    }
+    if (n > 0 && (present.count(index.counts_array()) || any_per_atom))
+        index.load(n, [this](const std::string& name) { return read_index(name); });
+    else
+        index.load_empty(n);
     validate_atoms();
 }
 
@@ -75,13 +69,13 @@ Column ColumnarBackend::Impl::load_column(const std::string& name, bool per_atom
         throw CorruptDataError(where() + ": dataset '" + name + "' is a scalar, not a column");
     c.rows = info.shape[0];
     std::size_t trailing = 1;
-    if (per_atom && !ragged()) {
+    if (per_atom && !index.ragged()) {
         if (info.shape.size() < 2)
             throw CorruptDataError(where() + ": per-atom dataset '" + name +
                                    "' of a padded store needs an atom axis, has shape " +
                                    shape_text(info.shape));
         c.padded_atoms = info.shape[1];
-        max_atoms = std::max(max_atoms, c.padded_atoms);
+        index.widen_to(c.padded_atoms);
         trailing = 2;
     }
     c.row_shape.assign(info.shape.begin() + static_cast<std::ptrdiff_t>(trailing), info.shape.end());
@@ -121,21 +115,17 @@ std::vector<std::int64_t> ColumnarBackend::Impl::read_index(const std::string& n
 
 // A per-atom dataset too short for the index would make reads fail half-way: refuse at open.
 void ColumnarBackend::Impl::validate_atoms() {
-    std::int64_t need = 0, widest = 0;
-    for (std::size_t i = 0; i < atoms.size(); ++i) {
-        if (ragged()) need = std::max(need, offsets[i] + atoms[i]);
-        widest = std::max(widest, atoms[i]);
-    }
+    const std::int64_t need = index.rows_addressed(), widest = index.widest_frame();
     for (const auto& c : columns) {
         // H5MD: upstream pads every element to every frame, so a shorter one is damage.
         if (settings.layout == ColumnarLayout::H5md && c.rows < n)
             throw CorruptDataError(store->array_location(c.name) + " (key '" + c.name + "') has " +
                                    std::to_string(c.rows) + " frames; the group has " + std::to_string(n));
         if (!c.per_atom) continue;
-        if (ragged() && c.rows < need)
+        if (index.ragged() && c.rows < need)
             throw CorruptDataError(where() + ": dataset '" + c.name + "' has " + std::to_string(c.rows) +
                                    " atom rows but _offsets/_lengths address " + std::to_string(need));
-        if (!ragged() && c.padded_atoms < widest)
+        if (!index.ragged() && c.padded_atoms < widest)
             throw CorruptDataError(store->array_location(c.name) + " (key '" + c.name + "') holds " +
                                    std::to_string(c.padded_atoms) + " atoms per frame but _n_atoms says " +
                                    std::to_string(widest));
@@ -191,7 +181,7 @@ void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int
         if (f < flag_stop) return flags[static_cast<std::size_t>(f - lo)];
         return std::nullopt;
     };
-    if (!c.per_atom || !ragged()) {
+    if (!c.per_atom || !index.ragged()) {
         const std::int64_t stop = std::min(hi, c.rows);
         if (lo >= stop) return;
         if (c.kind == CellKind::Json) {
@@ -206,26 +196,26 @@ void ColumnarBackend::Impl::read_run(const Column& c, const std::vector<std::int
         for (std::size_t j = first; j <= last && frames[j] < stop; ++j) {
             const std::int64_t f = frames[j];
             const std::uint8_t* cell = block.bytes() + (f - lo) * frame_bytes;
-            out[j] =
-                decode(c, f, cell, c.per_atom ? atoms[static_cast<std::size_t>(f)] : 0, flag_of(f), nullptr);
+            out[j] = decode(c, f, cell, c.per_atom ? index.atoms(f) : 0, flag_of(f), nullptr);
         }
         return;
     }
     // Ragged per-atom: the frames' atoms are one contiguous stretch of the flat dataset.
     std::int64_t start = -1, end = -1;
     for (std::size_t j = first; j <= last; ++j) {
-        const auto f = static_cast<std::size_t>(frames[j]);
-        if (atoms[f] == 0) continue;
-        start = start < 0 ? offsets[f] : std::min(start, offsets[f]);
-        end = std::max(end, offsets[f] + atoms[f]);
+        const std::int64_t f = frames[j];
+        if (index.atoms(f) == 0) continue;
+        start = start < 0 ? index.first_row(f) : std::min(start, index.first_row(f));
+        end = std::max(end, index.first_row(f) + index.atoms(f));
     }
     NdArray block;
     if (start >= 0) block = store->read_rows(c.name, start, end);
     for (std::size_t j = first; j <= last; ++j) {
-        const auto f = static_cast<std::size_t>(frames[j]);
-        const std::uint8_t* cell = atoms[f] ? block.bytes() + (offsets[f] - start) * c.cell_bytes() : nullptr;
+        const std::int64_t f = frames[j], natoms = index.atoms(f);
+        const std::uint8_t* cell =
+            natoms ? block.bytes() + (index.first_row(f) - start) * c.cell_bytes() : nullptr;
         static const std::uint8_t kNothing = 0;
-        out[j] = decode(c, frames[j], cell ? cell : &kNothing, atoms[f], flag_of(frames[j]), nullptr);
+        out[j] = decode(c, f, cell ? cell : &kNothing, natoms, flag_of(f), nullptr);
     }
 }
 
@@ -394,15 +384,11 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
     }
     // Numeric: one block for the batch, fill values where a row lacks the key.
     std::vector<std::int64_t> block_shape = c.row_shape;
-    std::int64_t start = n, block_rows = m;
-    if (c.per_atom && ragged()) {
-        start = total_atoms();
-        block_rows = 0;
-        for (auto a : batch_atoms)
-            block_rows += a;
-    }
-    if (c.per_atom && !ragged()) block_shape.insert(block_shape.begin(), max_atoms);
-    block_shape.insert(block_shape.begin(), block_rows);
+    const std::int64_t start = c.per_atom ? index.rows_before(n) : n;
+    const std::vector<std::int64_t> lead =
+        c.per_atom ? index.block_axes(batch_atoms) : std::vector<std::int64_t>{m};
+    block_shape.insert(block_shape.begin(), lead.begin(), lead.end());
+    const std::int64_t block_rows = lead[0];
     NdArray block = filled(c.dtype, block_shape);
     const std::int64_t cell_bytes = c.cell_bytes();
     std::int64_t atom_row = 0;
@@ -412,12 +398,7 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
         atom_row += batch_atoms[i];
         if (!v) continue;
         std::uint8_t* out = block.bytes();
-        if (!c.per_atom)
-            out += static_cast<std::int64_t>(i) * cell_bytes;
-        else if (ragged())
-            out += here * cell_bytes;
-        else
-            out += static_cast<std::int64_t>(i) * max_atoms * cell_bytes;
+        out += (c.per_atom ? index.block_cell(i, here) : static_cast<std::int64_t>(i)) * cell_bytes;
         if (c.kind == CellKind::Scalar)
             put_scalar(*v, out);
         else
@@ -432,7 +413,7 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
         if (c.kind == CellKind::Array && c.row_shape.empty() && !c.per_atom)
             store->set_array_attr(c.name, kKindAttr, "ndarray");
         c.created = true;
-        c.padded_atoms = c.per_atom && !ragged() ? max_atoms : 0;
+        c.padded_atoms = c.per_atom && !index.ragged() ? index.width() : 0;
     }
     store->resize(c.name, extent);
     store->write_rows(c.name, start, block);
@@ -478,21 +459,7 @@ void ColumnarBackend::Impl::write_frame_index(const std::vector<std::int64_t>& b
         store->resize(name, {n + m});
         store->write_rows(name, n, values);
     };
-    std::vector<std::int32_t> counts(batch_atoms.begin(), batch_atoms.end());
-    if (ragged()) {
-        std::vector<std::int64_t> starts;
-        std::int64_t next = total_atoms();
-        for (auto a : batch_atoms) {
-            starts.push_back(next);
-            offsets.push_back(next);
-            next += a;
-        }
-        append("_offsets", "<i8", NdArray::from<std::int64_t>(starts), false);
-        append("_lengths", "<i4", NdArray::from<std::int32_t>(counts), false);
-    } else {
-        append("_n_atoms", "<i4", NdArray::from<std::int32_t>(counts), true);
-    }
-    atoms.insert(atoms.end(), batch_atoms.begin(), batch_atoms.end());
+    index.append(batch_atoms, append);
 }
 
 // Padded: a frame wider than every earlier one widens the atom axis of every per-atom dataset.
@@ -505,7 +472,7 @@ void ColumnarBackend::Impl::grow_atom_axis(std::int64_t new_max) {
         store->resize(c.name, extent);
         c.padded_atoms = new_max;
     }
-    max_atoms = new_max;
+    index.widen_to(new_max);
 }
 
 void ColumnarBackend::Impl::write_attrs() {
@@ -558,7 +525,7 @@ std::size_t ColumnarBackend::Impl::extend(const std::vector<MaybeRow>& rows) {
     if (rows.empty()) return static_cast<std::size_t>(n);
     Batch b = plan(rows, n);
     const std::int64_t widest = *std::max_element(b.atoms.begin(), b.atoms.end());
-    if (!ragged() && widest > max_atoms) grow_atom_axis(widest);
+    if (!index.ragged() && widest > index.width()) grow_atom_axis(widest);
     for (auto& c : b.added) {
         by_name[c.name] = columns.size();
         columns.push_back(std::move(c));
@@ -580,6 +547,7 @@ ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& gro
     impl_->path = path;
     impl_->group = group;
     impl_->settings = settings;
+    impl_->index = AtomIndex(settings.layout == ColumnarLayout::Ragged);
     StoreSettings store;
     store.hdf5 = settings.hdf5;
     store.mpi_comm = settings.mpi_comm;
@@ -764,8 +732,7 @@ void ColumnarBackend::remove() {
     impl_->store->remove_group();
     impl_->columns.clear();
     impl_->by_name.clear();
-    impl_->atoms.clear();
-    impl_->offsets.clear();
+    impl_->index.clear();
     impl_->n = 0;
 }
 

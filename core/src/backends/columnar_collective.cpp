@@ -125,7 +125,7 @@ std::size_t ColumnarBackend::Impl::extend_collective(const std::vector<LocalFram
     const CollectiveBatch b = check_local_frames(frames);
     std::vector<Column> added = collective_columns(frames, b);
     const std::int64_t widest = *std::max_element(b.atoms.begin(), b.atoms.end());
-    if (!ragged() && widest > max_atoms) grow_atom_axis(widest);
+    if (!index.ragged() && widest > index.width()) grow_atom_axis(widest);
     for (auto& c : added) {
         by_name[c.name] = columns.size();
         columns.push_back(std::move(c));
@@ -153,11 +153,11 @@ void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<Loca
     std::vector<std::int64_t> block_shape = c.row_shape;
     block_shape.insert(block_shape.begin(), static_cast<std::int64_t>(local_rows));
     NdArray block = filled(c.dtype, block_shape);
-    std::int64_t frame_start = total_atoms(), copied = 0, batch_total = 0;
+    std::int64_t frame_start = index.rows_before(n), copied = 0, batch_total = 0;
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const LocalFrame& f = frames[i];
         for (auto r : f.atom_rows) {
-            if (ragged())
+            if (index.ragged())
                 leading.push_back({frame_start + static_cast<std::int64_t>(r)});
             else
                 leading.push_back({n + static_cast<std::int64_t>(i), static_cast<std::int64_t>(r)});
@@ -169,17 +169,17 @@ void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<Loca
         batch_total += static_cast<std::int64_t>(f.total_atoms);
     }
     std::vector<std::int64_t> extent = c.row_shape;
-    if (ragged()) {
-        extent.insert(extent.begin(), total_atoms() + batch_total);
+    if (index.ragged()) {
+        extent.insert(extent.begin(), index.rows_before(n) + batch_total);
     } else {
-        extent.insert(extent.begin(), max_atoms);
+        extent.insert(extent.begin(), index.width());
         extent.insert(extent.begin(), n + static_cast<std::int64_t>(frames.size()));
     }
     if (!c.created) {
         std::vector<std::int64_t> row_shape(extent.begin() + 1, extent.end());
         store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
         c.created = true;
-        c.padded_atoms = ragged() ? 0 : max_atoms;
+        c.padded_atoms = index.ragged() ? 0 : index.width();
     }
     store->resize(c.name, extent);
     store->write_scattered(c.name, leading, block);

@@ -25,14 +25,15 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
     if (settings.mpi_comm) return false;
     const auto m = static_cast<std::int64_t>(rows.size());
     std::vector<MaybeRow> fields(rows.begin(), rows.end());
-    std::vector<std::int64_t> frame_atoms(atoms.begin() + start, atoms.begin() + start + m);
+    const std::vector<std::int64_t> frame_atoms = index.atoms(start, m);
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> spans; // column -> [first, last] row
     for (std::int64_t i = 0; i < m; ++i) {
         for (const auto& [key, value] : rows[static_cast<std::size_t>(i)]) {
             auto it = by_name.find(key);
             if (it == by_name.end()) return false;
             const Column& c = columns[it->second];
-            if (!c.created || c.mask_rows < start + m || c.rows < (c.per_atom && ragged() ? 0 : start + m))
+            if (!c.created || c.mask_rows < start + m ||
+                c.rows < (c.per_atom && index.ragged() ? 0 : start + m))
                 return false;
             if (c.per_atom && (!value.is_array() || value.as_array().ndim() == 0 ||
                                value.as_array().shape()[0] != frame_atoms[static_cast<std::size_t>(i)]))
@@ -61,17 +62,16 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
             store->write_strings(c.name, lo, texts);
         } else {
             const std::int64_t cell = c.cell_bytes();
-            const bool flat = c.per_atom && ragged();
-            const std::int64_t first = flat ? offsets[static_cast<std::size_t>(lo)] : lo;
-            const std::int64_t stop =
-                flat ? offsets[static_cast<std::size_t>(last)] + atoms[static_cast<std::size_t>(last)] : hi;
+            const bool flat = c.per_atom && index.ragged();
+            const std::int64_t first = flat ? index.first_row(lo) : lo;
+            const std::int64_t stop = flat ? index.first_row(last) + index.atoms(last) : hi;
             NdArray block = store->read_rows(c.name, first, stop);
             for (std::int64_t f = lo; f < hi; ++f) {
                 const Value* v = value_of(f);
                 if (!v) continue;
                 std::uint8_t* out = block.bytes();
                 if (flat)
-                    out += (offsets[static_cast<std::size_t>(f)] - first) * cell;
+                    out += (index.first_row(f) - first) * cell;
                 else
                     out += (f - lo) * (c.per_atom ? c.padded_atoms * cell : cell);
                 if (c.kind == CellKind::Scalar)
@@ -91,9 +91,8 @@ bool ColumnarBackend::Impl::update_in_place(std::int64_t start, const std::vecto
 
 void ColumnarBackend::Impl::truncate(std::int64_t k) {
     if (k >= n) return;
-    cut_datasets(k, ragged() ? offsets[static_cast<std::size_t>(k)] : 0);
-    atoms.resize(static_cast<std::size_t>(k));
-    if (ragged()) offsets.resize(static_cast<std::size_t>(k));
+    cut_datasets(k);
+    index.truncate(k);
     n = k;
     write_attrs();
 }
@@ -101,18 +100,15 @@ void ColumnarBackend::Impl::truncate(std::int64_t k) {
 // A writer killed between flushes leaves datasets longer than n_frames (the commit marker) whose
 // rows past it may point at chunks never written; see ColumnarBackend::cut_uncommitted. A resumed
 // writer does not need this: it overwrites those rows in place.
-void ColumnarBackend::Impl::trim_uncommitted() {
-    const auto last = static_cast<std::size_t>(n) - 1;
-    cut_datasets(n, ragged() && n > 0 ? offsets[last] + atoms[last] : 0);
-}
+void ColumnarBackend::Impl::trim_uncommitted() { cut_datasets(n); }
 
-// Cuts datasets to frames [0, k) (ragged per-atom ones to `atom_rows`); shorter ones stay.
-void ColumnarBackend::Impl::cut_datasets(std::int64_t k, std::int64_t atom_rows) {
+// Cuts datasets to frames [0, k) (per-atom ones to the rows those frames take); shorter ones stay.
+void ColumnarBackend::Impl::cut_datasets(std::int64_t k) {
     for (auto& c : columns) {
-        const std::int64_t keep = c.per_atom && ragged() ? atom_rows : k;
+        const std::int64_t keep = c.per_atom ? index.rows_before(k) : k;
         if (c.rows > keep) {
             std::vector<std::int64_t> extent = c.row_shape;
-            if (c.per_atom && !ragged()) extent.insert(extent.begin(), c.padded_atoms);
+            if (c.per_atom && !index.ragged()) extent.insert(extent.begin(), c.padded_atoms);
             extent.insert(extent.begin(), keep);
             store->resize(c.name, extent);
             c.rows = keep;
@@ -122,8 +118,8 @@ void ColumnarBackend::Impl::cut_datasets(std::int64_t k, std::int64_t atom_rows)
             c.mask_rows = k;
         }
     }
-    for (const char* index : {"_offsets", "_lengths", "_n_atoms"})
-        if (store->has_array(index) && store->info(index).shape.at(0) > k) store->resize(index, {k});
+    for (const auto& name : AtomIndex::index_arrays())
+        if (store->has_array(name) && store->info(name).shape.at(0) > k) store->resize(name, {k});
 }
 
 // Rows k.. are read, edited, truncated away and appended again: slow for early k, but the only

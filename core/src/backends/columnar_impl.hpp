@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "asebytes/backends/columnar.hpp"
+#include "columnar_layout.hpp"
 #include "columnar_store.hpp"
 
 namespace asebytes {
@@ -81,13 +82,9 @@ struct ColumnarBackend::Impl {
     std::int64_t n = 0;
     std::vector<Column> columns;
     std::map<std::string, std::size_t> by_name;
-    std::vector<std::int64_t> atoms;   ///< atom count of every frame (_lengths / _n_atoms)
-    std::vector<std::int64_t> offsets; ///< ragged: first atom row of every frame (_offsets)
-    std::int64_t max_atoms = 0;        ///< padded: extent of the atom axis
+    columnar::AtomIndex index{true}; ///< the per-atom layout and the per-frame atom index
 
-    bool ragged() const { return settings.layout == ColumnarLayout::Ragged; }
     std::string where() const { return store->location(); }
-    std::int64_t total_atoms() const { return offsets.empty() ? 0 : offsets.back() + atoms.back(); }
 
     void load();
     Column load_column(const std::string& name, bool per_atom);
@@ -135,7 +132,7 @@ struct ColumnarBackend::Impl {
     void write_attrs();
     bool update_in_place(std::int64_t start, const std::vector<Row>& rows);
     void truncate(std::int64_t k);
-    void cut_datasets(std::int64_t k, std::int64_t atom_rows);
+    void cut_datasets(std::int64_t k);
     void trim_uncommitted();
     void rewrite_from(std::int64_t k, const std::function<void(std::vector<MaybeRow>&)>& edit);
     void check_key(const std::string& key) const;
