@@ -37,18 +37,29 @@ struct ExtractOptions {
     std::vector<std::string> options;
 };
 
-// What a part's path ends in: the extension of the backend named by --format (any persistent,
-// writable backend of the registry), or nothing for deepmd's directory of systems.
+// The backends a part can be written to: persistent, writable, named by a file extension.
+std::vector<const BackendMetadata*> part_formats() {
+    std::vector<const BackendMetadata*> out;
+    for (const auto& e : backends())
+        if (e.metadata->writable && e.metadata->persistent && !e.metadata->extensions.empty())
+            out.push_back(e.metadata);
+    return out;
+}
+
+std::string part_format_names() {
+    std::string known;
+    for (const BackendMetadata* m : part_formats())
+        known += (known.empty() ? "" : ", ") + m->name;
+    return known;
+}
+
+// What a part's path ends in: the extension of the backend named by --format, or nothing for
+// deepmd's directory of systems.
 std::string extension_of(const std::string& format) {
     if (format == "deepmd") return "";
-    std::string known = "deepmd";
-    for (const auto& e : backends()) {
-        const BackendMetadata& m = *e.metadata;
-        if (!m.writable || !m.persistent || m.extensions.empty()) continue;
-        if (m.name == format) return m.extensions.front();
-        known += ", " + m.name;
-    }
-    throw Error("unknown --format '" + format + "': " + known);
+    for (const BackendMetadata* m : part_formats())
+        if (m->name == format) return m->extensions.front();
+    throw Error("unknown --format '" + format + "': deepmd, " + part_format_names());
 }
 
 // The selected rows: stride, filters (reading only their keys), duplicates dropped.
@@ -171,9 +182,9 @@ void add_extract_command(CLI::App& app) {
     cmd->add_option("--unique", opts->unique, "Drop rows repeating a value of this key (e.g. info.step)");
     cmd->add_option("--group-by", opts->group_by, "Keep rows with the same value of this key in one part");
     cmd->add_option("-o,--out-dir", opts->out_dir, "Directory for the parts")->capture_default_str();
-    cmd->add_option(
-           "--format", opts->format,
-           "Output format: a backend name (extxyz, lmdb, h5, h5p, h5md; see `asebytes formats`) or deepmd")
+    cmd->add_option("--format", opts->format,
+                    "Output format: a backend name (" + part_format_names() +
+                        "; see `asebytes formats`) or deepmd")
         ->capture_default_str();
     cmd->add_option("--option", opts->options, "Output backend option NAME=VALUE (repeatable)");
     cmd->footer(kExtractExamples);

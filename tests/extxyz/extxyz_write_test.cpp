@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "asebytes/asebytes.hpp"
@@ -81,6 +82,24 @@ TEST(ExtxyzWrite, AFileWithoutFinalNewlineStillAppendsWholeFrames) {
     ASSERT_EQ(io.size(), 1u);
     io.extend({*io.get(0)});
     EXPECT_EQ(open_with(path).size(), 2u);
+}
+
+// The comment line ASE 3.22 writes for the same frame (printed by /usr/bin/python3 with ase.io.write):
+// floats as Python's repr, JSON values as json.dumps.
+TEST(ExtxyzWrite, FloatsAndJsonValuesInTheCommentAreWhatAseWrites) {
+    TempDir dir;
+    Row r{{"arrays.numbers", NdArray::from<std::int64_t>({1})},
+          {"arrays.positions", NdArray::from<double>({1, 3}, {0.0, 0.0, 0.0001})},
+          {"cell", NdArray::from<double>({3, 3}, {1e15, 0, 0, 0, 1, 0, 0, 0, 1e-5})},
+          {"pbc", NdArray::from<bool>({3}, {true, true, true})},
+          {"info.x", 0.0001},
+          {"info.y", 1e15},
+          {"info.l", List{1e-5, std::numeric_limits<double>::quiet_NaN()}}};
+    open_with(dir / "floats.xyz").extend({r});
+    const std::string text = text_of(dir / "floats.xyz");
+    for (const char* ase : {"Lattice=\"1000000000000000.0 0.0 0.0 0.0 1.0 0.0 0.0 0.0 1e-05\"", " x=0.0001 ",
+                            " y=1000000000000000.0 ", " l=\"_JSON [1e-05, NaN]\" "})
+        EXPECT_NE(text.find(ase), std::string::npos) << ase << " not in " << text;
 }
 
 TEST(ExtxyzWrite, RenamedResultKeysAreWhatTrainingCodesRead) {
