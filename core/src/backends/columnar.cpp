@@ -408,7 +408,8 @@ void ColumnarBackend::Impl::write_column(Column& c, const std::vector<MaybeRow>&
     extent[0] = start + block_rows;
     if (!c.created) {
         std::vector<std::int64_t> row_shape(block_shape.begin() + 1, block_shape.end());
-        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
+        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0],
+                      c.per_atom && index.ragged() ? RowAxis::Atoms : RowAxis::Frames);
         if (c.kind == CellKind::NpScalar) store->set_array_attr(c.name, kKindAttr, "npscalar");
         if (c.kind == CellKind::Array && c.row_shape.empty() && !c.per_atom)
             store->set_array_attr(c.name, kKindAttr, "ndarray");

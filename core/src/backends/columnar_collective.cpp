@@ -177,7 +177,8 @@ void ColumnarBackend::Impl::write_local_column(Column& c, const std::vector<Loca
     }
     if (!c.created) {
         std::vector<std::int64_t> row_shape(extent.begin() + 1, extent.end());
-        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0]);
+        store->create(c.name, c.dtype, row_shape, fill_bytes(c.dtype), extent[0],
+                      index.ragged() ? RowAxis::Atoms : RowAxis::Frames);
         c.created = true;
         c.padded_atoms = index.ragged() ? 0 : index.width();
     }

@@ -11,6 +11,7 @@
 
 #include "asebytes/backends/columnar.hpp"
 #include "asebytes/ndarray.hpp"
+#include "hdf5_chunks.hpp"
 
 namespace asebytes::columnar {
 
@@ -59,9 +60,10 @@ public:
 
     /// Creates an empty array (0 rows) with the given row shape; `fill` is the fill value's bytes
     /// (one element; empty: the store's default) for numeric arrays, "" for strings.
+    /// `expected_rows` (of the first write) and what a row is choose the chunks (hdf5_chunks.hpp).
     virtual void create(const std::string& name, const std::string& dtype,
                         const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
-                        std::int64_t expected_rows) = 0;
+                        std::int64_t expected_rows, RowAxis axis = RowAxis::Frames) = 0;
     /// Sets the extent (grow or shrink, any axis).
     virtual void resize(const std::string& name, const std::vector<std::int64_t>& shape) = 0;
     /// Writes `rows` at rows [start, start + rows.shape[0]); the array must be large enough and

@@ -291,12 +291,12 @@ std::vector<std::string> H5mdStore::list_arrays() {
 
 void H5mdStore::create(const std::string& name, const std::string& dtype,
                        const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
-                       std::int64_t expected_rows) {
+                       std::int64_t expected_rows, RowAxis axis) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     refuse_foreign("writing");
     const auto element = element_of(name);
     if (!element) {
-        Hdf5Store::create(name, dtype, row_shape, fill, expected_rows);
+        Hdf5Store::create(name, dtype, row_shape, fill, expected_rows, axis);
         return;
     }
     const std::string w = path() + ", element '/" + element->path + "'";
@@ -304,7 +304,7 @@ void H5mdStore::create(const std::string& name, const std::string& dtype,
                   ? Group(H5Gopen2(file_id(), element->path.c_str(), H5P_DEFAULT), w, "H5Gopen2")
                   : create_groups(file_id(), element->path, w);
     write_string_attr(g.get(), kOriginAttr, element->origin, w);
-    Hdf5Store::create(name, dtype, row_shape, fill, expected_rows);
+    Hdf5Store::create(name, dtype, row_shape, fill, expected_rows, axis);
     auto unit = units().find(ase_name(name));
     if (unit != units().end()) set_array_attr(name, "unit", unit->second);
     // A fixed interval, as upstream writes it: step 1, time 1.0 (real steps and times are the

@@ -38,7 +38,8 @@ public:
     /// A column becomes an element: ASE_ENTRY_ORIGIN, `value` (with its unit), scalar `step` and
     /// `time` as upstream writes them.
     void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
-                const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) override;
+                const std::vector<std::uint8_t>& fill, std::int64_t expected_rows,
+                RowAxis axis = RowAxis::Frames) override;
     /// Removes the whole element of a column.
     void remove_array(const std::string& name) override;
     /// info.step / info.time also become every element's per-frame `step` / `time` (below).

@@ -509,20 +509,20 @@ std::vector<std::string> Hdf5Store::read_strings(const std::string& name, std::i
 
 void Hdf5Store::create(const std::string& name, const std::string& dtype,
                        const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
-                       std::int64_t expected_rows) {
+                       std::int64_t expected_rows, RowAxis axis) {
     std::lock_guard<std::recursive_mutex> lock(library_mutex());
     const std::string w = where(name);
     Datatype type = type_of(dtype, w);
-    std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk;
-    // Upstream chunks (min(chunk_frames, rows of the first write), *row_shape); HDF5 needs
-    // every chunk dimension >= 1.
-    chunk.push_back(static_cast<hsize_t>(std::max<std::int64_t>(
-        1, std::min<std::int64_t>(static_cast<std::int64_t>(settings_.hdf5.chunk_frames), expected_rows))));
+    std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED};
     for (auto s : row_shape) {
         dims.push_back(static_cast<hsize_t>(s));
         maxdims.push_back(H5S_UNLIMITED);
-        chunk.push_back(static_cast<hsize_t>(std::max<std::int64_t>(1, s)));
     }
+    // Strings are variable-length: their rows count as pointers, as HDF5 stores them.
+    const std::int64_t item = dtype == kString ? 16 : static_cast<std::int64_t>(itemsize_of(dtype));
+    const auto shape = chunk_shape(item, row_shape, expected_rows,
+                                   static_cast<std::int64_t>(settings_.hdf5.chunk_frames), axis);
+    const std::vector<hsize_t> chunk(shape.begin(), shape.end());
     Dataspace space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()), w,
                     "H5Screate_simple");
     PropertyList dcpl(H5Pcreate(H5P_DATASET_CREATE), w, "H5Pcreate");

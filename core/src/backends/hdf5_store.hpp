@@ -38,7 +38,8 @@ public:
     std::vector<std::string> read_strings(const std::string& name, std::int64_t start,
                                           std::int64_t stop) override;
     void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
-                const std::vector<std::uint8_t>& fill, std::int64_t expected_rows) override;
+                const std::vector<std::uint8_t>& fill, std::int64_t expected_rows,
+                RowAxis axis = RowAxis::Frames) override;
     void resize(const std::string& name, const std::vector<std::int64_t>& shape) override;
     void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) override;
     void write_strings(const std::string& name, std::int64_t start,
