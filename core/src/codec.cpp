@@ -1,6 +1,7 @@
 #include "asebytes/codec.hpp"
 
 #include <cstring>
+#include <optional>
 
 #include <msgpack.hpp> // MSGPACK_NO_BOOST comes from the build
 
@@ -110,110 +111,320 @@ void pack_value(Packer& pk, StringSink& sink, const Value& v) {
 }
 
 // ---- decoding -------------------------------------------------------------------------------
+// Straight from the bytes into Value (no intermediate object tree): one pass, one allocation
+// per string, bytes and array buffer.
 
 constexpr std::size_t kMaxDepth = 64;
 
 [[noreturn]] void corrupt(const std::string& what) { throw CorruptDataError(what); }
 
-std::string_view bytes_of(const msgpack::object& o) {
-    if (o.type == msgpack::type::BIN) return {o.via.bin.ptr, o.via.bin.size};
-    if (o.type == msgpack::type::STR) return {o.via.str.ptr, o.via.str.size};
-    corrupt("expected bytes or str in a numpy array record");
-}
+// A map key as read: str or bin with its bytes, or another type (refused unless the map is a
+// numpy record, as Python's msgpack reads them).
+struct RawKey {
+    bool str_or_bin = false;
+    bool bin = false;
+    std::string text;
+};
 
-// The value under bin key `key` in a msgpack-numpy record, or nullptr.
-const msgpack::object* record_field(const msgpack::object_map& m, std::string_view key) {
-    for (std::uint32_t i = 0; i < m.size; ++i) {
-        const auto& k = m.ptr[i].key;
-        if (k.type == msgpack::type::BIN && std::string_view(k.via.bin.ptr, k.via.bin.size) == key)
-            return &m.ptr[i].val;
-    }
-    return nullptr;
-}
+class Decoder {
+public:
+    Decoder(const std::uint8_t* p, std::size_t n) : p_(p), end_(p + n), n_(n) {}
 
-std::vector<std::uint8_t> to_buffer(std::string_view s) {
-    return std::vector<std::uint8_t>(s.begin(), s.end());
-}
-
-Value numpy_record(const msgpack::object_map& m, const msgpack::object& nd) {
-    const msgpack::object* type = record_field(m, "type");
-    const msgpack::object* data = record_field(m, "data");
-    if (!type || !data) corrupt("numpy record without 'type' or 'data'");
-    if (nd.type != msgpack::type::BOOLEAN) corrupt("numpy record with a non-boolean 'nd'");
-    const std::string typestr(bytes_of(*type));
-    try {
-        if (!nd.via.boolean) // numpy scalar
-            return NdArray(typestr, {}, to_buffer(bytes_of(*data)), true);
-        if (const msgpack::object* kind = record_field(m, "kind")) {
-            const std::string_view k = bytes_of(*kind);
-            if (k == "O") corrupt("numpy object array (pickled) refused: unpickling would run code");
-            if (!k.empty())
-                corrupt("structured numpy arrays (kind '" + std::string(k) + "') are not supported");
+    Value value(std::size_t depth) {
+        const std::uint8_t t = byte();
+        if (t <= 0x7f) return Value(static_cast<unsigned long long>(t));
+        if (t >= 0xe0) return Value(static_cast<long long>(static_cast<std::int8_t>(t)));
+        if ((t & 0xf0) == 0x80) return map(t & 0x0f, depth);
+        if ((t & 0xf0) == 0x90) return array(t & 0x0f, depth);
+        if ((t & 0xe0) == 0xa0) return Value(text(t & 0x1f));
+        switch (t) {
+        case 0xc0:
+            return Value();
+        case 0xc2:
+            return Value(false);
+        case 0xc3:
+            return Value(true);
+        case 0xc4:
+            return Value(bin(be<std::uint8_t>()));
+        case 0xc5:
+            return Value(bin(be<std::uint16_t>()));
+        case 0xc6:
+            return Value(bin(be<std::uint32_t>()));
+        case 0xca: {
+            const std::uint32_t bits = be<std::uint32_t>();
+            float f;
+            std::memcpy(&f, &bits, sizeof f);
+            return Value(static_cast<double>(f));
         }
-        const msgpack::object* shape = record_field(m, "shape");
-        if (!shape || shape->type != msgpack::type::ARRAY) corrupt("numpy array record without a shape");
-        std::vector<std::int64_t> dims;
-        for (std::uint32_t i = 0; i < shape->via.array.size; ++i) {
-            const auto& d = shape->via.array.ptr[i];
-            if (d.type != msgpack::type::POSITIVE_INTEGER)
-                corrupt("numpy array shape is not a list of sizes");
-            dims.push_back(static_cast<std::int64_t>(d.via.u64));
+        case 0xcb: {
+            const std::uint64_t bits = be<std::uint64_t>();
+            double d;
+            std::memcpy(&d, &bits, sizeof d);
+            return Value(d);
         }
-        return NdArray(typestr, std::move(dims), to_buffer(bytes_of(*data)));
-    } catch (const TypeError& e) {
-        corrupt(std::string("bad numpy array: ") + e.what());
+        case 0xcc:
+            return Value(static_cast<unsigned long long>(be<std::uint8_t>()));
+        case 0xcd:
+            return Value(static_cast<unsigned long long>(be<std::uint16_t>()));
+        case 0xce:
+            return Value(static_cast<unsigned long long>(be<std::uint32_t>()));
+        case 0xcf:
+            return Value(static_cast<unsigned long long>(be<std::uint64_t>()));
+        case 0xd0:
+            return signed_value(static_cast<std::int8_t>(be<std::uint8_t>()));
+        case 0xd1:
+            return signed_value(static_cast<std::int16_t>(be<std::uint16_t>()));
+        case 0xd2:
+            return signed_value(static_cast<std::int32_t>(be<std::uint32_t>()));
+        case 0xd3:
+            return signed_value(static_cast<std::int64_t>(be<std::uint64_t>()));
+        case 0xd9:
+            return Value(text(be<std::uint8_t>()));
+        case 0xda:
+            return Value(text(be<std::uint16_t>()));
+        case 0xdb:
+            return Value(text(be<std::uint32_t>()));
+        case 0xdc:
+            return array(be<std::uint16_t>(), depth);
+        case 0xdd:
+            return array(be<std::uint32_t>(), depth);
+        case 0xde:
+            return map(be<std::uint16_t>(), depth);
+        case 0xdf:
+            return map(be<std::uint32_t>(), depth);
+        case 0xc7:
+        case 0xc8:
+        case 0xc9:
+        case 0xd4:
+        case 0xd5:
+        case 0xd6:
+        case 0xd7:
+        case 0xd8:
+            corrupt("msgpack extension types are not supported");
+        default: // 0xc1, never used
+            corrupt("malformed msgpack value: byte 0x" + hex(t) + " at offset " +
+                    std::to_string(offset() - 1));
+        }
     }
-}
 
-Value to_value(const msgpack::object& o) {
-    switch (o.type) {
-    case msgpack::type::NIL:
-        return Value();
-    case msgpack::type::BOOLEAN:
-        return Value(o.via.boolean);
-    case msgpack::type::POSITIVE_INTEGER:
-        return Value(static_cast<unsigned long long>(o.via.u64));
-    case msgpack::type::NEGATIVE_INTEGER:
-        return Value(static_cast<long long>(o.via.i64));
-    case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64:
-        return Value(o.via.f64);
-    case msgpack::type::STR:
-        return Value(std::string(o.via.str.ptr, o.via.str.size));
-    case msgpack::type::BIN:
-        return Value(to_buffer({o.via.bin.ptr, o.via.bin.size}));
-    case msgpack::type::ARRAY: {
+    std::size_t offset() const { return static_cast<std::size_t>(p_ - (end_ - n_)); }
+
+private:
+    static std::string hex(std::uint8_t b) {
+        const char* digits = "0123456789abcdef";
+        return {digits[b >> 4], digits[b & 15]};
+    }
+    [[noreturn]] void truncated() const {
+        corrupt("truncated msgpack value (" + std::to_string(n_) + " bytes)");
+    }
+    void need(std::size_t k) const {
+        if (static_cast<std::size_t>(end_ - p_) < k) truncated();
+    }
+    std::uint8_t byte() {
+        need(1);
+        return *p_++;
+    }
+    template <class T> T be() {
+        need(sizeof(T));
+        T v = 0;
+        for (std::size_t i = 0; i < sizeof(T); ++i)
+            v = static_cast<T>((static_cast<std::uint64_t>(v) << 8) | p_[i]);
+        p_ += sizeof(T);
+        return v;
+    }
+    // msgpack-cxx and Python read a non-negative signed encoding as a plain (positive) int.
+    static Value signed_value(std::int64_t v) {
+        return v >= 0 ? Value(static_cast<unsigned long long>(v)) : Value(static_cast<long long>(v));
+    }
+    std::string_view span(std::size_t k) {
+        need(k);
+        std::string_view out(reinterpret_cast<const char*>(p_), k);
+        p_ += k;
+        return out;
+    }
+    std::string text(std::size_t k) { return std::string(span(k)); }
+    Binary bin(std::size_t k) {
+        const std::string_view s = span(k);
+        return Binary(s.begin(), s.end());
+    }
+    // Every element takes at least one byte: a count above what is left is a lie, refused before
+    // anything is allocated for it.
+    void check_count(std::size_t count, std::size_t bytes_each) const {
+        if (count > static_cast<std::size_t>(end_ - p_) / bytes_each)
+            corrupt("malformed msgpack value: a container of " + std::to_string(count) + " elements in the " +
+                    std::to_string(end_ - p_) + " bytes left");
+    }
+    void enter(std::size_t depth) const {
+        if (depth >= kMaxDepth)
+            corrupt("msgpack value nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    Value array(std::size_t count, std::size_t depth) {
+        enter(depth);
+        check_count(count, 1);
         List list;
-        list.reserve(o.via.array.size);
-        for (std::uint32_t i = 0; i < o.via.array.size; ++i)
-            list.push_back(to_value(o.via.array.ptr[i]));
+        list.reserve(count);
+        for (std::size_t i = 0; i < count; ++i)
+            list.push_back(value(depth + 1));
         return Value(std::move(list));
     }
-    case msgpack::type::MAP: {
-        const auto& m = o.via.map;
-        if (const msgpack::object* nd = record_field(m, "nd")) return numpy_record(m, *nd);
-        if (record_field(m, "complex")) corrupt("Python complex numbers are not supported");
-        Map map;
-        map.reserve(m.size);
-        for (std::uint32_t i = 0; i < m.size; ++i) {
-            const auto& key = m.ptr[i].key;
-            // Python's msgpack (strict_map_key) reads only str and bytes keys; so do we.
-            if (key.type != msgpack::type::STR && key.type != msgpack::type::BIN)
-                corrupt("dict key that is neither str nor bytes (Python's msgpack refuses it too)");
-            map.emplace_back(MapKey(std::string(bytes_of(key)), key.type == msgpack::type::BIN),
-                             to_value(m.ptr[i].val));
+    RawKey key(std::size_t depth) {
+        const std::uint8_t t = *p_; // check_count left at least two bytes per entry
+        RawKey k;
+        if ((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb) {
+            k.str_or_bin = true;
+            k.text = value(depth + 1).as_string();
+        } else if (t == 0xc4 || t == 0xc5 || t == 0xc6) {
+            k.str_or_bin = k.bin = true;
+            const Value b = value(depth + 1);
+            k.text.assign(b.as_binary().begin(), b.as_binary().end());
+        } else {
+            value(depth + 1); // skipped: the map is refused below unless it is a numpy record
         }
-        return Value(std::move(map));
+        return k;
     }
-    case msgpack::type::EXT:
-        corrupt("msgpack extension types are not supported");
+    Value map(std::size_t count, std::size_t depth) {
+        enter(depth);
+        check_count(count, 2);
+        if (auto a = msgpack_numpy_array(count)) return std::move(*a);
+        std::vector<RawKey> keys;
+        List values;
+        keys.reserve(count);
+        values.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            keys.push_back(key(depth));
+            values.push_back(value(depth + 1));
+        }
+        if (const Value* nd = record_field(keys, values, "nd")) return numpy_record(keys, values, *nd);
+        if (record_field(keys, values, "complex")) corrupt("Python complex numbers are not supported");
+        Map out;
+        out.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            // Python's msgpack (strict_map_key) reads only str and bytes keys; so do we.
+            if (!keys[i].str_or_bin)
+                corrupt("dict key that is neither str nor bytes (Python's msgpack refuses it too)");
+            out.emplace_back(MapKey(std::move(keys[i].text), keys[i].bin), std::move(values[i]));
+        }
+        return Value(std::move(out));
     }
-    corrupt("unknown msgpack type");
-}
 
-// Reference strings and bins in the input instead of copying them into the zone: the value is
-// converted (one copy) before the input goes away.
-bool reference_all(msgpack::type::object_type, std::size_t, void*) { return true; }
+    // A bin key of msgpack-numpy's (bin8 of a few bytes) equal to `name`, consumed; false otherwise.
+    bool bin_key(std::string_view name) {
+        if (static_cast<std::size_t>(end_ - p_) < 2 + name.size() || p_[0] != 0xc4 || p_[1] != name.size() ||
+            std::memcmp(p_ + 2, name.data(), name.size()) != 0)
+            return false;
+        p_ += 2 + name.size();
+        return true;
+    }
+    // The map msgpack-numpy's encode() writes for an array or a numpy scalar, read in one pass
+    // straight into its NdArray: nd, type, (kind, shape,) data in that order. Anything else,
+    // nothing consumed, for the general reading (which also gives the errors).
+    std::optional<Value> msgpack_numpy_array(std::size_t count) {
+        const std::uint8_t* const start = p_;
+        auto fail = [&] {
+            p_ = start;
+            return std::optional<Value>();
+        };
+        if ((count != 5 && count != 3) || !bin_key("nd") || p_ >= end_ || (*p_ != 0xc3 && *p_ != 0xc2))
+            return fail();
+        const bool array = *p_++ == 0xc3;
+        if (array != (count == 5) || !bin_key("type") || p_ >= end_ || (*p_ & 0xe0) != 0xa0) return fail();
+        const std::size_t type_size = *p_++ & 0x1f;
+        if (static_cast<std::size_t>(end_ - p_) < type_size) return fail();
+        std::string typestr(reinterpret_cast<const char*>(p_), type_size);
+        p_ += type_size;
+        std::vector<std::int64_t> dims;
+        if (array) {
+            if (!bin_key("kind") || static_cast<std::size_t>(end_ - p_) < 2 || p_[0] != 0xc4 || p_[1] != 0)
+                return fail();
+            p_ += 2;
+            if (!bin_key("shape") || p_ >= end_ || (*p_ & 0xf0) != 0x90) return fail();
+            const std::size_t ndim = *p_++ & 0x0f;
+            for (std::size_t i = 0; i < ndim; ++i) {
+                if (p_ >= end_) return fail();
+                const std::uint8_t d = *p_++;
+                if (d <= 0x7f)
+                    dims.push_back(d);
+                else if (d == 0xcc)
+                    dims.push_back(be<std::uint8_t>());
+                else if (d == 0xcd)
+                    dims.push_back(be<std::uint16_t>());
+                else if (d == 0xce)
+                    dims.push_back(be<std::uint32_t>());
+                else
+                    return fail(); // larger or negative sizes: the general reading decides
+            }
+        }
+        if (!bin_key("data") || p_ >= end_ || (*p_ != 0xc4 && *p_ != 0xc5 && *p_ != 0xc6)) return fail();
+        const std::uint8_t t = *p_++;
+        const std::size_t size = t == 0xc4   ? be<std::uint8_t>()
+                                 : t == 0xc5 ? be<std::uint16_t>()
+                                             : be<std::uint32_t>();
+        if (static_cast<std::size_t>(end_ - p_) < size) return fail();
+        std::vector<std::uint8_t> data(p_, p_ + size);
+        p_ += size;
+        try {
+            return Value(array ? NdArray(std::move(typestr), std::move(dims), std::move(data))
+                               : NdArray(std::move(typestr), {}, std::move(data), true));
+        } catch (const TypeError&) {
+            return fail(); // the general reading reports it
+        }
+    }
+
+    // The value under bin key `name` in a map, or nullptr (msgpack-numpy's keys are bytes).
+    static Value* record_field(std::vector<RawKey>& keys, List& values, std::string_view name) {
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i].bin && keys[i].text == name) return &values[i];
+        return nullptr;
+    }
+    static std::string_view bytes_of(const Value& v) {
+        if (v.kind() == Value::Kind::Binary)
+            return {reinterpret_cast<const char*>(v.as_binary().data()), v.as_binary().size()};
+        if (v.kind() == Value::Kind::String) return v.as_string();
+        corrupt("expected bytes or str in a numpy array record");
+    }
+    static Binary take_bytes(Value& v) {
+        // `v` is this decoder's own temporary (Value has no mutable accessor): its buffer moves.
+        if (v.kind() == Value::Kind::Binary) return std::move(const_cast<Binary&>(v.as_binary()));
+        const std::string_view s = bytes_of(v);
+        return Binary(s.begin(), s.end());
+    }
+    static Value numpy_record(std::vector<RawKey>& keys, List& values, const Value& nd) {
+        const Value* type = record_field(keys, values, "type");
+        Value* data = record_field(keys, values, "data");
+        if (!type || !data) corrupt("numpy record without 'type' or 'data'");
+        if (nd.kind() != Value::Kind::Bool) corrupt("numpy record with a non-boolean 'nd'");
+        const std::string typestr(bytes_of(*type));
+        try {
+            if (!nd.as_bool()) return NdArray(typestr, {}, take_bytes(*data), true); // numpy scalar
+            if (const Value* kind = record_field(keys, values, "kind")) {
+                const std::string_view k = bytes_of(*kind);
+                if (k == "O") corrupt("numpy object array (pickled) refused: unpickling would run code");
+                if (!k.empty())
+                    corrupt("structured numpy arrays (kind '" + std::string(k) + "') are not supported");
+            }
+            const Value* shape = record_field(keys, values, "shape");
+            if (!shape || shape->kind() != Value::Kind::List) corrupt("numpy array record without a shape");
+            std::vector<std::int64_t> dims;
+            dims.reserve(shape->as_list().size());
+            for (const Value& d : shape->as_list()) {
+                if (d.kind() == Value::Kind::UInt) {
+                    dims.push_back(static_cast<std::int64_t>(d.as_uint()));
+                } else if (d.kind() == Value::Kind::Int && d.as_int() >= 0) {
+                    dims.push_back(d.as_int());
+                } else {
+                    corrupt("numpy array shape is not a list of sizes");
+                }
+            }
+            return NdArray(typestr, std::move(dims), take_bytes(*data));
+        } catch (const TypeError& e) {
+            corrupt(std::string("bad numpy array: ") + e.what());
+        }
+    }
+
+    const std::uint8_t* p_;
+    const std::uint8_t* end_;
+    std::size_t n_;
+};
 
 } // namespace
 
@@ -231,23 +442,11 @@ std::string encode(const Value& value) {
 
 Value decode(std::string_view bytes) {
     if (bytes.empty()) corrupt("empty value (zero bytes)");
-    // Every element needs at least one byte, so counts above the input size are lies: refuse them
-    // before msgpack-cxx allocates for them.
-    const std::size_t n = bytes.size();
-    const msgpack::unpack_limit limit(n, n, n, n, n, kMaxDepth);
-    std::size_t offset = 0;
-    msgpack::object_handle handle;
-    try {
-        handle = msgpack::unpack(bytes.data(), n, offset, reference_all, nullptr, limit);
-    } catch (const msgpack::insufficient_bytes&) {
-        corrupt("truncated msgpack value (" + std::to_string(n) + " bytes)");
-    } catch (const msgpack::depth_size_overflow&) {
-        corrupt("msgpack value nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    } catch (const std::exception& e) {
-        corrupt(std::string("malformed msgpack value: ") + e.what());
-    }
-    if (offset != n) corrupt("malformed msgpack value: " + std::to_string(n - offset) + " trailing bytes");
-    return to_value(handle.get());
+    Decoder d(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    Value v = d.value(0);
+    if (d.offset() != bytes.size())
+        corrupt("malformed msgpack value: " + std::to_string(bytes.size() - d.offset()) + " trailing bytes");
+    return v;
 }
 
 BlobRow encode_row(const Row& row) {
