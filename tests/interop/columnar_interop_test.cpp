@@ -127,8 +127,10 @@ TEST_P(JsonCells, WeReadPythonsNaNInsideListsAndDictsAsPythonDoes) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Layouts, JsonCells, ::testing::Values(".h5", ".h5p"), [](const auto& i) {
-    return i.param == ".h5" ? std::string("ragged") : std::string("padded");
+INSTANTIATE_TEST_SUITE_P(Layouts, JsonCells, ::testing::Values(".h5", ".h5p", ".h5md"), [](const auto& i) {
+    return i.param == ".h5"    ? std::string("ragged")
+           : i.param == ".h5p" ? std::string("padded")
+                               : std::string("h5md");
 });
 
 } // namespace

@@ -1,4 +1,4 @@
-"""JSON cells of the columnar HDF5 stores with NaN and the infinities inside lists and dicts, as
+"""JSON cells of the columnar HDF5 and H5MD stores with NaN and the infinities inside lists and dicts, as
 Python asebytes 0.3.1 writes them (json.dumps: `[1.5, NaN]`) and reads them (json.loads).
 
 usage: json_cells.py --write STORE   (Python writes ROWS)
