@@ -268,7 +268,8 @@ private:
         return Value(std::move(list));
     }
     RawKey key(std::size_t depth) {
-        const std::uint8_t t = *p_; // check_count left at least two bytes per entry
+        need(1); // earlier entries may have taken what check_count saw
+        const std::uint8_t t = *p_;
         RawKey k;
         if ((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb) {
             k.str_or_bin = true;

@@ -88,6 +88,8 @@ std::vector<BadMsgpack> bad_msgpack_values() {
         {"python-complex", bytes({0x82}) + bin("complex") + bytes({0xc3}) + bin("data") + two_doubles,
          "complex"},
         {"integer-dict-key", bytes({0x81, 0x01, 0xc0}), "key"},
+        // Two entries announced; the first one's value takes every byte left (found by fuzz_decode).
+        {"map-entries-past-the-end", bytes({0x82, 0xa1}) + "k" + bytes({0xc4, 0x02}) + "xy", "truncated"},
     };
 }
 
