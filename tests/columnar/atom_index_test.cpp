@@ -56,7 +56,7 @@ TEST(AtomIndex, PaddedFramesAreRowsAsWideAsTheWidest) {
 
 TEST(AtomIndex, LoadsWhatTheStoreHolds) {
     AtomIndex index(true);
-    index.load(2, [](const std::string& name) {
+    index.load([](const std::string& name) {
         return name == "_offsets" ? std::vector<std::int64_t>{0, 5} : std::vector<std::int64_t>{5, 7};
     });
     EXPECT_EQ(index.atoms(1), 7);

@@ -52,7 +52,7 @@ void ColumnarBackend::Impl::load() {
     const bool any_per_atom =
         std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.per_atom; });
     if (n > 0 && (present.count(index.counts_array()) || any_per_atom))
-        index.load(n, [this](const std::string& name) { return read_index(name); });
+        index.load([this](const std::string& name) { return read_index(name); });
     else
         index.load_empty(n);
     validate_atoms();

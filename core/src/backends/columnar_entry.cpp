@@ -44,27 +44,30 @@ ColumnarSettings settings_from(const OpenOptions& options, ColumnarLayout layout
     return s;
 }
 
+// The store as every opening of the entry opens it: serial, or on every rank of `mpi_comm`.
+std::shared_ptr<ColumnarBackend> open_store(const std::string& path, const OpenOptions& options,
+                                            ColumnarLayout layout,
+                                            std::shared_ptr<const void> mpi_comm = {}) {
+    ColumnarSettings s = settings_from(options, layout);
+    s.mpi_comm = std::move(mpi_comm);
+    return std::make_shared<ColumnarBackend>(
+        path, options.group.value_or(ColumnarBackend::describe(layout).default_group), s);
+}
+
 BackendEntry make_entry(ColumnarLayout layout) {
     BackendEntry e;
     e.metadata = &ColumnarBackend::describe(layout);
     e.open_object = [layout](const std::string& path,
                              const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
-        return std::make_shared<ColumnarBackend>(
-            path, options.group.value_or(ColumnarBackend::describe(layout).default_group),
-            settings_from(options, layout));
+        return open_store(path, options, layout);
     };
     e.list_groups = &ColumnarBackend::list_groups;
     e.repair = [layout](const std::string& path, const OpenOptions& options) {
-        ColumnarBackend(path, options.group.value_or(ColumnarBackend::describe(layout).default_group),
-                        settings_from(options, layout))
-            .cut_uncommitted();
+        open_store(path, options, layout)->cut_uncommitted();
     };
     e.open_collective = [layout](const std::string& path, const OpenOptions& options,
                                  std::shared_ptr<const void> mpi_comm) {
-        ColumnarSettings s = settings_from(options, layout);
-        s.mpi_comm = std::move(mpi_comm);
-        return std::make_shared<ColumnarBackend>(
-            path, options.group.value_or(ColumnarBackend::describe(layout).default_group), s);
+        return open_store(path, options, layout, std::move(mpi_comm));
     };
     return e;
 }

@@ -46,9 +46,7 @@ void AtomIndex::clear() {
     width_ = 0;
 }
 
-void AtomIndex::load(std::int64_t n,
-                     const std::function<std::vector<std::int64_t>(const std::string&)>& read) {
-    (void)n; // `read` reads n rows
+void AtomIndex::load(const std::function<std::vector<std::int64_t>(const std::string&)>& read) {
     counts_ = read(counts_array());
     if (ragged_) offsets_ = read("_offsets");
 }

@@ -51,8 +51,9 @@ public:
 
     /// Forgets the index (and the width).
     void clear();
-    /// The index of `n` frames read with `read` (a dataset's first n integers); zeros without.
-    void load(std::int64_t n, const std::function<std::vector<std::int64_t>(const std::string&)>& read);
+    /// The index as `read` reads it (the integers of an index dataset, one per frame).
+    void load(const std::function<std::vector<std::int64_t>(const std::string&)>& read);
+    /// The index of `n` frames without atoms (a group without per-atom data).
     void load_empty(std::int64_t n);
     /// Appends frames with `batch` atoms each; `append(name, dtype, values, explicit_fill)`
     /// writes the new rows of one index dataset.

@@ -98,9 +98,8 @@ BackendEntry H5mdBackend::entry() {
     e.metadata = &describe();
     e.open_object = [](const std::string& path,
                        const OpenOptions& options) -> std::shared_ptr<ObjectReadBackend> {
-        auto backend = std::make_shared<H5mdBackend>(path, options.group.value_or(describe().default_group),
-                                                     settings_from(options));
-        return backend;
+        return std::make_shared<H5mdBackend>(path, options.group.value_or(describe().default_group),
+                                             settings_from(options));
     };
     e.list_groups = &H5mdBackend::list_groups;
     e.repair = [](const std::string& path, const OpenOptions& options) {
