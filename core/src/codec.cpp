@@ -136,7 +136,7 @@ public:
         if (t >= 0xe0) return Value(static_cast<long long>(static_cast<std::int8_t>(t)));
         if ((t & 0xf0) == 0x80) return map(t & 0x0f, depth);
         if ((t & 0xf0) == 0x90) return array(t & 0x0f, depth);
-        if ((t & 0xe0) == 0xa0) return Value(text(t & 0x1f));
+        if ((t & 0xe0) == 0xa0) return Value(text(length_after(t)));
         switch (t) {
         case 0xc0:
             return Value();
@@ -145,11 +145,9 @@ public:
         case 0xc3:
             return Value(true);
         case 0xc4:
-            return Value(bin(be<std::uint8_t>()));
         case 0xc5:
-            return Value(bin(be<std::uint16_t>()));
         case 0xc6:
-            return Value(bin(be<std::uint32_t>()));
+            return Value(bin(length_after(t)));
         case 0xca: {
             const std::uint32_t bits = be<std::uint32_t>();
             float f;
@@ -163,13 +161,10 @@ public:
             return Value(d);
         }
         case 0xcc:
-            return Value(static_cast<unsigned long long>(be<std::uint8_t>()));
         case 0xcd:
-            return Value(static_cast<unsigned long long>(be<std::uint16_t>()));
         case 0xce:
-            return Value(static_cast<unsigned long long>(be<std::uint32_t>()));
         case 0xcf:
-            return Value(static_cast<unsigned long long>(be<std::uint64_t>()));
+            return Value(static_cast<unsigned long long>(unsigned_after(t)));
         case 0xd0:
             return signed_value(static_cast<std::int8_t>(be<std::uint8_t>()));
         case 0xd1:
@@ -179,11 +174,9 @@ public:
         case 0xd3:
             return signed_value(static_cast<std::int64_t>(be<std::uint64_t>()));
         case 0xd9:
-            return Value(text(be<std::uint8_t>()));
         case 0xda:
-            return Value(text(be<std::uint16_t>()));
         case 0xdb:
-            return Value(text(be<std::uint32_t>()));
+            return Value(text(length_after(t)));
         case 0xdc:
             return array(be<std::uint16_t>(), depth);
         case 0xdd:
@@ -232,6 +225,22 @@ private:
         p_ += sizeof(T);
         return v;
     }
+    static bool is_str(std::uint8_t t) { return (t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb; }
+    static bool is_bin(std::uint8_t t) { return t == 0xc4 || t == 0xc5 || t == 0xc6; }
+    // The byte length that follows a str or bin tag `t` (fixstr holds it in the tag).
+    std::size_t length_after(std::uint8_t t) {
+        if ((t & 0xe0) == 0xa0) return t & 0x1f;
+        if (t == 0xd9 || t == 0xc4) return be<std::uint8_t>();
+        if (t == 0xda || t == 0xc5) return be<std::uint16_t>();
+        return be<std::uint32_t>();
+    }
+    // The value that follows an unsigned integer tag 0xcc..0xcf.
+    std::uint64_t unsigned_after(std::uint8_t t) {
+        if (t == 0xcc) return be<std::uint8_t>();
+        if (t == 0xcd) return be<std::uint16_t>();
+        if (t == 0xce) return be<std::uint32_t>();
+        return be<std::uint64_t>();
+    }
     // msgpack-cxx and Python read a non-negative signed encoding as a plain (positive) int.
     static Value signed_value(std::int64_t v) {
         return v >= 0 ? Value(static_cast<unsigned long long>(v)) : Value(static_cast<long long>(v));
@@ -271,13 +280,11 @@ private:
         need(1); // earlier entries may have taken what check_count saw
         const std::uint8_t t = *p_;
         RawKey k;
-        if ((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb) {
+        if (is_str(t) || is_bin(t)) {
+            ++p_;
             k.str_or_bin = true;
-            k.text = value(depth + 1).as_string();
-        } else if (t == 0xc4 || t == 0xc5 || t == 0xc6) {
-            k.str_or_bin = k.bin = true;
-            const Value b = value(depth + 1);
-            k.text.assign(b.as_binary().begin(), b.as_binary().end());
+            k.bin = is_bin(t);
+            k.text = std::string(span(length_after(t)));
         } else {
             value(depth + 1); // skipped: the map is refused below unless it is a numpy record
         }
@@ -329,7 +336,7 @@ private:
             return fail();
         const bool array = *p_++ == 0xc3;
         if (array != (count == 5) || !bin_key("type") || p_ >= end_ || (*p_ & 0xe0) != 0xa0) return fail();
-        const std::size_t type_size = *p_++ & 0x1f;
+        const std::size_t type_size = length_after(*p_++);
         if (static_cast<std::size_t>(end_ - p_) < type_size) return fail();
         std::string typestr(reinterpret_cast<const char*>(p_), type_size);
         p_ += type_size;
@@ -345,21 +352,14 @@ private:
                 const std::uint8_t d = *p_++;
                 if (d <= 0x7f)
                     dims.push_back(d);
-                else if (d == 0xcc)
-                    dims.push_back(be<std::uint8_t>());
-                else if (d == 0xcd)
-                    dims.push_back(be<std::uint16_t>());
-                else if (d == 0xce)
-                    dims.push_back(be<std::uint32_t>());
+                else if (d >= 0xcc && d <= 0xce)
+                    dims.push_back(static_cast<std::int64_t>(unsigned_after(d)));
                 else
                     return fail(); // larger or negative sizes: the general reading decides
             }
         }
-        if (!bin_key("data") || p_ >= end_ || (*p_ != 0xc4 && *p_ != 0xc5 && *p_ != 0xc6)) return fail();
-        const std::uint8_t t = *p_++;
-        const std::size_t size = t == 0xc4   ? be<std::uint8_t>()
-                                 : t == 0xc5 ? be<std::uint16_t>()
-                                             : be<std::uint32_t>();
+        if (!bin_key("data") || p_ >= end_ || !is_bin(*p_)) return fail();
+        const std::size_t size = length_after(*p_++);
         if (static_cast<std::size_t>(end_ - p_) < size) return fail();
         std::vector<std::uint8_t> data(p_, p_ + size);
         p_ += size;
