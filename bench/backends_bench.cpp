@@ -2,7 +2,8 @@
 // extxyz) through the public facade AtomsIO, on the same generated frames as the tools users would
 // pick instead, all measured in the same run: Python asebytes 0.3.1 (LMDB, .h5, .h5md), ASE's
 // extxyz and ase.db SQLite, h5py writing the arrays plainly (bench/backends_bench.py), and the
-// hardware limits (memcpy and a raw file write of the same values). Operations: write (extend in
+// hardware limits (memcpy and a raw file write of the same values, and raw/lmdb: the bare LMDB
+// operations of our layout, bench/lmdb_floor.hpp). Operations: write (extend in
 // batches), read every frame, random access, column reads; then how write and random-read costs
 // grow with the number of frames and with atoms per frame. Benchmarks are not part of the tests.
 //
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -25,6 +27,7 @@
 #include "backends_data.hpp"
 #include "backends_results.hpp"
 #include "bench_support.hpp"
+#include "lmdb_floor.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -134,6 +137,8 @@ public:
         std::cerr << "[bench_backends] " << t.name << ": writes\n";
         const auto stores = run_writes(t);
         add_memcpy(t);
+        for (const auto& [backend, path] : stores)
+            if (backend->target == "ours/lmdb") run_lmdb_floor(t, path);
         for (const auto& [backend, path] : stores) {
             std::cerr << "[bench_backends] " << t.name << ": reads " << backend->target << "\n";
             run_reads(t, *backend, path);
@@ -248,6 +253,27 @@ private:
             for (const auto& v : io.column("arrays.positions").to_list())
                 g_sink += static_cast<double>(v->as_array().nbytes());
         });
+    }
+
+    /// raw/lmdb: the LMDB operations of ours/lmdb on the store it wrote, nothing decoded
+    /// (bench/lmdb_floor.hpp).
+    void run_lmdb_floor(const Task& t, const std::string& path) {
+        if (std::none_of(t.ops.begin(), t.ops.end(),
+                         [&](const std::string& op) { return selected(t, "raw/lmdb", op); }))
+            return;
+        const LmdbFloor floor(fs::path(path) / "default");
+        std::vector<std::size_t> all(floor.rows()), random(t.random.begin(), t.random.end());
+        for (std::size_t i = 0; i < all.size(); ++i)
+            all[i] = i;
+        const std::map<std::string, std::function<double()>> ops = {
+            {"write", [&] { return floor.write(dir_.fresh(t.name, ".floor"), t.batch); }},
+            {"read_all", [&] { return floor.read_rows(all); }},
+            {"random", [&] { return floor.read_rows(random); }},
+            {"column_energy", [&] { return floor.column("calc.energy"); }},
+            {"column_positions", [&] { return floor.column("arrays.positions"); }}};
+        for (const auto& [op, sample] : ops)
+            if (selected(t, "raw/lmdb", op))
+                add(t, "raw/lmdb", op, repeat(config_.reps, sample), config_.reps);
     }
 
     /// memcpy of the plain bytes each read op delivers: the limit a read could reach.

@@ -316,11 +316,14 @@ private:
     }
 
     // A bin key of msgpack-numpy's (bin8 of a few bytes) equal to `name`, consumed; false otherwise.
-    bool bin_key(std::string_view name) {
-        if (static_cast<std::size_t>(end_ - p_) < 2 + name.size() || p_[0] != 0xc4 || p_[1] != name.size() ||
-            std::memcmp(p_ + 2, name.data(), name.size()) != 0)
+    // (A literal's length is a constant here, so the comparison unrolls inline.)
+    template <std::size_t N> bool bin_key(const char (&name)[N]) {
+        constexpr std::size_t n = N - 1;
+        if (static_cast<std::size_t>(end_ - p_) < 2 + n || p_[0] != 0xc4 || p_[1] != n ||
+            !std::equal(name, name + n, p_ + 2,
+                        [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; }))
             return false;
-        p_ += 2 + name.size();
+        p_ += 2 + n;
         return true;
     }
     // The map msgpack-numpy's encode() writes for an array or a numpy scalar, read in one pass
@@ -346,14 +349,14 @@ private:
                 return fail();
             p_ += 2;
             if (!bin_key("shape") || p_ >= end_ || (*p_ & 0xf0) != 0x90) return fail();
-            const std::size_t ndim = *p_++ & 0x0f;
-            for (std::size_t i = 0; i < ndim; ++i) {
+            dims.resize(*p_++ & 0x0f);
+            for (auto& dim : dims) {
                 if (p_ >= end_) return fail();
                 const std::uint8_t d = *p_++;
                 if (d <= 0x7f)
-                    dims.push_back(d);
+                    dim = d;
                 else if (d >= 0xcc && d <= 0xce)
-                    dims.push_back(static_cast<std::int64_t>(unsigned_after(d)));
+                    dim = static_cast<std::int64_t>(unsigned_after(d));
                 else
                     return fail(); // larger or negative sizes: the general reading decides
             }
@@ -437,6 +440,12 @@ void encode_append(std::string& out, const Value& value) {
 
 std::string encode(const Value& value) {
     std::string out;
+    // One allocation for the common values (arrays, strings): their payload plus msgpack-numpy's
+    // few dozen bytes of header.
+    if (value.is_array())
+        out.reserve(value.as_array().nbytes() + 64 + 9 * value.as_array().ndim());
+    else if (value.kind() == Value::Kind::String)
+        out.reserve(value.as_string().size() + 5);
     encode_append(out, value);
     return out;
 }

@@ -1,18 +1,26 @@
 #include "asebytes/frame.hpp"
 
+#include "asebytes/row_chunks.hpp"
+#include "frame_builder.hpp"
+
 namespace asebytes {
 namespace {
 
 std::int64_t as_dim(std::size_t n) { return static_cast<std::int64_t>(n); }
 
-template <class T> std::vector<T> array_of(const Value& v, const char* key, std::size_t width) {
+// `v` as an array of shape (N,) (width 0) or (N, width); any empty array passes.
+const NdArray& checked_array(const Value& v, const char* key, std::size_t width) {
     if (!v.is_array()) throw TypeError(std::string(key) + " must be an array, not " + v.type_name());
     const NdArray& a = v.as_array();
     const bool ok = width == 0 ? a.ndim() == 1 : (a.ndim() == 2 && a.shape()[1] == as_dim(width));
     if (!ok && !(a.size() == 0))
         throw TypeError(std::string(key) + " has the wrong shape for " +
                         (width == 0 ? "(N,)" : "(N," + std::to_string(width) + ")"));
-    return a.to_vector<T>();
+    return a;
+}
+
+template <class T> std::vector<T> array_of(const Value& v, const char* key, std::size_t width) {
+    return checked_array(v, key, width).to_vector<T>();
 }
 
 } // namespace
@@ -35,39 +43,65 @@ Row Frame::to_row() const {
     return row;
 }
 
-Frame Frame::from_row(const Row& row) {
-    Frame f;
-    auto starts = [](const std::string& k, const char* p, std::size_t n) { return k.compare(0, n, p) == 0; };
-    for (const auto& [key, v] : row) {
-        if (key == "arrays.numbers") {
-            f.numbers = array_of<std::int64_t>(v, "arrays.numbers", 0);
-        } else if (key == "arrays.positions") {
-            f.positions = array_of<double>(v, "arrays.positions", 3);
-        } else if (key == "cell") {
-            const auto c = array_of<double>(v, "cell", 3);
-            if (c.size() != 9) throw TypeError("cell must have shape (3,3)");
-            std::copy(c.begin(), c.end(), f.cell.begin());
-        } else if (key == "pbc") {
-            const auto p = v.is_array() ? v.as_array().to_vector<bool>() : std::vector<bool>{};
-            if (p.size() != 3) throw TypeError("pbc must be three booleans");
-            std::copy(p.begin(), p.end(), f.pbc.begin());
-        } else if (key == "constraints") {
-            f.constraints = v;
-        } else if (starts(key, "arrays.", 7)) {
-            f.arrays[key.substr(7)] = v;
-        } else if (starts(key, "calc.", 5)) {
-            f.calc[key.substr(5)] = v;
-        } else if (starts(key, "info.", 5)) {
-            f.info[key.substr(5)] = v;
-        } else {
-            f.other[key] = v;
-        }
+template <class V> void FrameBuilder::put(std::string_view key, V&& v) {
+    using namespace std::string_view_literals;
+    Frame& f = frame_;
+    bytes_ += key.size() + value_bytes(v);
+    // Keys arrive sorted, so each map grows at its end.
+    auto starts = [&](std::string_view p) { return key.substr(0, p.size()) == p; };
+    if (key == "arrays.numbers"sv) {
+        f.numbers = array_of<std::int64_t>(v, "arrays.numbers", 0);
+    } else if (key == "arrays.positions"sv) {
+        f.positions = array_of<double>(v, "arrays.positions", 3);
+        positions_ = true;
+    } else if (key == "cell"sv) {
+        const NdArray& c = checked_array(v, "cell", 3);
+        if (c.size() != 9) throw TypeError("cell must have shape (3,3)");
+        c.copy_to(f.cell.data());
+    } else if (key == "pbc"sv) {
+        if (!v.is_array() || v.as_array().size() != 3) throw TypeError("pbc must be three booleans");
+        v.as_array().copy_to(f.pbc.data());
+    } else if (key == "constraints"sv) {
+        f.constraints = std::forward<V>(v);
+    } else if (starts("arrays."sv)) {
+        f.arrays.emplace_hint(f.arrays.end(), key.substr(7), std::forward<V>(v));
+    } else if (starts("calc."sv)) {
+        f.calc.emplace_hint(f.calc.end(), key.substr(5), std::forward<V>(v));
+    } else if (starts("info."sv)) {
+        f.info.emplace_hint(f.info.end(), key.substr(5), std::forward<V>(v));
+    } else {
+        f.other.emplace_hint(f.other.end(), key, std::forward<V>(v));
     }
-    if (!row.count("arrays.positions")) f.positions.assign(3 * f.numbers.size(), 0.0);
+}
+
+void FrameBuilder::add(std::string_view key, const Value& value) { put(key, value); }
+void FrameBuilder::add(std::string_view key, Value&& value) { put(key, std::move(value)); }
+
+Frame FrameBuilder::finish() {
+    Frame f = std::move(frame_);
+    const bool positions = positions_;
+    frame_ = Frame();
+    positions_ = false;
+    bytes_ = 0;
+    if (!positions) f.positions.assign(3 * f.numbers.size(), 0.0);
     if (f.positions.size() != 3 * f.numbers.size())
         throw TypeError("arrays.positions has " + std::to_string(f.positions.size() / 3) +
                         " atoms but arrays.numbers has " + std::to_string(f.numbers.size()));
     return f;
+}
+
+Frame Frame::from_row(const Row& row) {
+    FrameBuilder b;
+    for (const auto& [key, value] : row)
+        b.add(key, value);
+    return b.finish();
+}
+
+Frame Frame::from_row(Row&& row) {
+    FrameBuilder b;
+    for (auto& [key, value] : row)
+        b.add(key, std::move(value));
+    return b.finish();
 }
 
 std::optional<double> Frame::energy() const {

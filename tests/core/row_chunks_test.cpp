@@ -119,6 +119,22 @@ TEST(RowChunks, IteratingAStoreOfLargeFramesReadsWithinTheByteBudget) {
     EXPECT_GT(store->largest_read_rows, 1u);
 }
 
+// AtomsIO builds frames as the backend hands over fields (ReadBackend::visit_many): the same
+// budget holds.
+TEST(RowChunks, IteratingFramesOfALargeStoreReadsWithinTheByteBudget) {
+    auto store = std::make_shared<GeneratedFrames>(100, 20000);
+    std::size_t seen = 0;
+    for (const auto& frame : AtomsIO(store)) {
+        ASSERT_TRUE(frame.has_value());
+        EXPECT_EQ(frame->natoms(), 20000u);
+        EXPECT_EQ((*frame->forces())[0], (seen % 10) / 10.0);
+        ++seen;
+    }
+    EXPECT_EQ(seen, 100u);
+    EXPECT_LE(store->largest_read_bytes, ChunkLimits{}.max_bytes);
+    EXPECT_GT(store->largest_read_rows, 1u);
+}
+
 TEST(RowChunks, IteratingSmallRowsReadsAFullChunkAtATime) {
     auto store = std::make_shared<GeneratedFrames>(1000, 2);
     std::size_t seen = 0;

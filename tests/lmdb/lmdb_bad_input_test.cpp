@@ -67,6 +67,12 @@ TEST(LmdbBadInput, ACorruptValueNamesStoreRowAndKeyAndOtherRowsStillRead) {
     ObjectIO io(store.string(), opening(true));
     expect_error<CorruptDataError>([&] { io.get(4); }, {store.string(), "row 4", "calc.energy", "truncated"});
     expect_error<CorruptDataError>([&] { io.column("calc.energy").to_list(); }, {"row 4", "calc.energy"});
+    expect_error<CorruptDataError>(
+        [&] {
+            for (const auto& frame : AtomsIO(store.string(), opening(true)))
+                (void)frame;
+        },
+        {store.string(), "row 4", "calc.energy", "truncated"});
     EXPECT_NO_THROW(io.get(3));
     EXPECT_EQ(BlobIO(store.string(), opening(true)).get(4)->at("calc.energy"), "\xcb\x01\x02");
     EXPECT_EQ(read_bytes(store / "default" / "data.mdb"), before);

@@ -180,6 +180,9 @@ public:
     std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys) override {
         return inner_->get_many(indices, keys);
     }
+    void visit_many(const Indices& indices, const std::optional<Keys>& keys, RowSink<V>& sink) override {
+        inner_->visit_many(indices, keys, sink);
+    }
     std::vector<std::optional<V>> get_column(const std::string& key, const Indices& indices) override {
         return inner_->get_column(key, indices);
     }

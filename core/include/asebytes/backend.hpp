@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "asebytes/error.hpp"
@@ -16,6 +17,17 @@ namespace asebytes {
 
 /// Row indices, already normalised (non-negative).
 using Indices = std::vector<std::size_t>;
+
+/// Receives rows one field at a time (ReadBackend::visit_many): items built straight from the
+/// stored fields, with no row map in between.
+template <class V> class RowSink {
+public:
+    virtual ~RowSink() = default;
+    /// Row `position` of the request begins; a placeholder row has no fields.
+    virtual void begin_row(std::size_t position, bool placeholder) = 0;
+    /// One field of the current row, in key order; the value is the sink's to keep.
+    virtual void field(std::string_view key, V&& value) = 0;
+};
 
 template <class V> class ReadBackend {
 public:
@@ -43,6 +55,17 @@ public:
         for (auto i : indices)
             out.push_back(get(i, keys));
         return out;
+    }
+    /// The rows get_many() returns, handed to `sink` field by field. Backends that decode rows
+    /// from their own storage override it to skip the row maps.
+    virtual void visit_many(const Indices& indices, const std::optional<Keys>& keys, RowSink<V>& sink) {
+        std::size_t position = 0;
+        for (auto& row : get_many(indices, keys)) {
+            sink.begin_row(position++, !row);
+            if (row)
+                for (auto& [key, value] : *row)
+                    sink.field(key, std::move(value));
+        }
     }
     /// One field of several rows; nullopt where a row lacks it or is a placeholder.
     virtual std::vector<std::optional<V>> get_column(const std::string& key, const Indices& indices) {

@@ -29,6 +29,8 @@ struct Frame {
     /// The frame of a flat row; missing positions are zeros, missing cell zeros, missing pbc false
     /// (as dict_to_atoms). TypeError when a convention key has the wrong type or shape.
     static Frame from_row(const Row& row);
+    /// The same, moving the row's values instead of copying them.
+    static Frame from_row(Row&& row);
 
     /// calc.energy, if present.
     std::optional<double> energy() const;

@@ -105,6 +105,8 @@ public:
     }
     /// A copy of the elements converted to T (any integer, float or bool dtype).
     template <class T> std::vector<T> to_vector() const;
+    /// Copies the elements, converted to T, into `out`, which has room for size() of them.
+    template <class T> void copy_to(T* out) const;
 
     friend bool operator==(const NdArray& a, const NdArray& b);
     friend bool operator!=(const NdArray& a, const NdArray& b) { return !(a == b); }
@@ -134,25 +136,37 @@ template <class T> NdArray NdArray::from(std::vector<std::int64_t> shape, const 
     return NdArray(typestr_of(DTypeOf<T>::value), std::move(shape), std::move(bytes));
 }
 
-template <class T> std::vector<T> NdArray::to_vector() const {
-    std::vector<T> out(size());
+template <class T> void NdArray::copy_to(T* out) const {
+    const std::size_t n = size();
     if constexpr (!std::is_same_v<T, bool>) {
         if (dtype_ == DTypeOf<T>::value) {
-            if (!out.empty()) std::memcpy(out.data(), data_.data(), data_.size());
-            return out;
+            if (n != 0) std::memcpy(out, data_.data(), data_.size());
+            return;
         }
     }
-    for (std::size_t i = 0; i < out.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         if constexpr (std::is_floating_point_v<T>) {
             out[i] = static_cast<T>(element_as_double(i));
         } else if constexpr (std::is_same_v<T, bool>) {
             out[i] = element_as_int(i) != 0;
         } else {
-            static_assert(std::is_integral_v<T>, "to_vector converts to numeric types");
+            static_assert(std::is_integral_v<T>, "copy_to converts to numeric types");
             out[i] = static_cast<T>(element_as_int(i));
         }
     }
-    return out;
+}
+
+template <class T> std::vector<T> NdArray::to_vector() const {
+    if constexpr (std::is_same_v<T, bool>) { // std::vector<bool> has no data()
+        std::vector<T> out(size());
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = element_as_int(i) != 0;
+        return out;
+    } else {
+        std::vector<T> out(size());
+        copy_to(out.data());
+        return out;
+    }
 }
 
 } // namespace asebytes

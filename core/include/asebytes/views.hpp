@@ -50,26 +50,51 @@ inline Indices all_rows(std::size_t n) {
 } // namespace detail
 
 /// How each facade turns stored rows into the items it hands out.
+/// read(): the items of rows `indices`, and the in-memory size of the largest (row_bytes) raised
+/// into `largest_row`.
+template <class Items>
+std::vector<std::optional<typename Items::Item>>
+read_items(ReadBackend<typename Items::V>& backend, const Indices& indices, std::size_t* largest_row) {
+    std::vector<std::optional<typename Items::Item>> out;
+    out.reserve(indices.size());
+    for (auto& row : backend.get_many(indices)) {
+        if (largest_row) *largest_row = std::max(*largest_row, row_bytes(row));
+        out.push_back(Items::build(std::move(row)));
+    }
+    return out;
+}
+
 struct BlobItems {
     using V = std::string;
     using Item = BlobRow;
     static std::optional<Item> build(std::optional<BlobRow>&& row) { return std::move(row); }
     static const BlobRow& to_row(const Item& item) { return item; }
+    static std::vector<std::optional<Item>> read(ReadBackend<V>& backend, const Indices& indices,
+                                                 std::size_t* largest_row) {
+        return read_items<BlobItems>(backend, indices, largest_row);
+    }
 };
 struct ObjectItems {
     using V = Value;
     using Item = Row;
     static std::optional<Item> build(std::optional<Row>&& row) { return std::move(row); }
     static const Row& to_row(const Item& item) { return item; }
+    static std::vector<std::optional<Item>> read(ReadBackend<V>& backend, const Indices& indices,
+                                                 std::size_t* largest_row) {
+        return read_items<ObjectItems>(backend, indices, largest_row);
+    }
 };
 struct AtomsItems {
     using V = Value;
     using Item = Frame;
     static std::optional<Item> build(std::optional<Row>&& row) {
         if (!row) return std::nullopt;
-        return Frame::from_row(*row);
+        return Frame::from_row(std::move(*row));
     }
     static Row to_row(const Item& item) { return item.to_row(); }
+    /// Frames built field by field as the backend visits them (ReadBackend::visit_many).
+    static std::vector<std::optional<Item>> read(ReadBackend<V>& backend, const Indices& indices,
+                                                 std::size_t* largest_row);
 };
 
 /// One or several columns over a selection of rows (all rows, resolved at read time, when the
@@ -339,13 +364,7 @@ private:
         const std::size_t end = std::min(size(), pos + n);
         Indices chunk(indices_.begin() + static_cast<std::ptrdiff_t>(pos),
                       indices_.begin() + static_cast<std::ptrdiff_t>(end));
-        std::vector<std::optional<Item>> out;
-        out.reserve(chunk.size());
-        for (auto& row : backend_->get_many(chunk)) {
-            if (largest_row) *largest_row = std::max(*largest_row, row_bytes(row));
-            out.push_back(Items::build(std::move(row)));
-        }
-        return out;
+        return Items::read(*backend_, chunk, largest_row);
     }
 
     std::shared_ptr<Backend> backend_;

@@ -73,7 +73,13 @@ std::string block_key(std::size_t block) {
 
 std::string row_prefix(std::uint64_t sort_key) { return std::to_string(sort_key) + "-"; }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+// A loop, not memcmp: prefixes are a few bytes and this runs once per stored field.
+bool starts_with(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (s[i] != prefix[i]) return false;
+    return true;
+}
 
 // Decimal ASCII as Python writes it; anything else is corruption.
 std::uint64_t parse_decimal(std::string_view s, const std::string& where, const std::string& key) {
@@ -844,28 +850,46 @@ void LmdbBlobBackend::flush() {
 // ---- object tier ---------------------------------------------------------------------------
 
 namespace {
-// Decodes visited rows straight from the mapped bytes.
-class ValueRowCollector : public LmdbRowVisitor {
+// Decodes visited rows straight from the mapped bytes, for a RowSink.
+class DecodingVisitor : public LmdbRowVisitor {
 public:
-    ValueRowCollector(std::size_t n, std::string where) : rows(n), where_(std::move(where)) {}
+    DecodingVisitor(RowSink<Value>& sink, std::string where) : sink_(sink), where_(std::move(where)) {}
     void begin_row(std::size_t position, std::size_t index, bool placeholder) override {
-        current_ = placeholder ? nullptr : &rows[position].emplace();
+        sink_.begin_row(position, placeholder);
         index_ = index;
     }
     void field(std::string_view key, std::string_view bytes) override {
+        Value value;
         try {
-            current_->emplace(std::string(key), decode(bytes));
+            value = decode(bytes);
         } catch (const CorruptDataError& e) {
             throw CorruptDataError(where_ + ", row " + std::to_string(index_) + ", key '" + std::string(key) +
                                    "': " + e.what());
         }
+        sink_.field(key, std::move(value));
+    }
+
+private:
+    RowSink<Value>& sink_;
+    std::string where_;
+    std::size_t index_ = 0;
+};
+
+// Rows as maps (get_many).
+class RowCollector : public RowSink<Value> {
+public:
+    explicit RowCollector(std::size_t n) : rows(n) {}
+    void begin_row(std::size_t position, bool placeholder) override {
+        current_ = placeholder ? nullptr : &rows[position].emplace();
+    }
+    void field(std::string_view key, Value&& value) override {
+        // LMDB hands a row's fields in key order: each lands at the map's end.
+        current_->emplace_hint(current_->end(), std::string(key), std::move(value));
     }
     std::vector<std::optional<Row>> rows;
 
 private:
-    std::string where_;
     Row* current_ = nullptr;
-    std::size_t index_ = 0;
 };
 } // namespace
 
@@ -878,9 +902,15 @@ LmdbObjectBackend::MaybeRow LmdbObjectBackend::get(std::size_t index, const std:
 
 std::vector<LmdbObjectBackend::MaybeRow> LmdbObjectBackend::get_many(const Indices& indices,
                                                                      const std::optional<Keys>& keys) {
-    ValueRowCollector collector(indices.size(), location());
-    blob_.visit_rows(indices, keys, collector);
+    RowCollector collector(indices.size());
+    visit_many(indices, keys, collector);
     return std::move(collector.rows);
+}
+
+void LmdbObjectBackend::visit_many(const Indices& indices, const std::optional<Keys>& keys,
+                                   RowSink<Value>& sink) {
+    DecodingVisitor visitor(sink, location());
+    blob_.visit_rows(indices, keys, visitor);
 }
 
 std::vector<std::optional<Value>> LmdbObjectBackend::get_column(const std::string& key,

@@ -87,6 +87,8 @@ public:
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override;
     std::vector<MaybeRow> get_many(const Indices& indices,
                                    const std::optional<Keys>& keys = std::nullopt) override;
+    /// Decodes each field from the mapped bytes straight into the sink.
+    void visit_many(const Indices& indices, const std::optional<Keys>& keys, RowSink<Value>& sink) override;
     std::vector<std::optional<Value>> get_column(const std::string& key, const Indices& indices) override;
 
 private:
