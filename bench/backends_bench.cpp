@@ -81,15 +81,16 @@ const std::vector<Backend> kBackends = {
     {"ours/h5md-none", ".h5md", {{"compression", "none"}}},
     {"ours/extxyz", ".xyz", {}},
 };
-const std::vector<std::string> kScalingBackends = {"ours/lmdb", "ours/h5-gzip", "ours/h5-none",
-                                                   "ours/h5md-gzip"};
+const std::vector<std::string> kScalingBackends = {"ours/lmdb", "ours/h5-gzip",   "ours/h5-none",
+                                                   "ours/h5p",  "ours/h5md-gzip", "ours/h5md-none"};
 
 const std::vector<std::string> kAllOps = {"write", "read_all", "random", "column_energy", "column_positions"};
 const std::vector<std::string> kScalingOps = {"write", "random"};
-const std::vector<std::string> kPythonTargets = {"py/lmdb",    "py/h5-gzip",    "py/h5md-gzip",
+const std::vector<std::string> kPythonTargets = {"py/lmdb",    "py/h5-gzip",    "py/h5-none",
+                                                 "py/h5p",     "py/h5md-gzip",  "py/h5md-none",
                                                  "ase/extxyz", "ase.db/sqlite", "h5py/plain"};
-const std::vector<std::string> kPythonScalingTargets = {"py/lmdb", "py/h5-gzip", "py/h5md-gzip",
-                                                        "h5py/plain"};
+const std::vector<std::string> kPythonScalingTargets = {
+    "py/lmdb", "py/h5-gzip", "py/h5-none", "py/h5p", "py/h5md-gzip", "py/h5md-none", "h5py/plain"};
 
 /// A dataset measured under one name, with what to measure on it.
 struct Task {

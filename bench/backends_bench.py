@@ -6,7 +6,8 @@ request names, per task, the frames (flat binary arrays the C++ side exported, s
 exactly the same values), the extend batch size, the random indices, the operations, the targets
 and, per operation, how many frames and plain bytes it touches. Targets:
 
-  py/lmdb, py/h5-gzip, py/h5md-gzip   Python asebytes 0.3.1 (ASEIO; column reads through ObjectIO)
+  py/lmdb, py/h5-gzip, py/h5-none, py/h5p, py/h5md-gzip, py/h5md-none
+                                      Python asebytes 0.3.1 (ASEIO; column reads through ObjectIO)
   ase/extxyz                          ase.io.write(..., append=True) per batch / ase.io.iread, read
   ase.db/sqlite                       ase.db.connect: one transaction per batch / select, get
   h5py/plain                          one contiguous dataset per array, written and read whole
@@ -99,12 +100,13 @@ def checksum_atoms(frames):
 
 
 class PythonAsebytes:
-    def __init__(self, extension):
+    def __init__(self, extension, **options):
         self.extension = extension
+        self.options = options  # backend keyword arguments, e.g. compression=None
 
     def write(self, path, frames, batch):
         atoms = frames.atoms()
-        io = ASEIO(path)
+        io = ASEIO(path, **self.options)
         for i in range(0, len(atoms), batch):
             io.extend(atoms[i : i + batch])
         close(io)
@@ -231,8 +233,11 @@ class H5pyPlain:
 def make_targets():
     targets = {"ase/extxyz": AseExtxyz(), "ase.db/sqlite": AseDb(), "h5py/plain": H5pyPlain()}
     if asebytes is not None:
-        for name, ext in (("py/lmdb", ".lmdb"), ("py/h5-gzip", ".h5"), ("py/h5md-gzip", ".h5md")):
-            targets[name] = PythonAsebytes(ext)
+        for name, ext, options in (("py/lmdb", ".lmdb", {}), ("py/h5-gzip", ".h5", {}),
+                                   ("py/h5-none", ".h5", {"compression": None}), ("py/h5p", ".h5p", {}),
+                                   ("py/h5md-gzip", ".h5md", {}),
+                                   ("py/h5md-none", ".h5md", {"compression": None})):
+            targets[name] = PythonAsebytes(ext, **options)
     return targets
 
 

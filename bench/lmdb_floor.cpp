@@ -97,13 +97,16 @@ double LmdbFloor::read_rows(const std::vector<std::size_t>& rows) const {
         MDB_cursor* cursor = nullptr;
         check(mdb_cursor_open(txn, env.dbi(), &cursor), "mdb_cursor_open");
         std::size_t touched = 0;
+        std::string out; // each value copied out of the map, as a reader that keeps it must
         for (const std::size_t row : rows) {
             const std::string prefix = std::to_string(row) + "-";
             MDB_val k = val_of(prefix), v;
             int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
             while (rc == MDB_SUCCESS && k.mv_size >= prefix.size() &&
-                   prefix.compare(0, prefix.size(), static_cast<const char*>(k.mv_data), prefix.size()) == 0) {
-                touched += v.mv_size + static_cast<const unsigned char*>(v.mv_data)[v.mv_size - 1];
+                   prefix.compare(0, prefix.size(), static_cast<const char*>(k.mv_data), prefix.size()) ==
+                       0) {
+                out.assign(static_cast<const char*>(v.mv_data), v.mv_size);
+                touched += out.size() + static_cast<unsigned char>(out.back());
                 rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
             }
         }
@@ -118,12 +121,14 @@ double LmdbFloor::column(const std::string& field) const {
     return seconds_of([&] {
         MDB_txn* txn = env.begin(MDB_RDONLY);
         std::size_t touched = 0;
-        std::string key;
+        std::string key, out;
         for (std::size_t row = 0; row < rows_.size(); ++row) {
             key.assign(std::to_string(row)).append("-").append(field);
             MDB_val k = val_of(key), v;
-            if (mdb_get(txn, env.dbi(), &k, &v) == MDB_SUCCESS)
-                touched += v.mv_size + static_cast<const unsigned char*>(v.mv_data)[v.mv_size - 1];
+            if (mdb_get(txn, env.dbi(), &k, &v) == MDB_SUCCESS) {
+                out.assign(static_cast<const char*>(v.mv_data), v.mv_size);
+                touched += out.size() + static_cast<unsigned char>(out.back());
+            }
         }
         mdb_txn_abort(txn);
         g_touched = touched;

@@ -20,9 +20,10 @@ public:
     /// Seconds to put the same keys and bytes into a fresh environment at `dir`, `batch` rows per
     /// committed (fsynced) transaction, as ours/lmdb commits each extend.
     double write(const std::filesystem::path& dir, std::size_t batch) const;
-    /// Seconds to find and touch every field of each row in `rows` (one cursor range per row).
+    /// Seconds to find every field of each row in `rows` (one cursor range per row) and copy it
+    /// out of the map.
     double read_rows(const std::vector<std::size_t>& rows) const;
-    /// Seconds to look up field `field` of every row (one mdb_get per row).
+    /// Seconds to look up field `field` of every row (one mdb_get per row) and copy it out.
     double column(const std::string& field) const;
 
     std::size_t rows() const { return rows_.size(); }

@@ -293,7 +293,7 @@ private:
     Value map(std::size_t count, std::size_t depth) {
         enter(depth);
         check_count(count, 2);
-        if (auto a = msgpack_numpy_array(count)) return std::move(*a);
+        if (Value a = msgpack_numpy_array(count); !a.is_nil()) return a;
         std::vector<RawKey> keys;
         List values;
         keys.reserve(count);
@@ -328,12 +328,12 @@ private:
     }
     // The map msgpack-numpy's encode() writes for an array or a numpy scalar, read in one pass
     // straight into its NdArray: nd, type, (kind, shape,) data in that order. Anything else,
-    // nothing consumed, for the general reading (which also gives the errors).
-    std::optional<Value> msgpack_numpy_array(std::size_t count) {
+    // nothing consumed and nil returned, for the general reading (which also gives the errors).
+    Value msgpack_numpy_array(std::size_t count) {
         const std::uint8_t* const start = p_;
         auto fail = [&] {
             p_ = start;
-            return std::optional<Value>();
+            return Value();
         };
         if ((count != 5 && count != 3) || !bin_key("nd") || p_ >= end_ || (*p_ != 0xc3 && *p_ != 0xc2))
             return fail();

@@ -8,7 +8,7 @@ namespace {
 
 struct TypeInfo {
     DType dtype;
-    const char* typestr;
+    std::string_view typestr; // (a view: comparisons look at the length first)
     const char* name;
 };
 
@@ -36,14 +36,14 @@ DType dtype_from_typestr(std::string_view typestr) {
     // numpy writes '|' for one-byte types but '<' and '=' are the same on little-endian hosts.
     if (typestr.size() >= 2 && (typestr[0] == '<' || typestr[0] == '=' || typestr[0] == '|')) {
         for (const auto& t : kTypes)
-            if (typestr.substr(1) == std::string_view(t.typestr).substr(1)) return t.dtype;
+            if (typestr.substr(1) == t.typestr.substr(1)) return t.dtype;
     }
     return DType::Other;
 }
 
 std::string typestr_of(DType dtype) {
     for (const auto& t : kTypes)
-        if (t.dtype == dtype) return t.typestr;
+        if (t.dtype == dtype) return std::string(t.typestr);
     throw TypeError("dtype has no canonical numpy typestr");
 }
 

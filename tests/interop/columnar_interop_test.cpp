@@ -133,5 +133,65 @@ INSTANTIATE_TEST_SUITE_P(Layouts, JsonCells, ::testing::Values(".h5", ".h5p", ".
                                : std::string("h5md");
 });
 
+// Large compressed writes go around HDF5's filter: we deflate whole chunks and store them with
+// H5Dwrite_chunk (core/src/backends/hdf5_direct_chunks.hpp), merging the chunks a batch fills only
+// in part. Python (h5py's zlib) must read such a store exactly as one written plainly, whatever
+// the batches: whole chunks, chunks shared between batches, a small batch (HDF5's own path) in
+// between, and padded frames tiled along their atoms.
+std::vector<std::vector<Row>> large_frame_batches() {
+    std::uint64_t state = 12345;
+    auto next = [&] { // small deterministic generator: the values must not compress to nothing
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<double>(state >> 11) / static_cast<double>(1ull << 53);
+    };
+    auto frame = [&](std::int64_t natoms, std::int64_t step) {
+        Frame f;
+        f.numbers.assign(static_cast<std::size_t>(natoms), 29);
+        for (std::int64_t i = 0; i < natoms; ++i)
+            f.numbers[static_cast<std::size_t>(i)] = i % 3 == 0 ? 28 : 29;
+        f.positions.resize(3 * static_cast<std::size_t>(natoms));
+        for (auto& x : f.positions)
+            x = 40.0 * next();
+        std::vector<double> forces(f.positions.size());
+        for (auto& x : forces)
+            x = next() - 0.5;
+        f.set_forces(forces);
+        f.set_energy(-3.5 * static_cast<double>(natoms));
+        f.info["step"] = step;
+        f.cell = {40, 0, 0, 0, 40, 0, 0, 0, 40};
+        f.pbc = {true, true, true};
+        return f.to_row();
+    };
+    return {{frame(12000, 0)},
+            {frame(12000, 1), frame(11000, 2), frame(12000, 3)},
+            {frame(50, 4)},
+            {frame(12000, 5), frame(12000, 6)},
+            {frame(30000, 7)}};
+}
+
+class PythonReadsOurLargeCompressedWrites : public PythonTest,
+                                            public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(PythonReadsOurLargeCompressedWrites, AsItReadsThePlainStoreOfTheSameRows) {
+    const std::string ours = path("large" + GetParam());
+    const std::string plain = path("plain.h5");
+    OpenOptions uncompressed;
+    uncompressed.options["compression"] = "none";
+    ObjectIO gz(ours), none(plain, uncompressed);
+    for (const auto& batch : large_frame_batches()) {
+        gz.extend(batch);
+        none.extend(batch);
+    }
+    ASSERT_EQ(gz.size(), 8u);
+    for (std::size_t i = 0; i < gz.size(); ++i)
+        EXPECT_EQ(*gz.get(static_cast<std::int64_t>(i)), *none.get(static_cast<std::int64_t>(i)))
+            << "row " << i;
+    ASSERT_PYTHON_OK(run_columnar_check({ours, plain}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, PythonReadsOurLargeCompressedWrites,
+                         ::testing::Values(".h5", ".h5p", ".h5md"),
+                         [](const auto& i) { return i.param.substr(1); });
+
 } // namespace
 } // namespace asebytes::test

@@ -40,8 +40,8 @@ TEST_P(LmdbFrames, SelectionsAndChunksComeBackInRequestOrder) {
     const auto got = io.rows(picks).to_list();
     ASSERT_EQ(got.size(), picks.size());
     for (std::size_t k = 0; k < picks.size(); ++k) {
-        const auto at = static_cast<std::size_t>(picks[k] < 0 ? picks[k] + static_cast<std::int64_t>(want.size())
-                                                              : picks[k]);
+        const auto at = static_cast<std::size_t>(
+            picks[k] < 0 ? picks[k] + static_cast<std::int64_t>(want.size()) : picks[k]);
         ASSERT_TRUE(got[k].has_value());
         EXPECT_EQ(*got[k], want[at]) << "pick " << k;
     }

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <map>
 
+#include "hdf5_direct_chunks.hpp"
+
 namespace asebytes::columnar {
 
 namespace fs = std::filesystem;
@@ -45,6 +47,9 @@ private:
 };
 
 namespace {
+
+// Writes from this size on skip HDF5's filter pipeline when they can (hdf5_direct_chunks.hpp).
+constexpr std::size_t kDirectChunkBytes = std::size_t{256} << 10;
 
 bool is_numeric(const std::string& dtype) {
     return dtype.size() >= 2 && (dtype[1] == 'f' || dtype[1] == 'i' || dtype[1] == 'u');
@@ -564,6 +569,13 @@ void Hdf5Store::write_rows(const std::string& name, std::int64_t start, const Nd
     }
     Datatype memtype = type_of(rows.typestr(), w);
     unflushed_bytes_ += rows.nbytes();
+    // Large serial writes into compressed datasets: we compress the chunks (hdf5_direct_chunks.hpp).
+    if (!settings_.mpi_comm && rows.nbytes() >= kDirectChunkBytes)
+        if (const auto direct = DirectChunks::of(d.get(), memtype.get(), w);
+            direct && direct->row_bytes() * static_cast<std::size_t>(count) == rows.nbytes()) {
+            direct->write(d.get(), start, count, rows.bytes(), w);
+            return;
+        }
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w,
           "H5Dwrite");
 }

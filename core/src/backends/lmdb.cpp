@@ -859,17 +859,19 @@ public:
         index_ = index;
     }
     void field(std::string_view key, std::string_view bytes) override {
-        Value value;
+        sink_.field(key, decoded(key, bytes));
+    }
+
+private:
+    Value decoded(std::string_view key, std::string_view bytes) const {
         try {
-            value = decode(bytes);
+            return decode(bytes);
         } catch (const CorruptDataError& e) {
             throw CorruptDataError(where_ + ", row " + std::to_string(index_) + ", key '" + std::string(key) +
                                    "': " + e.what());
         }
-        sink_.field(key, std::move(value));
     }
 
-private:
     RowSink<Value>& sink_;
     std::string where_;
     std::size_t index_ = 0;
