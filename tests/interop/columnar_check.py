@@ -2,7 +2,8 @@
 reads its own golden file of the same rows.
 
 usage: columnar_check.py OURS PYTHONS_H5
-       columnar_check.py --write-padded OUT.h5p FROM_PYTHONS_H5   (Python writes a padded store)
+       columnar_check.py --write-padded OUT FROM_PYTHONS_H5   (Python writes the frames into OUT:
+                                                               .h5p padded, or any store)
        columnar_check.py --append STORE FROM_PYTHONS_H5 START STOP (Python appends those frames)
 
 Where we keep more than Python on purpose (core/include/asebytes/backends/columnar.hpp), the
@@ -35,6 +36,8 @@ def compare(ours_path, theirs_path):
     failures = []
     if len(ours) != len(theirs):
         failures.append(f"{len(ours)} rows, Python's file has {len(theirs)}")
+    if len(ours) == 0:
+        failures.append(f"{ours_path} reads as empty: nothing to compare")
     for i in range(min(len(ours), len(theirs))):
         a, b = ours[i], theirs[i]
         extra = set(a) - set(b) - OURS_ALONE
@@ -59,7 +62,9 @@ def compare(ours_path, theirs_path):
 
 def write_padded(out, source):
     frames = [a for a in asebytes.ASEIO(source)]
-    asebytes.ASEIO(out).extend(frames)
+    db = asebytes.ASEIO(out)
+    db.extend(frames)
+    db._backend.close()  # 0.3.1 facades have no close(); an H5MD file is complete only once closed
     return 0
 
 

@@ -1,8 +1,8 @@
 #include "hdf5_direct_chunks.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <thread>
 
@@ -34,18 +34,19 @@ void read_back(hid_t dataset, const hsize_t* offset, hsize_t stored, std::vector
     check(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &mask, raw.data()), where, "H5Dread_chunk");
     if (mask & 1u) { // stored without the filter
         if (raw.size() != bytes.size())
-            throw CorruptDataError(where + ": an unfiltered chunk of " + std::to_string(raw.size()) + " bytes, not " +
-                                   std::to_string(bytes.size()));
+            throw CorruptDataError(where + ": an unfiltered chunk of " + std::to_string(raw.size()) +
+                                   " bytes, not " + std::to_string(bytes.size()));
         bytes = std::move(raw);
         return;
     }
     std::unique_ptr<libdeflate_decompressor, DecompressorFree> d(libdeflate_alloc_decompressor());
     std::size_t got = 0;
-    if (!d || libdeflate_zlib_decompress(d.get(), raw.data(), raw.size(), bytes.data(), bytes.size(), &got) !=
-                  LIBDEFLATE_SUCCESS ||
+    if (!d ||
+        libdeflate_zlib_decompress(d.get(), raw.data(), raw.size(), bytes.data(), bytes.size(), &got) !=
+            LIBDEFLATE_SUCCESS ||
         got != bytes.size())
-        throw CorruptDataError(where + ": a stored chunk does not inflate to its " + std::to_string(bytes.size()) +
-                               " bytes");
+        throw CorruptDataError(where + ": a stored chunk does not inflate to its " +
+                               std::to_string(bytes.size()) + " bytes");
 }
 
 } // namespace
@@ -57,7 +58,8 @@ std::optional<DirectChunks> DirectChunks::of(hid_t dataset, hid_t memtype, const
     std::size_t nvalues = 1;
     unsigned values[1] = {0};
     char name[16];
-    if (H5Pget_filter2(dcpl.get(), 0, &flags, &nvalues, values, sizeof name, name, &config) != H5Z_FILTER_DEFLATE)
+    if (H5Pget_filter2(dcpl.get(), 0, &flags, &nvalues, values, sizeof name, name, &config) !=
+        H5Z_FILTER_DEFLATE)
         return std::nullopt;
     Datatype stored(H5Dget_type(dataset), where, "H5Dget_type");
     if (check(H5Tequal(stored.get(), memtype), where, "H5Tequal") <= 0) return std::nullopt;
@@ -67,7 +69,8 @@ std::optional<DirectChunks> DirectChunks::of(hid_t dataset, hid_t memtype, const
     DirectChunks out;
     out.dims.resize(static_cast<std::size_t>(rank));
     out.chunk.resize(out.dims.size());
-    check(H5Sget_simple_extent_dims(space.get(), out.dims.data(), nullptr), where, "H5Sget_simple_extent_dims");
+    check(H5Sget_simple_extent_dims(space.get(), out.dims.data(), nullptr), where,
+          "H5Sget_simple_extent_dims");
     if (H5Pget_chunk(dcpl.get(), rank, out.chunk.data()) != rank) return std::nullopt;
     for (std::size_t i = 2; i < out.dims.size(); ++i)
         if (out.chunk[i] != out.dims[i]) return std::nullopt; // tiled further: HDF5 writes those
@@ -88,90 +91,164 @@ std::size_t DirectChunks::row_bytes() const {
     return n;
 }
 
-void DirectChunks::write(hid_t dataset, std::int64_t start, std::int64_t count, const std::uint8_t* rows,
-                         const std::string& where) const {
-    if (count <= 0) return;
-    // Axis 0 (rows) and axis 1 (atoms of a padded frame) are tiled; a "cell" is one element of
-    // axis 1 with every later axis: `cell` bytes.
+std::size_t DirectChunks::chunk_bytes() const {
+    return static_cast<std::size_t>(chunk[0]) * chunk_width() * cell_bytes();
+}
+
+std::vector<DirectChunks::Span> DirectChunks::spans(std::int64_t start, std::int64_t count) const {
     const auto c0 = static_cast<std::int64_t>(chunk[0]);
-    const std::size_t d1 = dims.size() > 1 ? dims[1] : 1, c1 = dims.size() > 1 ? chunk[1] : 1;
-    const std::size_t cell = row_bytes() / d1, row = row_bytes();
-    const std::size_t chunk_bytes = static_cast<std::size_t>(c0) * c1 * cell;
-    const std::int64_t first = start / c0, last = (start + count - 1) / c0;
+    const std::size_t d1 = dims.size() > 1 ? dims[1] : 1, c1 = chunk_width();
     const std::size_t across = (d1 + c1 - 1) / c1; // chunks along axis 1
-
-    struct Chunk {
-        std::vector<hsize_t> offset;
-        const std::uint8_t* input = nullptr; // the new rows themselves, when they are the chunk
-        std::vector<std::uint8_t> bytes;     // otherwise the chunk assembled here
-    };
-    std::vector<Chunk> chunks;
-    chunks.reserve(static_cast<std::size_t>(last - first + 1) * across);
-    bool flushed = false;
-    for (std::int64_t k0 = first; k0 <= last; ++k0) {
-        const std::int64_t lo = std::max(start, k0 * c0), hi = std::min(start + count, (k0 + 1) * c0);
-        const bool whole_rows = lo == k0 * c0 && hi == (k0 + 1) * c0;
+    std::vector<Span> out;
+    if (count <= 0) return out;
+    const std::int64_t first = start / c0, last = (start + count - 1) / c0;
+    out.reserve(static_cast<std::size_t>(last - first + 1) * across);
+    for (std::int64_t k0 = first; k0 <= last; ++k0)
         for (std::size_t k1 = 0; k1 < across; ++k1) {
-            Chunk ch;
-            ch.offset.assign(dims.size(), 0);
-            ch.offset[0] = static_cast<hsize_t>(k0 * c0);
-            if (dims.size() > 1) ch.offset[1] = k1 * c1;
-            const std::size_t width = std::min(c1, d1 - k1 * c1); // cells of this chunk inside the extent
-            if (whole_rows && across == 1 && width == c1) {
-                ch.input = rows + static_cast<std::size_t>(lo - start) * row;
-                chunks.push_back(std::move(ch));
-                continue;
-            }
-            ch.bytes.resize(chunk_bytes);
-            hsize_t stored = 0;
-            const bool exists = !whole_rows && H5Dget_chunk_storage_size(dataset, ch.offset.data(), &stored) >= 0 &&
-                                stored > 0;
-            take_error_stack(); // a chunk never written is an error on some HDF5 versions
-            if (exists) {
-                if (!flushed) check(H5Dflush(dataset), where, "H5Dflush"); // chunks HDF5 still caches
-                flushed = true;
-                read_back(dataset, ch.offset.data(), stored, ch.bytes, where);
-            } else {
-                for (std::size_t i = 0; i < chunk_bytes; i += fill.size())
-                    std::memcpy(ch.bytes.data() + i, fill.data(), fill.size());
-            }
-            for (std::int64_t g = lo; g < hi; ++g)
-                std::memcpy(ch.bytes.data() + static_cast<std::size_t>(g - k0 * c0) * c1 * cell,
-                            rows + static_cast<std::size_t>(g - start) * row + k1 * c1 * cell, width * cell);
-            chunks.push_back(std::move(ch));
+            Span sp;
+            sp.offset.assign(dims.size(), 0);
+            sp.offset[0] = static_cast<hsize_t>(k0 * c0);
+            if (dims.size() > 1) sp.offset[1] = k1 * c1;
+            sp.lo = std::max(start, k0 * c0);
+            sp.hi = std::min(start + count, (k0 + 1) * c0);
+            sp.first_cell = k1 * c1;
+            sp.width = std::min(c1, d1 - k1 * c1);
+            sp.whole_rows = sp.lo == k0 * c0 && sp.hi == (k0 + 1) * c0;
+            sp.contiguous = sp.whole_rows && across == 1 && sp.width == c1;
+            out.push_back(std::move(sp));
         }
-    }
+    return out;
+}
 
-    // Compressed several at a time, stored in order (HDF5 itself runs on one thread).
-    const std::size_t n = chunks.size();
-    std::vector<std::vector<std::uint8_t>> out(n);
-    std::vector<std::size_t> sizes(n);
-    std::atomic<bool> failed{false};
-    auto compress = [&](std::size_t from, std::size_t step) {
-        std::unique_ptr<libdeflate_compressor, CompressorFree> c(libdeflate_alloc_compressor(level));
-        if (!c) {
-            failed = true;
-            return;
-        }
-        for (std::size_t j = from; j < n; j += step) {
-            const std::uint8_t* in = chunks[j].input ? chunks[j].input : chunks[j].bytes.data();
-            out[j].resize(libdeflate_zlib_compress_bound(c.get(), chunk_bytes));
-            sizes[j] = libdeflate_zlib_compress(c.get(), in, chunk_bytes, out[j].data(), out[j].size());
-            if (sizes[j] == 0) failed = true;
-        }
-    };
+namespace {
+// Runs body(j) for j in [0, n) on up to kMaxThreads threads; rethrows the first failure.
+template <class Body> void in_parallel(std::size_t n, Body&& body) {
     const unsigned threads = std::min<unsigned>(
         {kMaxThreads, std::max(1u, std::thread::hardware_concurrency()), static_cast<unsigned>(n)});
+    std::vector<std::exception_ptr> errors(threads);
+    auto run = [&](unsigned t) {
+        try {
+            for (std::size_t j = t; j < n; j += threads)
+                body(j, t);
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(compress, t, threads);
-    compress(0, threads);
+        pool.emplace_back(run, t);
+    run(0);
     for (auto& t : pool)
         t.join();
-    if (failed) throw BackendError(where + ": libdeflate could not compress a chunk");
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+}
+} // namespace
+
+void DirectChunks::write(hid_t dataset, std::int64_t start, std::int64_t count, const std::uint8_t* rows,
+                         const std::string& where) const {
+    auto parts = spans(start, count);
+    const std::size_t bytes = chunk_bytes(), n = parts.size();
+    // Each chunk's bytes: the new rows themselves where they are the chunk; else assembled from
+    // its stored rows (or the fill value) and the new ones.
+    std::vector<std::vector<std::uint8_t>> assembled(n);
+    bool flushed = false;
+    for (std::size_t j = 0; j < n; ++j) {
+        const Span& sp = parts[j];
+        if (sp.contiguous) continue;
+        auto& chunk_bytes = assembled[j];
+        chunk_bytes.resize(bytes);
+        hsize_t stored = 0;
+        const bool exists = !sp.whole_rows &&
+                            H5Dget_chunk_storage_size(dataset, sp.offset.data(), &stored) >= 0 && stored > 0;
+        take_error_stack(); // a chunk never written is an error on some HDF5 versions
+        if (exists) {
+            if (!flushed) check(H5Dflush(dataset), where, "H5Dflush"); // chunks HDF5 still caches
+            flushed = true;
+            read_back(dataset, sp.offset.data(), stored, chunk_bytes, where);
+        } else {
+            for (std::size_t i = 0; i < bytes; i += fill.size())
+                std::memcpy(chunk_bytes.data() + i, fill.data(), fill.size());
+        }
+        for_each_row(sp, start, [&](std::size_t in_chunk, std::size_t in_rows, std::size_t n_bytes) {
+            std::memcpy(chunk_bytes.data() + in_chunk, rows + in_rows, n_bytes);
+        });
+    }
+    // Compressed several at a time, stored in order (HDF5 itself runs on one thread).
+    std::vector<std::vector<std::uint8_t>> out(n);
+    std::vector<std::size_t> sizes(n);
+    std::vector<std::unique_ptr<libdeflate_compressor, CompressorFree>> compressors(kMaxThreads);
+    in_parallel(n, [&](std::size_t j, unsigned t) {
+        auto& c = compressors[t];
+        if (!c) c.reset(libdeflate_alloc_compressor(level));
+        if (!c)
+            throw BackendError(where + ": libdeflate could not make a compressor of level " +
+                               std::to_string(level));
+        const std::uint8_t* in = parts[j].contiguous
+                                     ? rows + static_cast<std::size_t>(parts[j].lo - start) * row_bytes()
+                                     : assembled[j].data();
+        out[j].resize(libdeflate_zlib_compress_bound(c.get(), bytes));
+        sizes[j] = libdeflate_zlib_compress(c.get(), in, bytes, out[j].data(), out[j].size());
+        if (sizes[j] == 0) throw BackendError(where + ": libdeflate could not compress a chunk");
+    });
     for (std::size_t j = 0; j < n; ++j)
-        check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, chunks[j].offset.data(), sizes[j], out[j].data()), where,
+        check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, parts[j].offset.data(), sizes[j], out[j].data()), where,
               "H5Dwrite_chunk");
+}
+
+void DirectChunks::read(hid_t dataset, std::int64_t start, std::int64_t count, std::uint8_t* rows,
+                        bool flush_first, const std::string& where) const {
+    const auto parts = spans(start, count);
+    const std::size_t bytes = chunk_bytes(), n = parts.size();
+    if (n == 0) return;
+    if (flush_first) check(H5Dflush(dataset), where, "H5Dflush");
+    // The stored bytes of each chunk, read in order (HDF5 runs on one thread), then inflated
+    // several at a time: straight into `rows` where a chunk is a stretch of them.
+    std::vector<std::vector<std::uint8_t>> raw(n);
+    std::vector<std::uint32_t> masks(n, 0);
+    for (std::size_t j = 0; j < n; ++j) {
+        hsize_t stored = 0;
+        const bool exists =
+            H5Dget_chunk_storage_size(dataset, parts[j].offset.data(), &stored) >= 0 && stored > 0;
+        take_error_stack();
+        if (!exists) continue;
+        raw[j].resize(stored);
+        check(H5Dread_chunk(dataset, H5P_DEFAULT, parts[j].offset.data(), &masks[j], raw[j].data()), where,
+              "H5Dread_chunk");
+    }
+    std::vector<std::unique_ptr<libdeflate_decompressor, DecompressorFree>> inflaters(kMaxThreads);
+    in_parallel(n, [&](std::size_t j, unsigned t) {
+        const Span& sp = parts[j];
+        std::vector<std::uint8_t> scratch;
+        std::uint8_t* target = rows + static_cast<std::size_t>(sp.lo - start) * row_bytes();
+        if (!sp.contiguous) {
+            scratch.resize(bytes);
+            target = scratch.data();
+        }
+        if (raw[j].empty()) {
+            for (std::size_t i = 0; i < bytes; i += fill.size())
+                std::memcpy(target + i, fill.data(), fill.size());
+        } else if (masks[j] & 1u) {
+            if (raw[j].size() != bytes)
+                throw CorruptDataError(where + ": an unfiltered chunk of " + std::to_string(raw[j].size()) +
+                                       " bytes, not " + std::to_string(bytes));
+            std::memcpy(target, raw[j].data(), bytes);
+        } else {
+            auto& d = inflaters[t];
+            if (!d) d.reset(libdeflate_alloc_decompressor());
+            std::size_t got = 0;
+            if (!d ||
+                libdeflate_zlib_decompress(d.get(), raw[j].data(), raw[j].size(), target, bytes, &got) !=
+                    LIBDEFLATE_SUCCESS ||
+                got != bytes)
+                throw CorruptDataError(where + ": the chunk at row " + std::to_string(sp.offset[0]) +
+                                       " does not inflate to its " + std::to_string(bytes) + " bytes");
+        }
+        if (!sp.contiguous)
+            for_each_row(sp, start, [&](std::size_t in_chunk, std::size_t in_rows, std::size_t n_bytes) {
+                std::memcpy(rows + in_rows, target + in_chunk, n_bytes);
+            });
+    });
 }
 
 } // namespace asebytes::columnar

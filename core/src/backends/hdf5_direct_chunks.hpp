@@ -16,11 +16,11 @@ namespace asebytes::columnar {
 
 /// How a dataset takes direct chunk writes of rows (whole entries along axis 0).
 struct DirectChunks {
-    std::vector<hsize_t> dims;       ///< the dataset's extent
-    std::vector<hsize_t> chunk;      ///< its chunk shape: axes 0 and 1 tiled, the others whole
-    std::size_t item = 0;            ///< bytes of one element
-    int level = 0;                   ///< the deflate level of the dataset's filter
-    std::vector<std::uint8_t> fill;  ///< one element's fill value as stored
+    std::vector<hsize_t> dims;      ///< the dataset's extent
+    std::vector<hsize_t> chunk;     ///< its chunk shape: axes 0 and 1 tiled, the others whole
+    std::size_t item = 0;           ///< bytes of one element
+    int level = 0;                  ///< the deflate level of the dataset's filter
+    std::vector<std::uint8_t> fill; ///< one element's fill value as stored
 
     /// Whether `dataset` can take them for rows of memory type `memtype`: chunked with chunks
     /// that span every axis after the second, deflate its only filter, its file type equal to
@@ -36,6 +36,35 @@ struct DirectChunks {
     /// written, filled with the fill value, as HDF5 allocates it.
     void write(hid_t dataset, std::int64_t start, std::int64_t count, const std::uint8_t* rows,
                const std::string& where) const;
+    /// Reads rows [start, start + count) into `rows` (count * row_bytes() bytes): the chunks are
+    /// read as stored and inflated with libdeflate, two at a time. A chunk never written reads as
+    /// the fill value. `flush_first`: the dataset may hold chunks HDF5 still caches (a writable
+    /// file), written out before.
+    void read(hid_t dataset, std::int64_t start, std::int64_t count, std::uint8_t* rows, bool flush_first,
+              const std::string& where) const;
+
+private:
+    /// The chunks rows [start, start + count) touch.
+    struct Span {
+        std::vector<hsize_t> offset; ///< the chunk's position in the dataset
+        std::int64_t lo = 0, hi = 0; ///< the rows of [start, start + count) in it
+        std::size_t first_cell = 0;  ///< its first element along axis 1
+        std::size_t width = 0;       ///< its elements along axis 1 inside the extent
+        bool whole_rows = false;     ///< it holds none but rows of [start, start + count)
+        bool contiguous = false;     ///< and spans the rows whole: it is a stretch of them
+    };
+    std::vector<Span> spans(std::int64_t start, std::int64_t count) const;
+    std::size_t chunk_bytes() const;
+    std::size_t cell_bytes() const { return row_bytes() / (dims.size() > 1 ? dims[1] : 1); }
+    std::size_t chunk_width() const { return dims.size() > 1 ? chunk[1] : 1; }
+    /// copy(offset in the chunk's bytes, offset in rows [start, ...), bytes) for each row of `span`.
+    template <class Copy> void for_each_row(const Span& span, std::int64_t start, Copy&& copy) const {
+        const std::size_t cell = cell_bytes(), row = row_bytes(), c1 = chunk_width();
+        const auto first_row = static_cast<std::int64_t>(span.offset[0]);
+        for (std::int64_t g = span.lo; g < span.hi; ++g)
+            copy(static_cast<std::size_t>(g - first_row) * c1 * cell,
+                 static_cast<std::size_t>(g - start) * row + span.first_cell * cell, span.width * cell);
+    }
 };
 
 } // namespace asebytes::columnar
