@@ -1,7 +1,7 @@
 /* fix asebytes: see fix_asebytes.h and README.md. The fix stays thin: it reads LAMMPS's data on
    output steps, converts units, and hands the rest to asebytes::mpi (FrameGatherer, then a
-   BufferedWriter on rank 0 that writes to any asebytes backend; for columnar HDF5 stores under
-   mpirun, a CollectiveColumnarWriter with which every rank writes its own atoms). */
+   BufferedWriter on rank 0 that writes to any asebytes backend; with `parallel yes`, for HDF5
+   stores under mpirun, a CollectiveColumnarWriter with which every rank writes its own atoms). */
 #include "fix_asebytes.h"
 
 #include <algorithm>
@@ -138,6 +138,9 @@ FixASEBytes::FixASEBytes(LAMMPS* lmp, int narg, char** arg) : Fix(lmp, narg, arg
     } catch (const std::exception& e) {
         fail_all(e.what());
     }
+    if (opt_->parallel && !asebytes::backend_for(store_).metadata->parallel_writes)
+        fail_all("keyword 'parallel yes' needs a store every rank can write (.h5, .h5p, .h5md); " + store_ +
+                 " is backend " + asebytes::backend_for(store_).metadata->name);
     // Rank 0 opens the store; everybody learns whether that worked, so the error is collective.
     std::string failure;
     if (comm->me == 0) {
@@ -160,7 +163,9 @@ FixASEBytes::FixASEBytes(LAMMPS* lmp, int narg, char** arg) : Fix(lmp, narg, arg
     limits.max_bytes = opt_->buffer_bytes;
     limits.batch_frames = std::max<std::size_t>(1, std::min<std::size_t>(limits.max_frames, 64));
     try {
-        writer_ = asebytes::mpi::open_frame_writer(world, store_, open_options(), limits, std::move(opened_));
+        writer_ = asebytes::mpi::open_frame_writer(world, store_, open_options(), limits, std::move(opened_),
+                                                   opt_->parallel ? asebytes::mpi::ParallelWrites::EveryRank
+                                                                  : asebytes::mpi::ParallelWrites::Gather);
     } catch (const std::exception& e) {
         error->one(FLERR, "fix asebytes: opening " + store_ + " for writing failed: " + e.what());
     }

@@ -178,6 +178,8 @@ FixOptions FixOptions::parse(const std::vector<std::string>& args, int ntypes) {
             o.flush_every = parse_count("keyword 'flush'", cur.value(kw, "a number of steps"), 0);
         } else if (kw == "flushlog") {
             o.flush_log = cur.value(kw, "a file path");
+        } else if (kw == "parallel") {
+            o.parallel = parse_yes_no(kw, cur.value(kw));
         } else if (kw == "option") {
             const std::string& name = cur.value(kw, "a NAME and a VALUE");
             o.backend_options[name] = cur.value(kw, "a NAME and a VALUE");

@@ -50,6 +50,9 @@ struct FixOptions {
     /// A file that gets the store's frame count after every flush (crash tests check it); "" for none.
     std::string flush_log;
     std::map<std::string, std::string> backend_options;
+    /// parallel yes: under mpirun every rank writes its own atoms (parallel HDF5; .h5, .h5p and
+    /// .h5md); no (default): the frames are gathered to rank 0, which measured faster.
+    bool parallel = false;
 
     /// Parses args = {N, store, keyword, value, ...}; `ntypes` checks `elements`.
     static FixOptions parse(const std::vector<std::string>& args, int ntypes);

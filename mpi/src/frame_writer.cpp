@@ -112,16 +112,17 @@ private:
 
 } // namespace
 
-bool writes_collectively(const std::string& path, MPI_Comm comm) {
+bool writes_collectively(const std::string& path, MPI_Comm comm, ParallelWrites mode) {
     int size = 1;
     MPI_Comm_size(comm, &size);
-    return size > 1 && backend_for(path).metadata->parallel_writes;
+    return mode == ParallelWrites::EveryRank && size > 1 && backend_for(path).metadata->parallel_writes;
 }
 
 std::unique_ptr<FrameWriter> open_frame_writer(MPI_Comm comm, const std::string& path,
                                                const OpenOptions& options, const WriterLimits& limits,
-                                               std::shared_ptr<ObjectReadWriteBackend> root_backend) {
-    if (writes_collectively(path, comm)) {
+                                               std::shared_ptr<ObjectReadWriteBackend> root_backend,
+                                               ParallelWrites mode) {
+    if (writes_collectively(path, comm, mode)) {
         root_backend.reset(); // every rank opens the file now, rank 0 included
         auto store = open_collective_columnar(path, comm, options);
         return std::make_unique<EveryRankWriter>(

@@ -54,7 +54,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadFix{"UnknownBackendOption", "", "5 f.lmdb option colour blue", "unknown lmdb option(s): 'colour'"},
         BadFix{"RespaWithPotentialLabels", "run_style respa 2 2\n", "5 f.lmdb",
                "run_style respa splits the forces by level: 'labels potential' cannot take"},
-        BadFix{"UnknownExtension", "", "5 f.parquet", "no backend for 'f.parquet'"}),
+        BadFix{"UnknownExtension", "", "5 f.parquet", "no backend for 'f.parquet'"},
+        BadFix{"ParallelIntoLmdb", "", "5 f.lmdb parallel yes",
+               "keyword 'parallel yes' needs a store every rank can write (.h5, .h5p, .h5md); f.lmdb is "
+               "backend lmdb"},
+        BadFix{"BadParallel", "", "5 f.h5 parallel sometimes", "keyword 'parallel' expects yes or no"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(FixErrorsLj, LjUnitsNeedUnitsNative) {

@@ -1,6 +1,6 @@
-// fix asebytes into H5MD (*.h5md): serially through the BufferedWriter, under mpirun with parallel
-// HDF5 (every rank writes its own atoms, as for *.h5p); the store reads back exactly the frames the
-// same run wrote into an LMDB store (gathered to rank 0), with real steps and times.
+// fix asebytes into H5MD (*.h5md): gathered to rank 0 through the BufferedWriter (the default), and
+// under mpirun with `parallel yes` by every rank with parallel HDF5 (as for *.h5p); both read back
+// exactly the frames the same run wrote into an LMDB store, with real steps and times.
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"
@@ -11,14 +11,16 @@ namespace asebytes::test {
 namespace {
 
 TEST(FixH5md, OneTwoAndFourRanksWriteH5mdEqualToLmdb) {
-    const std::string input = cu_system() +
-                              "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
-                              "fix b all asebytes 10 traj.h5md elements Cu velocities yes\nrun 30\n";
+    const std::string input =
+        cu_system() + "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
+                      "fix b all asebytes 10 traj.h5md elements Cu velocities yes\n"
+                      "fix c all asebytes 10 every.h5md elements Cu velocities yes parallel yes\nrun 30\n";
     for (int np : {1, 2, 4}) {
         SCOPED_TRACE("np " + std::to_string(np));
         TempDir dir;
-        ASSERT_NO_FATAL_FAILURE(expect_stores_equal_to_lmdb(dir, input, np, {"traj.h5md"}));
+        ASSERT_NO_FATAL_FAILURE(expect_stores_equal_to_lmdb(dir, input, np, {"traj.h5md", "every.h5md"}));
         EXPECT_EQ(steps(dir / "traj.h5md"), (std::vector<std::int64_t>{0, 10, 20, 30}));
+        EXPECT_EQ(steps(dir / "every.h5md"), (std::vector<std::int64_t>{0, 10, 20, 30}));
     }
 }
 

@@ -225,7 +225,9 @@ class FrameWriterWays : public ::testing::TestWithParam<std::string> {};
 TEST_P(FrameWriterWays, WritesTheFramesAndLeavesOutWhatRankZeroCallsARepeat) {
     SharedDir dir;
     const std::string path = (dir / ("written" + GetParam())).string();
-    EXPECT_EQ(mpi::writes_collectively(path, MPI_COMM_WORLD), GetParam() == ".h5" && ranks() > 1);
+    EXPECT_EQ(mpi::writes_collectively(path, MPI_COMM_WORLD, mpi::ParallelWrites::EveryRank),
+              GetParam() == ".h5" && ranks() > 1);
+    EXPECT_FALSE(mpi::writes_collectively(path, MPI_COMM_WORLD, mpi::ParallelWrites::Gather));
     const auto rows = frames();
     const std::vector<mpi::Column> columns{{"arrays.numbers", DType::Int64, 0},
                                            {"arrays.positions", DType::Float64, 3},
@@ -234,7 +236,8 @@ TEST_P(FrameWriterWays, WritesTheFramesAndLeavesOutWhatRankZeroCallsARepeat) {
         std::shared_ptr<ObjectReadWriteBackend> opened;
         if (rank() == 0)
             opened = std::dynamic_pointer_cast<ObjectReadWriteBackend>(open_object_backend(path));
-        auto writer = mpi::open_frame_writer(MPI_COMM_WORLD, path, {}, {}, std::move(opened));
+        auto writer = mpi::open_frame_writer(MPI_COMM_WORLD, path, {}, {}, std::move(opened),
+                                             mpi::ParallelWrites::EveryRank);
         writer->set_columns(columns);
         for (std::size_t i = 0; i < rows.size(); ++i)
             for (const bool repeat : {false, true}) {

@@ -1,10 +1,11 @@
 #pragma once
 // FrameWriter: the one interface through which a simulation whose atoms are spread over the
-// ranks of a communicator writes its frames into a store. How is the store's backend's
-// metadata's to decide (parallel_writes): gathered to rank 0, where a BufferedWriter encodes and
-// writes on a background thread; or, under mpirun, every rank writing its own atoms into the same
-// file (parallel HDF5: CollectiveColumnarWriter). Every member is collective: every rank calls
-// them, in the same order.
+// ranks of a communicator writes its frames into a store: gathered to rank 0, where a
+// BufferedWriter encodes and writes on a background thread; or, when asked and the store's
+// backend can (metadata parallel_writes), every rank writing its own atoms into the same file
+// (parallel HDF5: CollectiveColumnarWriter). Gathering is the default: it measured faster for
+// every HDF5 store, compressed or not (docs/benchmarks.md, bench_parallel_write). Every member is
+// collective: every rank calls them, in the same order.
 #include <mpi.h>
 
 #include <functional>
@@ -42,14 +43,21 @@ public:
     virtual std::string summary(const std::string& location) const = 0;
 };
 
-/// Whether frames of `comm` go into the store at `path` from every rank (its backend's
-/// metadata says parallel_writes, and there is more than one rank).
-bool writes_collectively(const std::string& path, MPI_Comm comm);
+/// How the frames of a communicator of several ranks reach the store.
+enum class ParallelWrites {
+    Gather,    ///< to rank 0 (the default)
+    EveryRank, ///< every rank writes its own atoms, where the backend can (parallel_writes)
+};
+
+/// Whether frames of `comm` go into the store at `path` from every rank: asked for, the
+/// backend's metadata says parallel_writes, and there is more than one rank.
+bool writes_collectively(const std::string& path, MPI_Comm comm, ParallelWrites mode);
 
 /// Collective: the writer for the store at `path`. `root_backend` is the store as rank 0 opened
 /// it (null elsewhere); when every rank writes, it is released and every rank opens the store.
 std::unique_ptr<FrameWriter> open_frame_writer(MPI_Comm comm, const std::string& path,
                                                const OpenOptions& options, const WriterLimits& limits,
-                                               std::shared_ptr<ObjectReadWriteBackend> root_backend);
+                                               std::shared_ptr<ObjectReadWriteBackend> root_backend,
+                                               ParallelWrites mode = ParallelWrites::Gather);
 
 } // namespace asebytes::mpi
