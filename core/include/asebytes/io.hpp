@@ -37,6 +37,8 @@ public:
     /// Row i (negative counts from the end); nullopt for a placeholder. With `keys`, only those
     /// fields, and KeyError when the row lacks one.
     std::optional<Item> get(std::int64_t i, const std::optional<Keys>& keys = std::nullopt) const {
+        // A whole row: read as views read theirs (AtomsItems builds the frame as fields arrive).
+        if (!keys) return std::move(Items::read(backend(), {normalize_index(i, size())}, nullptr).front());
         auto row = backend().get(normalize_index(i, size()), keys);
         if (row && keys)
             for (const auto& k : *keys)
