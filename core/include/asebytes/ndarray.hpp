@@ -163,6 +163,10 @@ template <class T> std::vector<T> NdArray::to_vector() const {
             out[i] = element_as_int(i) != 0;
         return out;
     } else {
+        if (dtype_ == DTypeOf<T>::value) { // one pass over the data: no zeroing first
+            const T* p = data<T>();
+            return std::vector<T>(p, p + size());
+        }
         std::vector<T> out(size());
         copy_to(out.data());
         return out;
