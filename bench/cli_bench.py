@@ -192,7 +192,9 @@ def print_convert(args, t, r, sizes):
 def bench_verify(args, cli, store, py):
     files = [str(f) for f in store_files(store)]
     t = {"cat": median_of(args.reps, lambda: subprocess.run(["cat", *files], check=True, stdout=subprocess.DEVNULL)),
-         "verify": median_of(args.reps, lambda: cli.run("verify", store))}
+         "verify": median_of(args.reps, lambda: cli.run("verify", store)),
+         # the part of verify no store changes: starting the program (50 shared libraries: HDF5, MPI, ...)
+         "startup": median_of(args.reps, lambda: cli.run("--version"))}
     if py:
         t["py_objectio_rows"] = median_of(args.reps, lambda: py.ObjectIO(str(store))[:].to_list())
         t["py_aseio_frames"] = median_of(args.reps, lambda: py.ASEIO(str(store))[:].to_list())
@@ -203,6 +205,7 @@ def bench_verify(args, cli, store, py):
     print(f"\n2. verify: {store_bytes(store) / MIB:.1f} MiB store, warm page cache, median of {args.reps}")
     print(f"  asebytes verify            {t['verify']:8.3f} s  {store_bytes(store) / MIB / t['verify']:7.0f} MiB/s")
     print(f"  cat data.mdb > /dev/null   {t['cat']:8.3f} s  verify takes {1 / r['verify_vs_cat']:.1f}x as long")
+    print(f"  asebytes --version         {t['startup']:8.3f} s  (start-up, part of verify's time)")
     for k, label in (("py_objectio_rows", "ObjectIO rows"), ("py_aseio_frames", "ASEIO Atoms")):
         if k in t:
             print(f"  {'Python ' + label:<26} {t[k]:8.3f} s  verify is {r[f'verify_vs_{k}']:.1f}x as fast")

@@ -445,6 +445,9 @@ def cli_section(rep, doc):
                   "%.2fx" % c["ratios"]["xyz_to_lmdb_vs_python"]]]
     rows.append(["verify (%.0f MiB, warm cache)" % (v["store_bytes"] / 2**20), sp(v, "verify"),
                  "cat %s" % sp(v, "cat"), "%.2fx" % v["ratios"]["verify_vs_cat"]])
+    if "startup" in v["seconds"]:
+        rows.append(["verify's start-up (`asebytes --version`)", sp(v, "startup"), "cat %s" % sp(v, "cat"),
+                     "%.2fx" % (v["seconds"]["cat"] / v["seconds"]["startup"])])
     for k, label in (("py_objectio_rows", "Python asebytes ObjectIO rows"), ("py_aseio_frames", "Python ASEIO Atoms")):
         if "verify_vs_" + k in v["ratios"]:
             rows.append(["verify", sp(v, "verify"), "%s %s" % (label, sp(v, k)), "%.2fx" % v["ratios"]["verify_vs_" + k]])
