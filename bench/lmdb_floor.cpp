@@ -14,8 +14,10 @@ void check(int rc, const char* what) {
 
 MDB_val val_of(const std::string& s) { return {s.size(), const_cast<char*>(s.data())}; }
 
+} // namespace
+
 // One environment with its main database, closed on scope exit.
-class Env {
+class LmdbFloor::Env {
 public:
     Env(const std::filesystem::path& dir, unsigned flags) {
         check(mdb_env_create(&env_), "mdb_env_create");
@@ -40,6 +42,8 @@ private:
     MDB_dbi dbi_ = 0;
 };
 
+namespace {
+
 template <class F> double seconds_of(F&& f) {
     const auto t0 = std::chrono::steady_clock::now();
     f();
@@ -50,8 +54,11 @@ volatile std::size_t g_touched = 0; // keeps the reads from being optimised away
 
 } // namespace
 
-LmdbFloor::LmdbFloor(const std::filesystem::path& env_dir) : env_dir_(env_dir) {
-    const Env env(env_dir, MDB_RDONLY | MDB_NOTLS);
+LmdbFloor::~LmdbFloor() = default;
+
+LmdbFloor::LmdbFloor(const std::filesystem::path& env_dir)
+    : env_dir_(env_dir), env_(std::make_unique<Env>(env_dir, MDB_RDONLY | MDB_NOTLS)) {
+    const Env& env = *env_;
     MDB_txn* txn = env.begin(MDB_RDONLY);
     MDB_cursor* cursor = nullptr;
     check(mdb_cursor_open(txn, env.dbi(), &cursor), "mdb_cursor_open");
@@ -91,7 +98,7 @@ double LmdbFloor::write(const std::filesystem::path& dir, std::size_t batch) con
 }
 
 double LmdbFloor::read_rows(const std::vector<std::size_t>& rows) const {
-    const Env env(env_dir_, MDB_RDONLY | MDB_NOTLS);
+    const Env& env = *env_;
     return seconds_of([&] {
         MDB_txn* txn = env.begin(MDB_RDONLY);
         MDB_cursor* cursor = nullptr;
@@ -117,7 +124,7 @@ double LmdbFloor::read_rows(const std::vector<std::size_t>& rows) const {
 }
 
 double LmdbFloor::column(const std::string& field) const {
-    const Env env(env_dir_, MDB_RDONLY | MDB_NOTLS);
+    const Env& env = *env_;
     return seconds_of([&] {
         MDB_txn* txn = env.begin(MDB_RDONLY);
         std::size_t touched = 0;

@@ -5,6 +5,7 @@
 // same operations, a ratio against it cannot exceed (its time) / (this floor).
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,8 +15,9 @@ namespace asebytes::bench {
 class LmdbFloor {
 public:
     /// Loads every row's fields of the group directory `env_dir` (a store ours/lmdb wrote, sort
-    /// keys 0..n-1) into memory; untimed.
+    /// keys 0..n-1) into memory and keeps the environment open for the reads; untimed.
     explicit LmdbFloor(const std::filesystem::path& env_dir);
+    ~LmdbFloor();
 
     /// Seconds to put the same keys and bytes into a fresh environment at `dir`, `batch` rows per
     /// committed (fsynced) transaction, as ours/lmdb commits each extend.
@@ -29,7 +31,9 @@ public:
     std::size_t rows() const { return rows_.size(); }
 
 private:
+    class Env;
     std::filesystem::path env_dir_;
+    std::unique_ptr<Env> env_; // open for every read sample, as our store keeps its environment
     std::vector<std::vector<std::pair<std::string, std::string>>> rows_; // (key, value) per row
 };
 
