@@ -47,11 +47,8 @@ inline Indices all_rows(std::size_t n) {
     return out;
 }
 
-} // namespace detail
-
-/// How each facade turns stored rows into the items it hands out.
-/// read(): the items of rows `indices`, and the in-memory size of the largest (row_bytes) raised
-/// into `largest_row`.
+/// Items::read through rows: the items of rows `indices`, and the in-memory size of the largest
+/// (row_bytes) raised into `largest_row`.
 template <class Items>
 std::vector<std::optional<typename Items::Item>>
 read_items(ReadBackend<typename Items::V>& backend, const Indices& indices, std::size_t* largest_row) {
@@ -64,6 +61,11 @@ read_items(ReadBackend<typename Items::V>& backend, const Indices& indices, std:
     return out;
 }
 
+} // namespace detail
+
+/// How each facade turns stored rows into the items it hands out; read() gives the items of
+/// rows `indices` and raises `largest_row` to the in-memory size of the largest (row_bytes).
+
 struct BlobItems {
     using V = std::string;
     using Item = BlobRow;
@@ -71,7 +73,7 @@ struct BlobItems {
     static const BlobRow& to_row(const Item& item) { return item; }
     static std::vector<std::optional<Item>> read(ReadBackend<V>& backend, const Indices& indices,
                                                  std::size_t* largest_row) {
-        return read_items<BlobItems>(backend, indices, largest_row);
+        return detail::read_items<BlobItems>(backend, indices, largest_row);
     }
 };
 struct ObjectItems {
@@ -81,7 +83,7 @@ struct ObjectItems {
     static const Row& to_row(const Item& item) { return item; }
     static std::vector<std::optional<Item>> read(ReadBackend<V>& backend, const Indices& indices,
                                                  std::size_t* largest_row) {
-        return read_items<ObjectItems>(backend, indices, largest_row);
+        return detail::read_items<ObjectItems>(backend, indices, largest_row);
     }
 };
 struct AtomsItems {

@@ -26,27 +26,40 @@ struct DecompressorFree {
 // few cores, and under mpirun the simulation holds the others.
 constexpr unsigned kMaxThreads = 2;
 
-// The stored chunk at `offset` (`stored` bytes in the file), inflated into `bytes`.
-void read_back(hid_t dataset, const hsize_t* offset, hsize_t stored, std::vector<std::uint8_t>& bytes,
-               const std::string& where) {
+// The stored size of the chunk at `offset`; 0 for a chunk never written.
+hsize_t stored_size(hid_t dataset, const hsize_t* offset) {
+    hsize_t stored = 0;
+    if (H5Dget_chunk_storage_size(dataset, offset, &stored) < 0) stored = 0;
+    take_error_stack(); // a chunk never written is an error on some HDF5 versions
+    return stored;
+}
+
+// The stored bytes of the chunk at `offset` (`stored` of them), and its filter mask.
+std::vector<std::uint8_t> read_stored(hid_t dataset, const hsize_t* offset, hsize_t stored,
+                                      std::uint32_t& mask, const std::string& where) {
     std::vector<std::uint8_t> raw(stored);
-    std::uint32_t mask = 0;
     check(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &mask, raw.data()), where, "H5Dread_chunk");
+    return raw;
+}
+
+// A chunk's stored bytes (`mask`: its filter mask) as the `n` bytes they hold, into `target`;
+// `d` is made on first use.
+void inflate(const std::vector<std::uint8_t>& raw, std::uint32_t mask, std::uint8_t* target, std::size_t n,
+             std::unique_ptr<libdeflate_decompressor, DecompressorFree>& d, const std::string& where) {
     if (mask & 1u) { // stored without the filter
-        if (raw.size() != bytes.size())
+        if (raw.size() != n)
             throw CorruptDataError(where + ": an unfiltered chunk of " + std::to_string(raw.size()) +
-                                   " bytes, not " + std::to_string(bytes.size()));
-        bytes = std::move(raw);
+                                   " bytes, not " + std::to_string(n));
+        std::memcpy(target, raw.data(), n);
         return;
     }
-    std::unique_ptr<libdeflate_decompressor, DecompressorFree> d(libdeflate_alloc_decompressor());
+    if (!d) d.reset(libdeflate_alloc_decompressor());
     std::size_t got = 0;
     if (!d ||
-        libdeflate_zlib_decompress(d.get(), raw.data(), raw.size(), bytes.data(), bytes.size(), &got) !=
-            LIBDEFLATE_SUCCESS ||
-        got != bytes.size())
-        throw CorruptDataError(where + ": a stored chunk does not inflate to its " +
-                               std::to_string(bytes.size()) + " bytes");
+        libdeflate_zlib_decompress(d.get(), raw.data(), raw.size(), target, n, &got) != LIBDEFLATE_SUCCESS ||
+        got != n)
+        throw CorruptDataError(where + ": a stored chunk does not inflate to its " + std::to_string(n) +
+                               " bytes");
 }
 
 } // namespace
@@ -121,6 +134,12 @@ std::vector<DirectChunks::Span> DirectChunks::spans(std::int64_t start, std::int
 }
 
 namespace {
+// `n` bytes of `fill` repeated (one element's fill value).
+void fill_with(std::uint8_t* target, std::size_t n, const std::vector<std::uint8_t>& fill) {
+    for (std::size_t i = 0; i < n; i += fill.size())
+        std::memcpy(target + i, fill.data(), fill.size());
+}
+
 // Runs body(j) for j in [0, n) on up to kMaxThreads threads; rethrows the first failure.
 template <class Body> void in_parallel(std::size_t n, Body&& body) {
     const unsigned threads = std::min<unsigned>(
@@ -152,23 +171,22 @@ void DirectChunks::write(hid_t dataset, std::int64_t start, std::int64_t count, 
     // Each chunk's bytes: the new rows themselves where they are the chunk; else assembled from
     // its stored rows (or the fill value) and the new ones.
     std::vector<std::vector<std::uint8_t>> assembled(n);
+    std::unique_ptr<libdeflate_decompressor, DecompressorFree> inflater;
     bool flushed = false;
     for (std::size_t j = 0; j < n; ++j) {
         const Span& sp = parts[j];
         if (sp.contiguous) continue;
         auto& chunk_bytes = assembled[j];
         chunk_bytes.resize(bytes);
-        hsize_t stored = 0;
-        const bool exists = !sp.whole_rows &&
-                            H5Dget_chunk_storage_size(dataset, sp.offset.data(), &stored) >= 0 && stored > 0;
-        take_error_stack(); // a chunk never written is an error on some HDF5 versions
-        if (exists) {
+        const hsize_t stored = sp.whole_rows ? 0 : stored_size(dataset, sp.offset.data());
+        if (stored > 0) {
             if (!flushed) check(H5Dflush(dataset), where, "H5Dflush"); // chunks HDF5 still caches
             flushed = true;
-            read_back(dataset, sp.offset.data(), stored, chunk_bytes, where);
+            std::uint32_t mask = 0;
+            const auto raw = read_stored(dataset, sp.offset.data(), stored, mask, where);
+            inflate(raw, mask, chunk_bytes.data(), bytes, inflater, where);
         } else {
-            for (std::size_t i = 0; i < bytes; i += fill.size())
-                std::memcpy(chunk_bytes.data() + i, fill.data(), fill.size());
+            fill_with(chunk_bytes.data(), bytes, fill);
         }
         for_each_row(sp, start, [&](std::size_t in_chunk, std::size_t in_rows, std::size_t n_bytes) {
             std::memcpy(chunk_bytes.data() + in_chunk, rows + in_rows, n_bytes);
@@ -206,16 +224,9 @@ void DirectChunks::read(hid_t dataset, std::int64_t start, std::int64_t count, s
     // several at a time: straight into `rows` where a chunk is a stretch of them.
     std::vector<std::vector<std::uint8_t>> raw(n);
     std::vector<std::uint32_t> masks(n, 0);
-    for (std::size_t j = 0; j < n; ++j) {
-        hsize_t stored = 0;
-        const bool exists =
-            H5Dget_chunk_storage_size(dataset, parts[j].offset.data(), &stored) >= 0 && stored > 0;
-        take_error_stack();
-        if (!exists) continue;
-        raw[j].resize(stored);
-        check(H5Dread_chunk(dataset, H5P_DEFAULT, parts[j].offset.data(), &masks[j], raw[j].data()), where,
-              "H5Dread_chunk");
-    }
+    for (std::size_t j = 0; j < n; ++j)
+        if (const hsize_t stored = stored_size(dataset, parts[j].offset.data()); stored > 0)
+            raw[j] = read_stored(dataset, parts[j].offset.data(), stored, masks[j], where);
     std::vector<std::unique_ptr<libdeflate_decompressor, DecompressorFree>> inflaters(kMaxThreads);
     in_parallel(n, [&](std::size_t j, unsigned t) {
         const Span& sp = parts[j];
@@ -225,25 +236,11 @@ void DirectChunks::read(hid_t dataset, std::int64_t start, std::int64_t count, s
             scratch.resize(bytes);
             target = scratch.data();
         }
-        if (raw[j].empty()) {
-            for (std::size_t i = 0; i < bytes; i += fill.size())
-                std::memcpy(target + i, fill.data(), fill.size());
-        } else if (masks[j] & 1u) {
-            if (raw[j].size() != bytes)
-                throw CorruptDataError(where + ": an unfiltered chunk of " + std::to_string(raw[j].size()) +
-                                       " bytes, not " + std::to_string(bytes));
-            std::memcpy(target, raw[j].data(), bytes);
-        } else {
-            auto& d = inflaters[t];
-            if (!d) d.reset(libdeflate_alloc_decompressor());
-            std::size_t got = 0;
-            if (!d ||
-                libdeflate_zlib_decompress(d.get(), raw[j].data(), raw[j].size(), target, bytes, &got) !=
-                    LIBDEFLATE_SUCCESS ||
-                got != bytes)
-                throw CorruptDataError(where + ": the chunk at row " + std::to_string(sp.offset[0]) +
-                                       " does not inflate to its " + std::to_string(bytes) + " bytes");
-        }
+        if (raw[j].empty())
+            fill_with(target, bytes, fill);
+        else
+            inflate(raw[j], masks[j], target, bytes, inflaters[t],
+                    where + ", chunk at row " + std::to_string(sp.offset[0]));
         if (!sp.contiguous)
             for_each_row(sp, start, [&](std::size_t in_chunk, std::size_t in_rows, std::size_t n_bytes) {
                 std::memcpy(rows + in_rows, target + in_chunk, n_bytes);

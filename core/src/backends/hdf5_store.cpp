@@ -52,6 +52,16 @@ namespace {
 // (hdf5_direct_chunks.hpp); smaller ones gain from HDF5's chunk cache.
 constexpr std::size_t kDirectChunkBytes = std::size_t{256} << 10;
 
+// The direct chunk path for `count` rows of `bytes` bytes in all, when it applies: a serial
+// store, a large transfer, a dataset that takes it (DirectChunks::of) with rows of that size.
+std::optional<DirectChunks> direct_chunks(bool serial, hid_t dataset, hid_t memtype, std::int64_t count,
+                                          std::size_t bytes, const std::string& where) {
+    if (!serial || bytes < kDirectChunkBytes) return std::nullopt;
+    auto direct = DirectChunks::of(dataset, memtype, where);
+    if (!direct || direct->row_bytes() * static_cast<std::size_t>(count) != bytes) return std::nullopt;
+    return direct;
+}
+
 bool is_numeric(const std::string& dtype) {
     return dtype.size() >= 2 && (dtype[1] == 'f' || dtype[1] == 'i' || dtype[1] == 'u');
 }
@@ -487,12 +497,11 @@ NdArray Hdf5Store::read_rows(const std::string& name, std::int64_t start, std::i
     Datatype memtype = type_of(dtype, w);
     std::vector<std::uint8_t> bytes(n * itemsize_of(dtype));
     // Large reads of compressed datasets: we inflate the chunks (hdf5_direct_chunks.hpp).
-    if (!settings_.mpi_comm && bytes.size() >= kDirectChunkBytes)
-        if (const auto direct = DirectChunks::of(d.get(), memtype.get(), w);
-            direct && direct->row_bytes() * static_cast<std::size_t>(stop - start) == bytes.size()) {
-            direct->read(d.get(), start, stop - start, bytes.data(), file_->writable(), w);
-            return NdArray(dtype, std::move(shape), std::move(bytes));
-        }
+    if (const auto direct =
+            direct_chunks(!settings_.mpi_comm, d.get(), memtype.get(), stop - start, bytes.size(), w)) {
+        direct->read(d.get(), start, stop - start, bytes.data(), file_->writable(), w);
+        return NdArray(dtype, std::move(shape), std::move(bytes));
+    }
     if (n)
         check(H5Dread(d.get(), memtype.get(), memory.get(), file.get(), H5P_DEFAULT, bytes.data()), w,
               "H5Dread");
@@ -578,12 +587,11 @@ void Hdf5Store::write_rows(const std::string& name, std::int64_t start, const Nd
     Datatype memtype = type_of(rows.typestr(), w);
     unflushed_bytes_ += rows.nbytes();
     // Large serial writes into compressed datasets: we compress the chunks (hdf5_direct_chunks.hpp).
-    if (!settings_.mpi_comm && rows.nbytes() >= kDirectChunkBytes)
-        if (const auto direct = DirectChunks::of(d.get(), memtype.get(), w);
-            direct && direct->row_bytes() * static_cast<std::size_t>(count) == rows.nbytes()) {
-            direct->write(d.get(), start, count, rows.bytes(), w);
-            return;
-        }
+    if (const auto direct =
+            direct_chunks(!settings_.mpi_comm, d.get(), memtype.get(), count, rows.nbytes(), w)) {
+        direct->write(d.get(), start, count, rows.bytes(), w);
+        return;
+    }
     check(H5Dwrite(d.get(), memtype.get(), memory.get(), file.get(), write_plist(), rows.bytes()), w,
           "H5Dwrite");
 }
