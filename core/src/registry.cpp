@@ -10,6 +10,7 @@
 #include "asebytes/backends/h5md.hpp"
 #include "asebytes/backends/lmdb.hpp"
 #include "asebytes/backends/memory.hpp"
+#include "asebytes/backends/redis.hpp"
 
 namespace asebytes {
 namespace {
@@ -60,6 +61,7 @@ const std::vector<BackendEntry>& backends() {
         ColumnarBackend::padded_entry(),
         H5mdBackend::entry(),
         ExtxyzBackend::entry(),
+        RedisBlobBackend::entry(),
     });
     return table;
 }

@@ -2,6 +2,7 @@
 #include <atomic>
 
 #include "contract.hpp"
+#include "redis_server.hpp"
 
 namespace asebytes::test {
 namespace {
@@ -35,6 +36,12 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(H5md, Contract,
                          ::testing::Values(StoreSpec{
                              "h5md", [](const fs::path& d) { return suffix_store(d, ".h5md"); }}),
+                         [](const auto& i) { return i.param.name; });
+
+// A real redis-server of this test program; each store is a database of its own.
+INSTANTIATE_TEST_SUITE_P(Redis, Contract,
+                         ::testing::Values(StoreSpec{
+                             "redis", [](const fs::path&) { return test_redis_server().fresh_uri(); }}),
                          [](const auto& i) { return i.param.name; });
 
 } // namespace asebytes::test

@@ -46,6 +46,13 @@ bool ChildProcess::kill() {
     return running;
 }
 
+bool ChildProcess::running() {
+    if (pid_ < 0) return false;
+    if (waitpid(pid_, &status_, WNOHANG) == 0) return true;
+    pid_ = -1;
+    return false;
+}
+
 int ChildProcess::wait() {
     if (pid_ >= 0) waitpid(pid_, &status_, 0);
     pid_ = -1;

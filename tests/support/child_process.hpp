@@ -22,6 +22,8 @@ public:
 
     /// SIGKILL, then reaps it; true when it was still running (false: it had already exited).
     bool kill();
+    /// Whether it has not ended yet.
+    bool running();
     /// Waits for it to end: its exit status, or 128 + the signal that ended it.
     int wait();
 

@@ -1,0 +1,127 @@
+#include "redis_server.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace asebytes::test {
+namespace {
+
+constexpr const char* kRedisServer = "/usr/bin/redis-server";
+constexpr int kDatabases = 10000; // fresh_uri() hands out one per store
+
+// A port nobody listens on now (the kernel's choice for port 0).
+int free_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw std::runtime_error("no free TCP port on 127.0.0.1");
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+struct ContextDeleter {
+    void operator()(redisContext* c) const { redisFree(c); }
+};
+
+std::string reply_text(const redisReply& r) {
+    switch (r.type) {
+    case REDIS_REPLY_INTEGER: return std::to_string(r.integer);
+    case REDIS_REPLY_NIL: return "(nil)";
+    case REDIS_REPLY_ARRAY: {
+        std::string out;
+        for (std::size_t i = 0; i < r.elements; ++i)
+            out += (i ? "\n" : "") + reply_text(*r.element[i]);
+        return out;
+    }
+    default: return std::string(r.str, r.len);
+    }
+}
+
+} // namespace
+
+RedisServer::RedisServer(bool persistent) : persistent_(persistent) {
+    for (int attempt = 0; attempt < 5 && !process_; ++attempt) {
+        port_ = free_port();
+        start();
+    }
+    if (!process_) throw std::runtime_error("redis-server did not start: see " + (dir_ / "redis.log").string());
+}
+
+RedisServer::~RedisServer() = default; // ChildProcess kills and reaps it
+
+std::string RedisServer::uri(int db) const {
+    return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
+}
+
+std::string RedisServer::fresh_uri() {
+    if (next_db_ >= kDatabases) throw std::runtime_error("the test Redis server has no fresh database left");
+    return uri(next_db_++);
+}
+
+void RedisServer::start() {
+    std::vector<std::string> argv{kRedisServer, "--bind", "127.0.0.1", "--port", std::to_string(port_),
+                                  "--dir", dir_.path().string(), "--databases", std::to_string(kDatabases),
+                                  "--save", "", "--daemonize", "no", "--loglevel", "warning"};
+    if (persistent_) argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", "always"});
+    else argv.insert(argv.end(), {"--appendonly", "no"});
+    process_ = std::make_unique<ChildProcess>(argv, dir_.path(), dir_ / "redis.log");
+    for (int i = 0; i < 200; ++i) { // until it answers PING (or exits: its port was taken)
+        try {
+            if (text({"PING"}) == "PONG") return;
+        } catch (const std::exception&) {
+        }
+        if (!process_->running()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    process_.reset();
+}
+
+void RedisServer::kill() {
+    if (process_) process_->kill();
+}
+
+void RedisServer::restart() {
+    kill();
+    start();
+    if (!process_) throw std::runtime_error("redis-server did not restart: see " + (dir_ / "redis.log").string());
+}
+
+RedisTestReply RedisServer::query(const std::vector<std::string>& args, int db) const {
+    timeval tv{5, 0};
+    std::unique_ptr<redisContext, ContextDeleter> c(redisConnectWithTimeout("127.0.0.1", port_, tv));
+    if (!c || c->err) throw std::runtime_error("cannot connect to the test Redis server");
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    const std::string select_db = std::to_string(db);
+    const char* select[] = {"SELECT", select_db.c_str()};
+    RedisTestReply selected(static_cast<redisReply*>(redisCommandArgv(c.get(), 2, select, nullptr)));
+    if (!selected) throw std::runtime_error("the test Redis server did not answer SELECT");
+    for (const auto& a : args) {
+        argv.push_back(a.data());
+        lengths.push_back(a.size());
+    }
+    RedisTestReply r(static_cast<redisReply*>(
+        redisCommandArgv(c.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    if (!r) throw std::runtime_error("the test Redis server did not answer");
+    return r;
+}
+
+std::string RedisServer::text(const std::vector<std::string>& args, int db) const {
+    return reply_text(*query(args, db));
+}
+
+RedisServer& test_redis_server() {
+    static RedisServer server;
+    return server;
+}
+
+} // namespace asebytes::test
