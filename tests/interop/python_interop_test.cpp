@@ -38,63 +38,9 @@ ObjectIO open_readonly(const std::string& store, const std::string& group = "def
     return ObjectIO(store, options);
 }
 
-std::vector<Frame> frames_of(const std::vector<Row>& rows) {
-    std::vector<Frame> frames;
-    for (const auto& r : rows)
-        frames.push_back(Frame::from_row(r));
-    return frames;
-}
-
 std::vector<Row> slice(const std::vector<Row>& rows, std::size_t begin, std::size_t end) {
     return {rows.begin() + static_cast<std::ptrdiff_t>(begin),
             rows.begin() + static_cast<std::ptrdiff_t>(end)};
-}
-
-// A truth file of the interop scripts: like golden truth, and a null row is a placeholder.
-std::vector<std::optional<Row>> truth_with_placeholders(const fs::path& file) {
-    std::vector<std::optional<Row>> rows;
-    for (const auto& r : load_json(file)) {
-        if (r.is_null()) {
-            rows.emplace_back();
-            continue;
-        }
-        Row row;
-        for (const auto& [k, v] : r.items())
-            row[k] = truth_value(v);
-        rows.emplace_back(std::move(row));
-    }
-    return rows;
-}
-
-Keys keys_of(const Row& row) {
-    Keys keys;
-    for (const auto& kv : row)
-        keys.push_back(kv.first);
-    return keys;
-}
-
-void expect_rows(const ObjectIO& io, const std::vector<std::optional<Row>>& truth) {
-    ASSERT_EQ(io.size(), truth.size());
-    for (std::size_t i = 0; i < truth.size(); ++i) {
-        const auto row = io.get(static_cast<std::int64_t>(i));
-        ASSERT_EQ(row.has_value(), truth[i].has_value()) << "row " << i << " (no value = placeholder)";
-        if (!row) continue;
-        ASSERT_EQ(keys_of(*row), keys_of(*truth[i])) << "row " << i;
-        for (const auto& [k, v] : *truth[i])
-            EXPECT_EQ(row->at(k), v) << "row " << i << ", key " << k;
-    }
-}
-
-// make_golden.py's edited.lmdb: extend, insert, delete, update, set.
-void edit_like_make_golden(ObjectIO& db) {
-    std::vector<Row> rows;
-    for (int i = 0; i < 10; ++i)
-        rows.push_back({{"idx", i}, {"sq", static_cast<double>(i * i)}});
-    db.extend(rows);
-    db.insert(3, Row{{"idx", 100}, {"sq", -1.0}, {"extra", "inserted"}});
-    db.erase(6);
-    db.update(0, {{"sq", 0.5}, {"tag", "updated"}});
-    db.set(1, Row{{"idx", 11}, {"replaced", true}});
 }
 
 // ---- 1. Python reads what we write -------------------------------------------------------------

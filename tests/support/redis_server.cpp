@@ -34,15 +34,18 @@ struct ContextDeleter {
 
 std::string reply_text(const redisReply& r) {
     switch (r.type) {
-    case REDIS_REPLY_INTEGER: return std::to_string(r.integer);
-    case REDIS_REPLY_NIL: return "(nil)";
+    case REDIS_REPLY_INTEGER:
+        return std::to_string(r.integer);
+    case REDIS_REPLY_NIL:
+        return "(nil)";
     case REDIS_REPLY_ARRAY: {
         std::string out;
         for (std::size_t i = 0; i < r.elements; ++i)
             out += (i ? "\n" : "") + reply_text(*r.element[i]);
         return out;
     }
-    default: return std::string(r.str, r.len);
+    default:
+        return std::string(r.str, r.len);
     }
 }
 
@@ -53,7 +56,8 @@ RedisServer::RedisServer(bool persistent) : persistent_(persistent) {
         port_ = free_port();
         start();
     }
-    if (!process_) throw std::runtime_error("redis-server did not start: see " + (dir_ / "redis.log").string());
+    if (!process_)
+        throw std::runtime_error("redis-server did not start: see " + (dir_ / "redis.log").string());
 }
 
 RedisServer::~RedisServer() = default; // ChildProcess kills and reaps it
@@ -68,11 +72,25 @@ std::string RedisServer::fresh_uri() {
 }
 
 void RedisServer::start() {
-    std::vector<std::string> argv{kRedisServer, "--bind", "127.0.0.1", "--port", std::to_string(port_),
-                                  "--dir", dir_.path().string(), "--databases", std::to_string(kDatabases),
-                                  "--save", "", "--daemonize", "no", "--loglevel", "warning"};
-    if (persistent_) argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", "always"});
-    else argv.insert(argv.end(), {"--appendonly", "no"});
+    std::vector<std::string> argv{kRedisServer,
+                                  "--bind",
+                                  "127.0.0.1",
+                                  "--port",
+                                  std::to_string(port_),
+                                  "--dir",
+                                  dir_.path().string(),
+                                  "--databases",
+                                  std::to_string(kDatabases),
+                                  "--save",
+                                  "",
+                                  "--daemonize",
+                                  "no",
+                                  "--loglevel",
+                                  "warning"};
+    if (persistent_)
+        argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", "always"});
+    else
+        argv.insert(argv.end(), {"--appendonly", "no"});
     process_ = std::make_unique<ChildProcess>(argv, dir_.path(), dir_ / "redis.log");
     for (int i = 0; i < 200; ++i) { // until it answers PING (or exits: its port was taken)
         try {
@@ -92,7 +110,8 @@ void RedisServer::kill() {
 void RedisServer::restart() {
     kill();
     start();
-    if (!process_) throw std::runtime_error("redis-server did not restart: see " + (dir_ / "redis.log").string());
+    if (!process_)
+        throw std::runtime_error("redis-server did not restart: see " + (dir_ / "redis.log").string());
 }
 
 RedisTestReply RedisServer::query(const std::vector<std::string>& args, int db) const {

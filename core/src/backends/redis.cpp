@@ -68,13 +68,15 @@ std::size_t row_bytes(const std::optional<std::map<std::string, std::string>>& r
 }
 
 // Visits every key SCAN MATCH `pattern` finds, in batches.
-template <class F> void scan(RedisConnection& c, const std::string& pattern, const std::string& where, F&& visit) {
+template <class F>
+void scan(RedisConnection& c, const std::string& pattern, const std::string& where, F&& visit) {
     std::string cursor = "0";
     do {
         auto reply = c.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
         check(*reply, where);
         if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
-            throw BackendError(where + ": the Redis server answered SCAN with something else than a cursor and keys");
+            throw BackendError(where +
+                               ": the Redis server answered SCAN with something else than a cursor and keys");
         cursor = std::string(text_of(*reply->element[0], where));
         const redisReply& keys = *reply->element[1];
         std::vector<std::string> batch;
@@ -119,13 +121,15 @@ struct RedisBlobBackend::Impl {
                                      const std::optional<Keys>& keys);
     std::size_t append_batch(const std::vector<MaybeRow>& rows, std::size_t begin, std::size_t end);
     bool appended(long long first_sort_key, long long count);
-    template <class Emit> void write_rows(const char* mode, std::size_t start, std::size_t count, Emit&& emit);
+    template <class Emit>
+    void write_rows(const char* mode, std::size_t start, std::size_t count, Emit&& emit);
 };
 
 // Another program's keys under our names are an error now, not a WRONGTYPE halfway into a write.
 void RedisBlobBackend::Impl::check_key_types(bool readonly) {
-    auto replies = connection->retrying(
-        [&](RedisConnection& c) { return c.pipeline({{"TYPE", list_key}, {"TYPE", next_key}}); });
+    auto replies = connection->retrying([&](RedisConnection& c) {
+        return c.pipeline({{"TYPE", list_key}, {"TYPE", next_key}});
+    });
     const std::string list_type(text_of(*replies[0], where)), next_type(text_of(*replies[1], where));
     if (list_type != "list" && list_type != "none")
         throw BackendError(where + ": key '" + list_key + "' is a " + list_type +
@@ -154,7 +158,8 @@ BackendEntry RedisBlobBackend::entry() {
     BackendEntry e;
     e.metadata = &describe();
     e.open_blob = [](const std::string& uri, const OpenOptions& options) -> std::shared_ptr<BlobReadBackend> {
-        return std::make_shared<RedisBlobBackend>(uri, options.group.value_or(describe().default_group), options);
+        return std::make_shared<RedisBlobBackend>(uri, options.group.value_or(describe().default_group),
+                                                  options);
     };
     e.list_groups = &RedisBlobBackend::list_groups;
     return e;
@@ -178,7 +183,8 @@ std::vector<std::string> RedisBlobBackend::list_groups(const std::string& uri) {
     return groups;
 }
 
-RedisBlobBackend::RedisBlobBackend(const std::string& uri, const std::string& group, const OpenOptions& options)
+RedisBlobBackend::RedisBlobBackend(const std::string& uri, const std::string& group,
+                                   const OpenOptions& options)
     : impl_(std::make_unique<Impl>()) {
     impl_->address = parse_redis_uri(uri);
     impl_->group = group;
@@ -186,7 +192,8 @@ RedisBlobBackend::RedisBlobBackend(const std::string& uri, const std::string& gr
     impl_->next_key = group + ":next_sk";
     impl_->row_prefix = group + ":row:";
     impl_->where = impl_->address.display() + ", group '" + group + "'";
-    impl_->connection = std::make_unique<RedisConnection>(impl_->address, settings_from(impl_->address, options));
+    impl_->connection =
+        std::make_unique<RedisConnection>(impl_->address, settings_from(impl_->address, options));
     impl_->check_key_types(options.readonly);
 }
 
@@ -195,14 +202,15 @@ RedisBlobBackend::~RedisBlobBackend() = default;
 std::string RedisBlobBackend::location() const { return impl_->where; }
 
 std::size_t RedisBlobBackend::size() {
-    return static_cast<std::size_t>(integer_of(*impl_->run_retrying({"LLEN", impl_->list_key}), impl_->where));
+    return static_cast<std::size_t>(
+        integer_of(*impl_->run_retrying({"LLEN", impl_->list_key}), impl_->where));
 }
 
 // ---- reads: one script call (one round trip, one snapshot) per chunk of rows ----------------
 
-std::vector<RedisBlobBackend::MaybeRow> RedisBlobBackend::Impl::read_chunk(const Indices& indices, std::size_t begin,
-                                                                          std::size_t end,
-                                                                          const std::optional<Keys>& keys) {
+std::vector<RedisBlobBackend::MaybeRow> RedisBlobBackend::Impl::read_chunk(const Indices& indices,
+                                                                           std::size_t begin, std::size_t end,
+                                                                           const std::optional<Keys>& keys) {
     RedisCommand command = script(scripts::kGetRows);
     if (keys) {
         command.number(static_cast<long long>(keys->size()));
@@ -225,15 +233,18 @@ std::vector<RedisBlobBackend::MaybeRow> RedisBlobBackend::Impl::read_chunk(const
             out.emplace_back();
             continue;
         }
-        if (row.type != REDIS_REPLY_ARRAY) throw BackendError(where + ": a row came back as something else than fields");
+        if (row.type != REDIS_REPLY_ARRAY)
+            throw BackendError(where + ": a row came back as something else than fields");
         RowType fields;
         for (std::size_t f = 0; f < row.elements; ++f) {
             const redisReply& item = *row.element[f];
             bytes += item.len;
             if (keys) {
-                if (item.type != REDIS_REPLY_NIL) fields.emplace((*keys)[f], std::string(text_of(item, where)));
+                if (item.type != REDIS_REPLY_NIL)
+                    fields.emplace((*keys)[f], std::string(text_of(item, where)));
             } else if (f % 2 == 1) {
-                fields.emplace(std::string(text_of(*row.element[f - 1], where)), std::string(text_of(item, where)));
+                fields.emplace(std::string(text_of(*row.element[f - 1], where)),
+                               std::string(text_of(item, where)));
             }
         }
         out.emplace_back(std::move(fields));
@@ -243,13 +254,14 @@ std::vector<RedisBlobBackend::MaybeRow> RedisBlobBackend::Impl::read_chunk(const
 }
 
 std::vector<RedisBlobBackend::MaybeRow> RedisBlobBackend::get_many(const Indices& indices,
-                                                                 const std::optional<Keys>& keys) {
+                                                                   const std::optional<Keys>& keys) {
     std::vector<MaybeRow> out;
     out.reserve(indices.size());
     for (std::size_t begin = 0; begin < indices.size();) {
         const std::size_t rows =
-            impl_->bytes_per_row == 0 ? 64
-                                      : std::clamp<std::size_t>(kReadChunkBytes / impl_->bytes_per_row, 1, kReadChunkRowsMax);
+            impl_->bytes_per_row == 0
+                ? 64
+                : std::clamp<std::size_t>(kReadChunkBytes / impl_->bytes_per_row, 1, kReadChunkRowsMax);
         const std::size_t end = std::min(indices.size(), begin + rows);
         for (auto& row : impl_->read_chunk(indices, begin, end, keys))
             out.push_back(std::move(row));
@@ -262,12 +274,15 @@ RedisBlobBackend::MaybeRow RedisBlobBackend::get(std::size_t index, const std::o
     return std::move(impl_->read_chunk({index}, 0, 1, keys).front());
 }
 
-std::vector<std::optional<std::string>> RedisBlobBackend::get_column(const std::string& key, const Indices& indices) {
+std::vector<std::optional<std::string>> RedisBlobBackend::get_column(const std::string& key,
+                                                                     const Indices& indices) {
     std::vector<std::optional<std::string>> out;
     out.reserve(indices.size());
     for (auto& row : get_many(indices, Keys{key})) {
-        if (row && !row->empty()) out.push_back(std::move(row->begin()->second));
-        else out.emplace_back();
+        if (row && !row->empty())
+            out.push_back(std::move(row->begin()->second));
+        else
+            out.emplace_back();
     }
     return out;
 }
@@ -287,14 +302,15 @@ Keys RedisBlobBackend::keys(std::size_t index) {
 // applies all of a batch or none of it). A counter below the batch means the server lost its
 // data since, and writing the batch again could collide with another writer's rows.
 bool RedisBlobBackend::Impl::appended(long long first_sort_key, long long count) {
-    auto replies = connection->pipeline({RedisCommand{"LPOS", list_key}.number(first_sort_key).arg("RANK").arg("-1"),
-                                         {"GET", next_key}});
+    auto replies = connection->pipeline(
+        {RedisCommand{"LPOS", list_key}.number(first_sort_key).arg("RANK").arg("-1"), {"GET", next_key}});
     check(*replies[0], where);
     const redisReply& counter = *replies[1];
     const long long next = counter.type == REDIS_REPLY_STRING ? std::atoll(counter.str) : 0;
     if (next < first_sort_key + count)
-        throw BackendError(where + ": the Redis server lost its data while rows were being appended (its sort-key "
-                                   "counter went back); the rows of this batch were not written");
+        throw BackendError(where +
+                           ": the Redis server lost its data while rows were being appended (its sort-key "
+                           "counter went back); the rows of this batch were not written");
     return replies[0]->type == REDIS_REPLY_INTEGER;
 }
 
@@ -324,7 +340,8 @@ std::size_t RedisBlobBackend::Impl::append_batch(const std::vector<MaybeRow>& ro
     commands.push_back({"EXEC"});
     bool sent = false;
     return connection->retrying([&](RedisConnection& c) -> std::size_t {
-        if (sent && appended(first, count)) return static_cast<std::size_t>(integer_of(*run({"LLEN", list_key}), where));
+        if (sent && appended(first, count))
+            return static_cast<std::size_t>(integer_of(*run({"LLEN", list_key}), where));
         sent = true;
         auto replies = c.pipeline(commands);
         for (std::size_t i = 0; i + 1 < replies.size(); ++i)
@@ -332,7 +349,8 @@ std::size_t RedisBlobBackend::Impl::append_batch(const std::vector<MaybeRow>& ro
         const redisReply& exec = *replies.back();
         check(exec, where);
         if (exec.type != REDIS_REPLY_ARRAY || exec.elements == 0)
-            throw BackendError(where + ": the Redis server did not run the append (MULTI/EXEC answered nothing)");
+            throw BackendError(where +
+                               ": the Redis server did not run the append (MULTI/EXEC answered nothing)");
         for (std::size_t i = 0; i < exec.elements; ++i)
             check(*exec.element[i], where);
         return static_cast<std::size_t>(integer_of(*exec.element[exec.elements - 1], where));
@@ -344,7 +362,8 @@ std::size_t RedisBlobBackend::extend(const std::vector<MaybeRow>& rows) {
     std::size_t length = 0;
     for (std::size_t begin = 0; begin < rows.size();) {
         std::size_t end = begin, bytes = 0;
-        while (end < rows.size() && end - begin < kWriteBatchRowsMax && (end == begin || bytes < kWriteBatchBytes))
+        while (end < rows.size() && end - begin < kWriteBatchRowsMax &&
+               (end == begin || bytes < kWriteBatchBytes))
             bytes += row_bytes(rows[end++]);
         length = impl_->append_batch(rows, begin, end);
         begin = end;
@@ -383,11 +402,14 @@ std::size_t emit_row(const std::map<std::string, std::string>* row, RedisCommand
 } // namespace
 
 void RedisBlobBackend::set(std::size_t index, const MaybeRow& row) {
-    impl_->write_rows("set", index, 1, [&](std::size_t, RedisCommand& c) { return emit_row(row ? &*row : nullptr, c); });
+    impl_->write_rows("set", index, 1,
+                      [&](std::size_t, RedisCommand& c) { return emit_row(row ? &*row : nullptr, c); });
 }
 
 void RedisBlobBackend::set_many(std::size_t start, const std::vector<MaybeRow>& rows) {
-    impl_->write_rows("set", start, rows.size(), [&](std::size_t i, RedisCommand& c) { return emit_row(rows[i] ? &*rows[i] : nullptr, c); });
+    impl_->write_rows("set", start, rows.size(), [&](std::size_t i, RedisCommand& c) {
+        return emit_row(rows[i] ? &*rows[i] : nullptr, c);
+    });
 }
 
 void RedisBlobBackend::update(std::size_t index, const RowType& fields) {
@@ -400,7 +422,8 @@ void RedisBlobBackend::update_many(std::size_t start, const std::vector<RowType>
                       [&](std::size_t i, RedisCommand& c) { return emit_row(&rows[i], c); });
 }
 
-void RedisBlobBackend::set_column(const std::string& key, std::size_t start, const std::vector<std::string>& values) {
+void RedisBlobBackend::set_column(const std::string& key, std::size_t start,
+                                  const std::vector<std::string>& values) {
     impl_->write_rows("update", start, values.size(), [&](std::size_t i, RedisCommand& c) {
         c.arg("1").arg(key).arg(values[i]);
         return key.size() + values[i].size();
@@ -420,7 +443,9 @@ void RedisBlobBackend::erase(std::size_t index) { erase_range(index, index + 1);
 
 void RedisBlobBackend::erase_range(std::size_t start, std::size_t stop) {
     if (start >= stop) return;
-    impl_->run_once(impl_->script(scripts::kErase).number(static_cast<long long>(start)).number(static_cast<long long>(stop)));
+    impl_->run_once(impl_->script(scripts::kErase)
+                        .number(static_cast<long long>(start))
+                        .number(static_cast<long long>(stop)));
 }
 
 void RedisBlobBackend::drop_keys(const Keys& keys, const std::optional<Indices>& indices) {

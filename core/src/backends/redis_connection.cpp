@@ -43,8 +43,8 @@ RedisConnection::RedisConnection(RedisAddress address, RedisSettings settings)
 RedisConnection::~RedisConnection() = default;
 
 void RedisConnection::reconnect() {
-    context_.reset(redisConnectWithTimeout(address_.host.c_str(), address_.port,
-                                           as_timeval(settings_.connect_timeout)));
+    context_.reset(
+        redisConnectWithTimeout(address_.host.c_str(), address_.port, as_timeval(settings_.connect_timeout)));
     if (!context_) throw BackendError(server() + ": out of memory for a connection");
     if (context_->err) {
         const std::string why = context_->errstr;
@@ -59,8 +59,10 @@ void RedisConnection::reconnect() {
 void RedisConnection::handshake() {
     redisSetTimeout(context_.get(), as_timeval(settings_.connect_timeout));
     std::vector<RedisCommand> hello;
-    if (!address_.user.empty()) hello.push_back({"AUTH", address_.user, address_.password});
-    else if (!address_.password.empty()) hello.push_back({"AUTH", address_.password});
+    if (!address_.user.empty())
+        hello.push_back({"AUTH", address_.user, address_.password});
+    else if (!address_.password.empty())
+        hello.push_back({"AUTH", address_.password});
     if (address_.db != 0) hello.push_back(RedisCommand{"SELECT"}.number(address_.db));
     hello.push_back({"PING"});
     std::vector<RedisReply> replies;
@@ -74,8 +76,8 @@ void RedisConnection::handshake() {
     }
     for (const auto& r : replies)
         if (r->type == REDIS_REPLY_ERROR)
-            throw BackendError("the Redis server " + server() + " refused the connection: " +
-                               std::string(r->str, r->len));
+            throw BackendError("the Redis server " + server() +
+                               " refused the connection: " + std::string(r->str, r->len));
     const redisReply& pong = *replies.back();
     if (pong.type != REDIS_REPLY_STATUS || std::string_view(pong.str, pong.len) != "PONG")
         throw BackendError(server() + " answered PING with something else than PONG: not a Redis server");
@@ -84,11 +86,11 @@ void RedisConnection::handshake() {
 
 void RedisConnection::give_up_or_wait(int attempt, const RedisConnectionLost& e) {
     if (attempt >= settings_.retries)
-        throw BackendError(std::string(e.what()) + (settings_.retries > 0
-                                                        ? " (gave up after " + std::to_string(attempt + 1) +
-                                                              " attempts)"
-                                                        : ""));
-    std::this_thread::sleep_for(std::chrono::duration<double>(settings_.retry_delay * std::pow(2.0, attempt)));
+        throw BackendError(
+            std::string(e.what()) +
+            (settings_.retries > 0 ? " (gave up after " + std::to_string(attempt + 1) + " attempts)" : ""));
+    std::this_thread::sleep_for(
+        std::chrono::duration<double>(settings_.retry_delay * std::pow(2.0, attempt)));
 }
 
 void RedisConnection::lost(const std::string& doing) {
@@ -96,8 +98,10 @@ void RedisConnection::lost(const std::string& doing) {
     const int err = context_->err;
     const bool timeout = timed_out(*context_);
     std::string message = "lost the connection to the Redis server " + server() + " while " + doing + ": ";
-    if (timeout) message += "no answer within " + seconds_text(settings_.timeout);
-    else message += why;
+    if (timeout)
+        message += "no answer within " + seconds_text(settings_.timeout);
+    else
+        message += why;
     if (err == REDIS_ERR_PROTOCOL) {
         context_.reset();
         throw BackendError(server() + " sent something that is not a Redis reply (" + why +
@@ -119,8 +123,8 @@ std::vector<RedisReply> RedisConnection::pipeline(const std::vector<RedisCommand
             argv.push_back(part.data());
             lengths.push_back(part.size());
         }
-        if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data()) !=
-            REDIS_OK)
+        if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
+                                   lengths.data()) != REDIS_OK)
             lost("sending a command");
     }
     std::vector<RedisReply> replies;
@@ -142,8 +146,10 @@ void check(const redisReply& reply, const std::string& where) {
     const std::string message(reply.str, reply.len);
     if (message.find("IndexError") != std::string::npos) throw IndexError(message + " in " + where);
     if (message.rfind("WRONGTYPE", 0) == 0)
-        throw BackendError(where + ": a key of this group holds another kind of value than asebytes "
-                                   "stores (" + message + ")");
+        throw BackendError(where +
+                           ": a key of this group holds another kind of value than asebytes "
+                           "stores (" +
+                           message + ")");
     throw BackendError(where + ": the Redis server answered " + message);
 }
 

@@ -18,10 +18,10 @@ struct redisReply;
 namespace asebytes {
 
 struct RedisSettings {
-    double connect_timeout = 5;  ///< seconds to connect and for the server's first answer
-    double timeout = 30;         ///< seconds to wait for any later answer
-    int retries = 3;             ///< reconnections after a lost connection before an error
-    double retry_delay = 0.2;    ///< seconds before the first reconnection; doubles after each
+    double connect_timeout = 5; ///< seconds to connect and for the server's first answer
+    double timeout = 30;        ///< seconds to wait for any later answer
+    int retries = 3;            ///< reconnections after a lost connection before an error
+    double retry_delay = 0.2;   ///< seconds before the first reconnection; doubles after each
 };
 
 /// The connection broke (refused, reset, closed, timed out): the operation may be retried on a

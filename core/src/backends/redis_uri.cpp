@@ -80,13 +80,15 @@ void parse_query(const std::string& query, const std::string& uri, RedisAddress&
 
 std::string RedisAddress::display() const {
     const bool v6 = host.find(':') != std::string::npos;
-    return "redis://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + std::to_string(db);
+    return "redis://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" +
+           std::to_string(db);
 }
 
 RedisAddress parse_redis_uri(const std::string& uri) {
     const std::string scheme = "redis://";
     if (uri.compare(0, scheme.size(), scheme) != 0)
-        throw Error("Redis URI '" + uri + "': it must start with redis:// (rediss:// and unix:// are not supported)");
+        throw Error("Redis URI '" + uri +
+                    "': it must start with redis:// (rediss:// and unix:// are not supported)");
     RedisAddress out;
     std::string rest = uri.substr(scheme.size());
     if (const auto hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);
