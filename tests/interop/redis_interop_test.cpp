@@ -46,8 +46,9 @@ TEST_F(PythonReadsOurRedis, EthanolFramesExactly) {
 
 TEST_F(PythonReadsOurRedis, PeriodicFramesWithVariableAtomCountsExactly) {
     AtomsIO(uri_).extend(frames_of(truth_rows(golden_dir() / "periodic.json")));
-    ASSERT_PYTHON_OK((check({"--objects", golden("periodic.json"), "--atoms", golden("periodic.lmdb.default.read.json"),
-                             "--blobs", golden("periodic.json")})));
+    ASSERT_PYTHON_OK(
+        (check({"--objects", golden("periodic.json"), "--atoms", golden("periodic.lmdb.default.read.json"),
+                "--blobs", golden("periodic.json")})));
 }
 
 TEST_F(PythonReadsOurRedis, ObjectRowsOfEveryValueTypeExactly) {
@@ -61,7 +62,8 @@ TEST_F(PythonReadsOurRedis, TrainAndTestGroupsOfOneDatabase) {
     ObjectIO(uri_, in_group("test")).extend({periodic.begin() + 12, periodic.end()});
     for (const std::string group : {"train", "test"}) {
         const std::string truth = golden("groups.lmdb." + group + ".read.json");
-        ASSERT_PYTHON_OK((check({"--group", group, "--groups", "test,train", "--atoms", truth, "--blobs", truth})));
+        ASSERT_PYTHON_OK(
+            (check({"--group", group, "--groups", "test,train", "--atoms", truth, "--blobs", truth})));
     }
 }
 
@@ -121,8 +123,9 @@ TEST_F(WeReadPythonRedis, FramesThroughAtomsIO) {
 class SameRedisKeysAsPython : public RedisInterop {
 protected:
     void expect_same_keys(const std::string& scenario) {
-        ASSERT_PYTHON_OK((run_interop_script("redis_interop.py", {"keys", scenario, uri_, test_redis_server().fresh_uri(),
-                                                                  golden_dir().string()})));
+        ASSERT_PYTHON_OK(
+            (run_interop_script("redis_interop.py", {"keys", scenario, uri_, test_redis_server().fresh_uri(),
+                                                     golden_dir().string()})));
     }
 };
 
@@ -144,7 +147,8 @@ TEST_F(SameRedisKeysAsPython, ForBatchedWritesThroughViewsAndDrop) {
             rows.push_back({{"i", i}, {"s", std::to_string(i)}});
         db.extend(rows);
         db.rows(Slice(30, 40)).erase();
-        db.rows(Slice(10, 15)).set({Row{{"i", 0}}, Row{{"i", -1}}, Row{{"i", -2}}, Row{{"i", -3}}, Row{{"i", -4}}});
+        db.rows(Slice(10, 15))
+            .set({Row{{"i", 0}}, Row{{"i", -1}}, Row{{"i", -2}}, Row{{"i", -3}}, Row{{"i", -4}}});
         db.rows(Slice(20, 25)).update({{"flag", true}});
         db.rows(Slice(0, 3)).column("col").set({30.0, 31.0, 32.0});
         db.rows(Slice(40, 45)).drop({"s"});

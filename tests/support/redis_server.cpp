@@ -51,7 +51,7 @@ std::string reply_text(const redisReply& r) {
 
 } // namespace
 
-RedisServer::RedisServer(bool persistent) : persistent_(persistent) {
+RedisServer::RedisServer(std::vector<std::string> config) : config_(std::move(config)) {
     for (int attempt = 0; attempt < 5 && !process_; ++attempt) {
         port_ = free_port();
         start();
@@ -72,29 +72,16 @@ std::string RedisServer::fresh_uri() {
 }
 
 void RedisServer::start() {
-    std::vector<std::string> argv{kRedisServer,
-                                  "--bind",
-                                  "127.0.0.1",
-                                  "--port",
-                                  std::to_string(port_),
-                                  "--dir",
-                                  dir_.path().string(),
-                                  "--databases",
-                                  std::to_string(kDatabases),
-                                  "--save",
-                                  "",
-                                  "--daemonize",
-                                  "no",
-                                  "--loglevel",
-                                  "warning"};
-    if (persistent_)
-        argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", "always"});
-    else
-        argv.insert(argv.end(), {"--appendonly", "no"});
+    std::vector<std::string> argv{kRedisServer, "--bind", "127.0.0.1", "--port", std::to_string(port_)};
+    argv.insert(argv.end(), {"--dir", dir_.path().string(), "--databases", std::to_string(kDatabases)});
+    argv.insert(argv.end(),
+                {"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"});
+    argv.insert(argv.end(), config_.begin(), config_.end()); // later arguments win
     process_ = std::make_unique<ChildProcess>(argv, dir_.path(), dir_ / "redis.log");
-    for (int i = 0; i < 200; ++i) { // until it answers PING (or exits: its port was taken)
+    for (int i = 0; i < 200; ++i) { // until it answers at all (or exits: its port was taken)
         try {
-            if (text({"PING"}) == "PONG") return;
+            query({"PING"});
+            return;
         } catch (const std::exception&) {
         }
         if (!process_->running()) break;

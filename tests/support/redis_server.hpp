@@ -19,9 +19,13 @@ using RedisTestReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
 
 class RedisServer {
 public:
-    /// `persistent`: append-only file on, fsync on every write (for restart tests); otherwise
-    /// nothing is saved.
-    explicit RedisServer(bool persistent = false);
+    /// An append-only file written and fsynced on every write: a restart keeps every
+    /// acknowledged write.
+    static inline const std::vector<std::string> kPersistent{"--appendonly", "yes", "--appendfsync",
+                                                             "always"};
+
+    /// Nothing is saved unless `config` (redis-server arguments, e.g. kPersistent) says so.
+    explicit RedisServer(std::vector<std::string> config = {});
     ~RedisServer();
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
@@ -47,7 +51,7 @@ private:
     void start();
 
     TempDir dir_;
-    bool persistent_;
+    std::vector<std::string> config_;
     int port_ = 0;
     int next_db_ = 1;
     std::unique_ptr<ChildProcess> process_;

@@ -93,6 +93,7 @@ struct RedisBlobBackend::Impl {
     std::string group, list_key, next_key, row_prefix, where;
     std::unique_ptr<RedisConnection> connection;
     std::size_t bytes_per_row = 0; // seen on the last read, sizes the next chunk
+    long long counter_seen = 0;    // next_sk after our last append: it only grows, unless lost
 
     RedisCommand script(const std::string& body) const {
         return RedisCommand{"EVAL", body, "2", list_key, next_key, row_prefix};
@@ -320,6 +321,12 @@ std::size_t RedisBlobBackend::Impl::append_batch(const std::vector<MaybeRow>& ro
     const long long first = connection->retrying([&](RedisConnection&) {
         return integer_of(*run(RedisCommand{"INCRBY", next_key}.number(count)), where) - count;
     });
+    if (first < counter_seen)
+        throw BackendError(where + ": the Redis server lost rows: its sort-key counter went back from " +
+                           std::to_string(counter_seen) + " to " + std::to_string(first) +
+                           " (restarted without persistence, or cleared by another program); nothing more is "
+                           "appended");
+    counter_seen = first + count;
     std::vector<RedisCommand> commands;
     commands.reserve(2 * (end - begin) + 3);
     commands.push_back({"MULTI"});
@@ -464,7 +471,10 @@ void RedisBlobBackend::drop_keys(const Keys& keys, const std::optional<Indices>&
         drop(begin, std::min(indices->size(), begin + kReadChunkRowsMax));
 }
 
-void RedisBlobBackend::clear() { impl_->run_retrying(impl_->script(scripts::kClear)); }
+void RedisBlobBackend::clear() {
+    impl_->run_retrying(impl_->script(scripts::kClear));
+    impl_->counter_seen = 0; // clear() deletes the counter: sort keys start again at 0
+}
 
 // Python asebytes deletes SCAN MATCH "<group>:*", which also takes the keys of a group named
 // "<group>:x" and, unescaped, of groups matching a glob. Ours deletes exactly this group's keys.
