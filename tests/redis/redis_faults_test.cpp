@@ -56,8 +56,12 @@ TEST(RedisFaults, ARestartWithinTheRetriesLosesAndRepeatsNothing) {
         restarted = true;
     });
     int rows = 0;
-    for (; !restarted || rows < 300; rows += 3) // writing all along, and on after the restart
-        io.extend(batch(rows, 3));
+    try {
+        for (; !restarted || rows < 300; rows += 3) // writing all along, and on after the restart
+            io.extend(batch(rows, 3));
+    } catch (const Error& e) {
+        ADD_FAILURE() << "after " << rows << " rows: " << e.what();
+    }
     restarter.join();
     EXPECT_EQ(fleet_counts(ObjectIO(server.uri())).at(0), rows);
     EXPECT_EQ(io.size(), static_cast<std::size_t>(rows));
