@@ -48,7 +48,8 @@ TEST(RedisFleet, FourWriterProcessesAppendToOneGroupAndAKilledOneLosesOnlyUnackn
     const auto counts = fleet_counts(ObjectIO(uri));
     for (int w = 1; w < kWriters; ++w)
         EXPECT_EQ(counts.at(w), kFrames) << "writer " << w;
-    EXPECT_GE(counts.at(0), last_acknowledged(dir / "ack-0")) << "acknowledged rows of the killed writer lost";
+    EXPECT_GE(counts.at(0), last_acknowledged(dir / "ack-0"))
+        << "acknowledged rows of the killed writer lost";
     EXPECT_LT(counts.at(0), kFrames);
     std::size_t total = 0;
     for (const auto& [w, n] : counts)

@@ -61,14 +61,10 @@ TEST(RedisUri, WhatMessagesShowNeverHoldsThePassword) {
 
 TEST(RedisUri, MalformedUrisAreErrorsNamingTheWrongPart) {
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"redis://h:abc/0", "port 'abc'"},
-        {"redis://h:70000", "port '70000'"},
-        {"redis://h/zero", "database 'zero'"},
-        {"redis://h?db=-1", "database '-1'"},
-        {"rediss://h", "must start with redis://"},
-        {"redis://u:p%zz@h", "'%'"},
-        {"redis://[::1:6379", "'[' without ']'"},
-        {"redis://h?verbose", "'verbose' is not name=value"},
+        {"redis://h:abc/0", "port 'abc'"},          {"redis://h:70000", "port '70000'"},
+        {"redis://h/zero", "database 'zero'"},      {"redis://h?db=-1", "database '-1'"},
+        {"rediss://h", "must start with redis://"}, {"redis://u:p%zz@h", "'%'"},
+        {"redis://[::1:6379", "'[' without ']'"},   {"redis://h?verbose", "'verbose' is not name=value"},
     };
     for (const auto& [uri, words] : cases) {
         SCOPED_TRACE(uri);
