@@ -28,8 +28,9 @@ TEST(FixRedis, OneTwoAndFourRanksWriteTheFramesTheyWriteToLmdb) {
         TempDir dir;
         const std::string uri = test_redis_server().fresh_uri();
         const auto r = run_lammps(dir.path(),
-                                  cu_system() + "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
-                                                "fix b all asebytes 10 " +
+                                  cu_system() +
+                                      "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
+                                      "fix b all asebytes 10 " +
                                       uri + " elements Cu velocities yes\nrun 30\n",
                                   np);
         ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -48,8 +49,9 @@ TEST(FixRedis, SimulationsAppendingToOneGroupAtOnceEachKeepEveryFrameInOrder) {
     std::vector<std::future<LammpsResult>> runs;
     for (int c : cells) {
         dirs.push_back(std::make_unique<TempDir>());
-        const std::string input = cu_system(c) + "fix a all asebytes 2 own.lmdb elements Cu\n"
-                                                 "fix b all asebytes 2 " +
+        const std::string input = cu_system(c) +
+                                  "fix a all asebytes 2 own.lmdb elements Cu\n"
+                                  "fix b all asebytes 2 " +
                                   uri + " elements Cu append yes store_group fleet\nrun 200\n";
         runs.push_back(std::async(std::launch::async, [&, input, d = dirs.back().get()] {
             return run_lammps(d->path(), input, c == 3 ? 2 : 1);
@@ -78,13 +80,15 @@ TEST(FixRedis, AServerKilledMidRunEndsTheRunWithAnErrorNamingIt) {
     TempDir dir;
     const std::string uri = server.uri();
     auto run = std::async(std::launch::async, [&] {
-        return run_lammps(dir.path(), cu_system() + "fix a all asebytes 10 " + uri +
-                                          " elements Cu buffer 1 option retries 1 option retry_delay 0.05\n"
-                                          "run 200000\n",
+        return run_lammps(dir.path(),
+                          cu_system() + "fix a all asebytes 10 " + uri +
+                              " elements Cu buffer 1 option retries 1 option retry_delay 0.05\n"
+                              "run 200000\n",
                           2);
     });
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline && std::stoll(server.text({"LLEN", "default:sort_keys"})) < 2)
+    while (std::chrono::steady_clock::now() < deadline &&
+           std::stoll(server.text({"LLEN", "default:sort_keys"})) < 2)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     server.kill();
     ASSERT_EQ(run.wait_for(std::chrono::seconds(120)), std::future_status::ready) << "LAMMPS hangs";
