@@ -1,4 +1,5 @@
 // `asebytes formats`: every backend of this build, from the backends' own metadata.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string forms_of(const BackendMetadata& m) {
-    std::string out = m.scheme.empty() ? "" : m.scheme + "://";
+    std::string out = m.scheme.empty() ? "" : m.scheme + "://" + m.address;
     for (const auto& ext : m.extensions)
         out += (out.empty() ? "*" : ", *") + ext;
     return out;
@@ -41,6 +42,7 @@ Json metadata_json(const BackendMetadata& m) {
                 {"description", m.description},
                 {"extensions", m.extensions},
                 {"scheme", m.scheme.empty() ? Json(nullptr) : Json(m.scheme)},
+                {"address", m.scheme.empty() ? Json(nullptr) : Json(m.address)},
                 {"native_tier", m.native_tier == Tier::Blob ? "blob" : "object"},
                 {"writable", m.writable},
                 {"edits_in_place", m.edits_in_place},
@@ -62,9 +64,12 @@ void run_formats(bool json) {
         fmt::print("{}\n", out.dump(2));
         return;
     }
+    std::size_t width = 0;
+    for (const auto& e : backends())
+        width = std::max(width, forms_of(*e.metadata).size());
     for (const auto& e : backends()) {
         const BackendMetadata& m = *e.metadata;
-        fmt::print("{:<8} {:<20} {}\n", m.name, forms_of(m), capabilities_of(m));
+        fmt::print("{:<8} {:<{}} {}\n", m.name, forms_of(m), width, capabilities_of(m));
         fmt::print("{:<8} {}\n", "", m.description);
     }
 }

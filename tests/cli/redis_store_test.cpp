@@ -37,16 +37,18 @@ TEST(CliRedis, ConvertInfoHeadVerifyAndExtractWorkOnARedisStore) {
     cli_output({"convert", uri, back});
     EXPECT_EQ(frames_in(back, "train"), frames);
 
-    cli_output({"extract", uri, "--group", "train", "--split", "a=0.5,b=0.5", "--seed", "1", "--format", "lmdb",
-                "-o", (dir / "parts").string()});
-    EXPECT_EQ(AtomsIO((dir / "parts" / "a.lmdb").string()).size() + AtomsIO((dir / "parts" / "b.lmdb").string()).size(),
+    cli_output({"extract", uri, "--group", "train", "--split", "a=0.5,b=0.5", "--seed", "1", "--format",
+                "lmdb", "-o", (dir / "parts").string()});
+    EXPECT_EQ(AtomsIO((dir / "parts" / "a.lmdb").string()).size() +
+                  AtomsIO((dir / "parts" / "b.lmdb").string()).size(),
               frames.size());
 }
 
 TEST(CliRedis, AServerThatIsNotThereIsAnErrorNamingIt) {
     const CliResult r = run_cli({"info", "redis://127.0.0.1:1/0"});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("cannot connect to the Redis server redis://127.0.0.1:1/0"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("cannot connect to the Redis server redis://127.0.0.1:1/0"), std::string::npos)
+        << r.err;
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 
 #include "asebytes/codec.hpp"
 #include "asebytes/io.hpp"
+#include "fresh_store.hpp"
 
 using namespace asebytes;
 namespace fs = std::filesystem;
@@ -70,8 +71,7 @@ TEST(Registry, EveryWritableBackendOpenedReadOnlyRefusesWritesAtBothTiers) {
         const BackendMetadata& m = *e.metadata;
         if (!m.writable) continue;
         SCOPED_TRACE(m.name);
-        const std::string path = m.scheme.empty() ? (dir / ("ro" + m.extensions.front())).string()
-                                                  : m.scheme + "://registry-ro-all";
+        const std::string path = test::fresh_store(m, dir);
         ObjectIO(path).extend({Row{{"arrays.numbers", NdArray::from<std::int64_t>({1})},
                                    {"arrays.positions", NdArray::from<double>({1, 3}, {0.0, 0.0, 0.0})}}});
         OpenOptions ro;
@@ -152,7 +152,7 @@ TEST(Registry, TheReadmesBackendTableListsEveryBackendAsItsMetadataDoes) {
     ASSERT_EQ(rows.size(), backends().size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const BackendMetadata& m = *backends()[i].metadata;
-        std::string forms = m.scheme.empty() ? "" : "`" + m.scheme + "://NAME`";
+        std::string forms = m.scheme.empty() ? "" : "`" + m.scheme + "://" + m.address + "`";
         for (const auto& ext : m.extensions)
             forms += (forms.empty() ? "`*" : ", `*") + ext + "`";
         const std::string want =

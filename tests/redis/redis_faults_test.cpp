@@ -75,5 +75,25 @@ TEST(RedisFaults, AServerThatComesBackEmptyIsAnErrorNotASilentLoss) {
     expect_error<BackendError>([&] { io.extend(batch(5, 5)); }, {server.uri(), "lost rows"});
 }
 
+// Redis's "disk full": a server at its maxmemory refuses writes.
+TEST(RedisFaults, AFullServerRefusesTheAppendWithAnErrorAndKeepsEarlierRows) {
+    RedisServer server({"--maxmemory-policy", "noeviction"});
+    const std::string info = server.text({"INFO", "memory"});
+    const auto used = std::stoll(info.substr(info.find("used_memory:") + 12));
+    server.text({"CONFIG", "SET", "maxmemory", std::to_string(used + (2 << 20))}); // room for ~2 MB more
+    ObjectIO io(server.uri());
+    int rows = 0;
+    try {
+        for (; rows < 100000; rows += 10)
+            io.extend(batch(rows, 10));
+        ADD_FAILURE() << "the server took " << rows << " rows";
+    } catch (const BackendError& e) {
+        EXPECT_NE(std::string(e.what()).find(server.uri()), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("OOM"), std::string::npos) << e.what();
+    }
+    EXPECT_GT(rows, 0);
+    EXPECT_EQ(fleet_counts(ObjectIO(server.uri())).at(0), rows);
+}
+
 } // namespace
 } // namespace asebytes::test

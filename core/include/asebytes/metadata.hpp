@@ -20,6 +20,8 @@ struct BackendMetadata {
     std::string description;             ///< one line for listings
     std::vector<std::string> extensions; ///< path suffixes, e.g. {".lmdb"}
     std::string scheme;                  ///< URI scheme without "://", e.g. "memory"
+    /// What follows "<scheme>://" in a store's URI, for listings, e.g. "NAME" or "host[:port]".
+    std::string address = "NAME";
     Tier native_tier = Tier::Object;
     bool writable = true;
     bool edits_in_place = true; ///< set/insert/erase/update; false: writes only append

@@ -148,6 +148,7 @@ const BackendMetadata& RedisBlobBackend::describe() {
         d.name = "redis";
         d.description = "rows in a Redis server; many writers may append to one group";
         d.scheme = "redis";
+        d.address = "[user:password@]host[:port][/db]";
         d.native_tier = Tier::Blob;
         d.storage = Storage::None;
         return d;

@@ -119,9 +119,9 @@ std::vector<RedisReply> RedisConnection::pipeline(const std::vector<RedisCommand
     for (const auto& c : commands) {
         argv.clear();
         lengths.clear();
-        for (auto part : c.parts()) {
-            argv.push_back(part.data());
-            lengths.push_back(part.size());
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            argv.push_back(c[i].data());
+            lengths.push_back(c[i].size());
         }
         if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
                                    lengths.data()) != REDIS_OK)

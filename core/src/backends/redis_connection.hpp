@@ -2,7 +2,6 @@
 // A checked, owning connection to one Redis server over hiredis (Debian's libhiredis-dev): as
 // lmdbxx wraps LMDB, a thin layer that turns hiredis' error codes into asebytes errors naming the
 // server. Used by the Redis backend (redis.cpp) only.
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,27 +41,40 @@ struct ReplyDeleter {
 };
 using RedisReply = std::unique_ptr<redisReply, ReplyDeleter>;
 
-/// One command's arguments, binary-safe. Views point into the caller's data, which must outlive
-/// the command; numbers and literals are kept here.
+/// One command's arguments, binary-safe. arg() keeps a view into the caller's data, which must
+/// outlive the command; own() keeps a copy (numbers, keys made on the fly), so a command can be
+/// copied and moved freely.
 class RedisCommand {
 public:
     RedisCommand() = default;
-    RedisCommand(std::initializer_list<std::string_view> args) : parts_(args) {}
+    RedisCommand(std::initializer_list<std::string_view> args) {
+        for (auto a : args)
+            arg(a);
+    }
     RedisCommand& arg(std::string_view view) {
-        parts_.push_back(view);
+        parts_.push_back({view, kBorrowed});
         return *this;
     }
     RedisCommand& own(std::string text) {
         owned_.push_back(std::move(text));
-        parts_.push_back(owned_.back());
+        parts_.push_back({{}, owned_.size() - 1});
         return *this;
     }
     RedisCommand& number(long long n) { return own(std::to_string(n)); }
-    const std::vector<std::string_view>& parts() const { return parts_; }
+    std::size_t size() const { return parts_.size(); }
+    std::string_view operator[](std::size_t i) const {
+        const Part& p = parts_[i];
+        return p.owned == kBorrowed ? p.view : std::string_view(owned_[p.owned]);
+    }
 
 private:
-    std::vector<std::string_view> parts_;
-    std::deque<std::string> owned_; // a deque keeps the views into earlier strings valid
+    static constexpr std::size_t kBorrowed = static_cast<std::size_t>(-1);
+    struct Part {
+        std::string_view view;
+        std::size_t owned; // index into owned_, or kBorrowed
+    };
+    std::vector<Part> parts_;
+    std::vector<std::string> owned_;
 };
 
 class RedisConnection {
