@@ -477,6 +477,43 @@ def cli_section(rep, doc):
 
 
 # ---------------------------------------------------------------------------------------------
+# Redis over loopback against Python asebytes' Redis backend, and fleets of writers (redis_bench.py)
+
+
+@results_section("redis.json", "Redis over loopback", "bench/redis_bench.py")
+def redis_section(rep, doc):
+    text = ["## Redis over loopback (redis_bench.py)\n",
+            "`bench/redis_bench.py` starts a redis-server %s on 127.0.0.1 (no persistence) and runs ours "
+            "(`build/bin/bench_redis`) and Python asebytes 0.3.1 on it: %d frames per workload, appends in batches of "
+            "%d, %d random reads; milliseconds, median [min, max] of %d. The floor is as many empty round trips "
+            "(LLEN) as random reads.\n" % (doc["redis_server"], doc["frames"], doc["batch"], 100, doc["reps"])]
+    rows = []
+    ms = lambda s: mmm({"median": s["median_s"], "min": s["min_s"], "max": s["max_s"]}, 1e3)
+    for name, w in doc["workloads"].items():
+        for op in ("write", "read_all", "random", "column_energy"):
+            rows.append([name + " (" + w["description"] + ")", op, ms(w["ours"][op]), ms(w["python"][op]),
+                         "%.2fx" % w["python_over_ours"][op]])
+        rows.append([name, "floor: empty round trips", ms(w["round_trips"]), "",
+                     "random reads take %.2fx the floor" % w["random_over_round_trips"]])
+    text.append(table(["workload", "operation", "ours, ms", "Python asebytes, ms", "Python / ours"], rows))
+    text.append("Fleets: N writer processes append %d periodic frames each to one group at once; frames/s over the "
+                "window in which any of them appended (each process reports its own start and end).\n"
+                % doc["fleet_frames"])
+    rows = [[n, "%.0f" % f["ours"]["frames_per_s"], "%.0f" % f["python"]["frames_per_s"],
+             "%.2fx" % (f["ours"]["frames_per_s"] / f["python"]["frames_per_s"])] for n, f in doc["fleet"].items()]
+    text.append(table(["writers", "ours, frames/s", "Python asebytes, frames/s", "ours / Python"], rows))
+    for name in doc["workloads"]:
+        r = doc["workloads"][name]["python_over_ours"]
+        rep.headlines.append(("Redis %s: read all / write vs Python asebytes" % name,
+                              "%.1fx / %.1fx faster" % (r["read_all"], r["write"]), "redis_bench"))
+    if "4" in doc["fleet"]:
+        f = doc["fleet"]["4"]
+        rep.headlines.append(("Redis: 4 writer processes into one group, frames/s vs Python asebytes' 4",
+                              "%.0f vs %.0f" % (f["ours"]["frames_per_s"], f["python"]["frames_per_s"]), "redis_bench"))
+    rep.sections.append("\n".join(text))
+
+
+# ---------------------------------------------------------------------------------------------
 # Collective parallel HDF5 against gather-to-rank-0, and writer memory (parallel_write_bench.py)
 
 

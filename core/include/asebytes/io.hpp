@@ -38,8 +38,8 @@ public:
     /// fields, and KeyError when the row lacks one.
     std::optional<Item> get(std::int64_t i, const std::optional<Keys>& keys = std::nullopt) const {
         // A whole row: read as views read theirs (AtomsItems builds the frame as fields arrive).
-        if (!keys) return std::move(Items::read(backend(), {normalize_index(i, size())}, nullptr).front());
-        auto row = backend().get(normalize_index(i, size()), keys);
+        if (!keys) return std::move(Items::read(backend(), {index(i)}, nullptr).front());
+        auto row = backend().get(index(i), keys);
         if (row && keys)
             for (const auto& k : *keys)
                 if (!row->count(k))
@@ -49,7 +49,7 @@ public:
     }
     std::optional<Item> operator[](std::int64_t i) const { return get(i); }
     /// Field names of row i.
-    Keys keys(std::int64_t i) const { return backend().keys(normalize_index(i, size())); }
+    Keys keys(std::int64_t i) const { return backend().keys(index(i)); }
 
     /// Appends items in one batch; returns the new length.
     std::size_t extend(const std::vector<Item>& items) {
@@ -114,6 +114,11 @@ protected:
         return *backend_;
     }
     ReadWriteBackend<V>& writer(const char* operation) { return detail::writer_of(backend(), operation); }
+    // A read of row i needs the length only for a negative i: every backend's reads check the
+    // bounds themselves (IndexError), and asking a server for its length is a round trip.
+    std::size_t index(std::int64_t i) const {
+        return i >= 0 ? static_cast<std::size_t>(i) : normalize_index(i, size());
+    }
     static std::optional<RowType> to_row(const std::optional<Item>& item) {
         if (!item) return std::nullopt;
         return RowType(Items::to_row(*item));

@@ -95,11 +95,26 @@ struct RedisBlobBackend::Impl {
     std::size_t bytes_per_row = 0; // seen on the last read, sizes the next chunk
     long long counter_seen = 0;    // next_sk after our last append: it only grows, unless lost
 
-    RedisCommand script(const std::string& body) const {
-        return RedisCommand{"EVAL", body, "2", list_key, next_key, row_prefix};
+    std::map<const std::string*, std::string> script_shas; // script text -> its SHA1 on the server
+
+    // Scripts run by EVALSHA (the text goes to the server once per connection's server, not with
+    // every call); a server that forgot them (restarted) answers NOSCRIPT and gets them again.
+    RedisCommand script(const std::string& body) {
+        auto it = script_shas.find(&body);
+        if (it == script_shas.end()) it = script_shas.emplace(&body, load_script(body)).first;
+        return RedisCommand{"EVALSHA", it->second, "2", list_key, next_key, row_prefix};
+    }
+    std::string load_script(const std::string& body) {
+        return std::string(text_of(*connection->command({"SCRIPT", "LOAD", body}), where));
     }
     RedisReply run(const RedisCommand& command) {
         auto reply = connection->command(command);
+        if (reply->type == REDIS_REPLY_ERROR &&
+            std::string_view(reply->str, reply->len).rfind("NOSCRIPT", 0) == 0) {
+            for (auto& [body, sha] : script_shas)
+                sha = load_script(*body);
+            reply = connection->command(command);
+        }
         check(*reply, where);
         return reply;
     }
