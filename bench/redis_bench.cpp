@@ -113,14 +113,15 @@ json run_append(const Config& c) {
                 g_sink += static_cast<double>(io.size());
         });
     });
-    return {{"frames", frames.size()},
-            {"round_trips", stats_json(trips)}, {"start", start}, {"end", unix_now()}};
+    return {
+        {"frames", frames.size()}, {"round_trips", stats_json(trips)}, {"start", start}, {"end", unix_now()}};
 }
 
 void usage(std::FILE* to) {
-    std::fprintf(to, "usage: bench_redis ops URI SOURCE [--reps N] [--batch B] [--indices i,j,...] --json FILE\n"
-                     "       bench_redis append URI GROUP SOURCE [--batch B] --json FILE\n"
-                     "(run by bench/redis_bench.py, which starts the server and compares with Python asebytes)\n");
+    std::fprintf(
+        to, "usage: bench_redis ops URI SOURCE [--reps N] [--batch B] [--indices i,j,...] --json FILE\n"
+            "       bench_redis append URI GROUP SOURCE [--batch B] --json FILE\n"
+            "(run by bench/redis_bench.py, which starts the server and compares with Python asebytes)\n");
 }
 
 Config parse_args(int argc, char** argv) {
@@ -149,7 +150,8 @@ Config parse_args(int argc, char** argv) {
             positional.push_back(arg);
         }
     }
-    if (positional.empty() || c.json_path.empty()) throw std::invalid_argument("a mode and --json are needed");
+    if (positional.empty() || c.json_path.empty())
+        throw std::invalid_argument("a mode and --json are needed");
     c.mode = positional[0];
     if (c.mode == "ops" && positional.size() == 3) {
         c.uri = positional[1];

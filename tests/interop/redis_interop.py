@@ -19,7 +19,6 @@ import sys
 from interop_common import compare_rows, dump_truth, finish, load_truth, truth_values  # first
 
 import argparse
-import base64
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +26,8 @@ import redis
 from asebytes import ASEIO, BlobIO, ObjectIO, atoms_to_dict
 
 import python_writes
-
-
-def read_all(db, convert=lambda row: row):
-    return [None if (r := db[i]) is None else convert(r) for i in range(len(db))]
+from check_store import compare_blobs, read_all
+from same_bytes import differences
 
 
 def check(args):
@@ -46,12 +43,8 @@ def check(args):
         db = ASEIO(args.uri, group=args.group, readonly=True)
         problems += compare_rows("ASEIO", read_all(db, atoms_to_dict), load_truth(args.atoms))
     if args.blobs:
-        got = read_all(BlobIO(args.uri, group=args.group, readonly=True))
-        want = [None if r is None else {k.encode(): base64.b64decode(t["msgpack"]) for k, t in r.items()}
-                for r in load_truth(args.blobs)]
-        if got != want:
-            bad = [i for i, (g, w) in enumerate(zip(got, want)) if g != w]
-            problems.append(f"BlobIO: {len(got)} rows (truth {len(want)}); stored bytes differ in rows {bad[:10]}")
+        problems += compare_blobs("BlobIO", read_all(BlobIO(args.uri, group=args.group, readonly=True)),
+                                  load_truth(args.blobs))
     finish(problems)
 
 
@@ -147,15 +140,8 @@ def database(uri):
 
 def keys(scenario, ours, theirs, golden):
     SCENARIOS[scenario](theirs, golden)
-    a, b = database(ours), database(theirs)
-    problems = []
-    for k in sorted(set(a) | set(b)):
-        if k not in b:
-            problems.append(f"key {k!r} only in our database: {a[k]!r:.160}")
-        elif k not in a:
-            problems.append(f"key {k!r} missing from our database (Python: {b[k]!r:.160})")
-        elif a[k] != b[k]:
-            problems.append(f"key {k!r}: ours {a[k]!r:.200}, Python {b[k]!r:.200}")
+    a = database(ours)
+    problems = differences(a, database(theirs), "(every group of the database)")
     if not a:
         problems.append("our database is empty: nothing was compared")
     finish(problems)

@@ -10,6 +10,7 @@
 
 #include "asebytes/asebytes.hpp"
 #include "fleet_rows.hpp"
+#include "golden.hpp"
 
 int main(int argc, char** argv) {
     if (argc < 6) {
@@ -17,13 +18,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        asebytes::OpenOptions options;
-        for (int a = 6; a < argc; ++a) {
-            const std::string option = argv[a];
-            const auto eq = option.find('=');
-            options.options[option.substr(0, eq)] = eq == std::string::npos ? "" : option.substr(eq + 1);
-        }
-        asebytes::ObjectIO store(argv[1], options);
+        asebytes::ObjectIO store(argv[1], asebytes::test::options_from_args(argc, argv, 6));
         const int id = std::atoi(argv[2]);
         const int frames = std::atoi(argv[3]), batch = std::atoi(argv[4]);
         std::ofstream log(argv[5], std::ios::app);

@@ -5,7 +5,7 @@
 
 #include "asebytes/asebytes.hpp"
 #include "expect_error.hpp"
-#include "listener.hpp"
+#include "foreign_listener.hpp"
 #include "redis_server.hpp"
 
 namespace asebytes::test {

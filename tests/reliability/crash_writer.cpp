@@ -11,6 +11,7 @@
 
 #include "asebytes/asebytes.hpp"
 #include "crash_frames.hpp"
+#include "golden.hpp"
 
 int main(int argc, char** argv) {
     if (argc < 5) {
@@ -18,13 +19,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        asebytes::OpenOptions options;
-        for (int a = 5; a < argc; ++a) {
-            const std::string option = argv[a];
-            const auto eq = option.find('=');
-            options.options[option.substr(0, eq)] = eq == std::string::npos ? "" : option.substr(eq + 1);
-        }
-        asebytes::ObjectIO store(argv[1], options);
+        asebytes::ObjectIO store(argv[1], asebytes::test::options_from_args(argc, argv, 5));
         std::ofstream log(argv[2], std::ios::app);
         const std::size_t batch = std::strtoul(argv[3], nullptr, 10),
                           frames = std::strtoul(argv[4], nullptr, 10);

@@ -249,4 +249,14 @@ std::string describe(const Value& v) {
     return s.str();
 }
 
+OpenOptions options_from_args(int argc, char** argv, int first) {
+    OpenOptions options;
+    for (int a = first; a < argc; ++a) {
+        const std::string option = argv[a];
+        const auto eq = option.find('=');
+        options.options[option.substr(0, eq)] = eq == std::string::npos ? "" : option.substr(eq + 1);
+    }
+    return options;
+}
+
 } // namespace asebytes::test

@@ -50,6 +50,9 @@ fs::path copy_golden(const std::string& name, const TempDir& dir);
 /// Every byte of file `path` (empty when it cannot be read): to check that an error left it unchanged.
 std::string read_bytes(const fs::path& path);
 
+/// Open options from the NAME=VALUE arguments argv[first..argc) of a test program.
+OpenOptions options_from_args(int argc, char** argv, int first);
+
 /// Open options that only set the mode.
 inline OpenOptions opening(bool readonly) {
     OpenOptions o;

@@ -1,8 +1,6 @@
 #include "redis_server.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "foreign_listener.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -13,20 +11,6 @@ namespace {
 
 constexpr const char* kRedisServer = "/usr/bin/redis-server";
 constexpr int kDatabases = 10000; // fresh_uri() hands out one per store
-
-// A port nobody listens on now (the kernel's choice for port 0).
-int free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::runtime_error("no free TCP port on 127.0.0.1");
-    close(fd);
-    return ntohs(addr.sin_port);
-}
 
 struct ContextDeleter {
     void operator()(redisContext* c) const { redisFree(c); }
@@ -53,7 +37,7 @@ std::string reply_text(const redisReply& r) {
 
 RedisServer::RedisServer(std::vector<std::string> config) : config_(std::move(config)) {
     for (int attempt = 0; attempt < 5 && !process_; ++attempt) {
-        port_ = free_port();
+        port_ = unused_port();
         start();
     }
     if (!process_)

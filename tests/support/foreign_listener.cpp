@@ -1,4 +1,4 @@
-#include "listener.hpp"
+#include "foreign_listener.hpp"
 
 #include <netinet/in.h>
 #include <poll.h>
