@@ -93,7 +93,8 @@ void append_float(std::string& out, double d) {
 
 class Dumper {
 public:
-    Dumper(const std::string& what, Arrays arrays) : what_(what), arrays_(arrays) {}
+    Dumper(const std::string& what, Arrays arrays, int indent = -1)
+        : what_(what), arrays_(arrays), indent_(indent) {}
 
     void value(std::string& out, const Value& v) const {
         switch (v.kind()) {
@@ -117,23 +118,27 @@ public:
             return;
         case Value::Kind::List:
             out.push_back('[');
+            ++level_;
             for (std::size_t i = 0; i < v.as_list().size(); ++i) {
-                if (i) out += ", ";
+                separate(out, i == 0);
                 value(out, v.as_list()[i]);
             }
+            close(out, v.as_list().empty());
             out.push_back(']');
             return;
         case Value::Kind::Map: {
             out.push_back('{');
+            ++level_;
             bool first = true;
             for (const auto& [k, x] : v.as_map()) {
                 if (k.binary) throw TypeError(what_ + ": a dict with bytes keys cannot be stored as JSON");
-                if (!first) out += ", ";
+                separate(out, first);
                 first = false;
                 append_quoted(out, k);
                 out += ": ";
                 value(out, x);
             }
+            close(out, v.as_map().empty());
             out.push_back('}');
             return;
         }
@@ -152,6 +157,24 @@ public:
     }
 
 private:
+    // Between items: ", " on one line, or (with indent, as json.dumps(indent=N)) "," and a new
+    // line indented to the container's depth.
+    void separate(std::string& out, bool first) const {
+        if (indent_ < 0) {
+            if (!first) out += ", ";
+            return;
+        }
+        if (!first) out.push_back(',');
+        out.push_back('\n');
+        out.append(static_cast<std::size_t>(indent_ * level_), ' ');
+    }
+    void close(std::string& out, bool empty) const {
+        --level_;
+        if (indent_ < 0 || empty) return;
+        out.push_back('\n');
+        out.append(static_cast<std::size_t>(indent_ * level_), ' ');
+    }
+
     // numpy's tolist(): nested lists of Python bools, ints and floats, in C order.
     static void array(std::string& out, const NdArray& a) {
         std::vector<std::string> items;
@@ -187,6 +210,8 @@ private:
 
     const std::string& what_;
     Arrays arrays_;
+    int indent_;
+    mutable int level_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -428,6 +453,12 @@ DecodeError::DecodeError(const std::string& message, std::size_t at)
 std::string dumps(const Value& v, const std::string& what, Arrays arrays) {
     std::string out;
     Dumper(what, arrays).value(out, v);
+    return out;
+}
+
+std::string dumps_indented(const Value& v, int indent, const std::string& what) {
+    std::string out;
+    Dumper(what, Arrays::Refuse, indent).value(out, v);
     return out;
 }
 

@@ -23,6 +23,10 @@ enum class Arrays {
 /// (with Arrays::Refuse) arrays.
 std::string dumps(const Value& v, const std::string& what, Arrays arrays = Arrays::Refuse);
 
+/// json.dumps(v, indent=indent): items on lines of their own, indented by depth, separators ","
+/// and ": " (empty containers stay "[]" and "{}"); as zarr-python writes zarr.json.
+std::string dumps_indented(const Value& v, int indent, const std::string& what);
+
 /// The error of loads for text that is not JSON to Python, with the offset as Python reports it.
 class DecodeError : public std::invalid_argument {
 public:

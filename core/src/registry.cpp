@@ -60,6 +60,8 @@ const std::vector<BackendEntry>& backends() {
         ColumnarBackend::ragged_entry(),
         ColumnarBackend::padded_entry(),
         H5mdBackend::entry(),
+        ColumnarBackend::zarr_ragged_entry(),
+        ColumnarBackend::zarr_padded_entry(),
         ExtxyzBackend::entry(),
         RedisBlobBackend::entry(),
     });

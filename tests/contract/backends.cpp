@@ -38,6 +38,13 @@ INSTANTIATE_TEST_SUITE_P(H5md, Contract,
                              "h5md", [](const fs::path& d) { return suffix_store(d, ".h5md"); }}),
                          [](const auto& i) { return i.param.name; });
 
+// Zarr v3 directories, both layouts (Blosc-LZ4 by default; compressor=none is covered in tests/zarr).
+INSTANTIATE_TEST_SUITE_P(
+    Zarr, Contract,
+    ::testing::Values(StoreSpec{"zarr_ragged", [](const fs::path& d) { return suffix_store(d, ".zarr"); }},
+                      StoreSpec{"zarrp_padded", [](const fs::path& d) { return suffix_store(d, ".zarrp"); }}),
+    [](const auto& i) { return i.param.name; });
+
 // A real redis-server of this test program; each store is a database of its own.
 INSTANTIATE_TEST_SUITE_P(Redis, Contract,
                          ::testing::Values(StoreSpec{

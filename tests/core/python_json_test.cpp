@@ -54,6 +54,14 @@ TEST(PythonJson, NestedContainersWithPythonsSeparators) {
     EXPECT_EQ(dumps_of(Value(std::uint64_t{18446744073709551615u})), "18446744073709551615");
 }
 
+// json.dumps(..., indent=2) as /usr/bin/python3 printed it (the form of zarr.json).
+TEST(PythonJson, IndentedAsJsonDumpsWithIndent) {
+    const Value v = Map{{"a", List{1, 2.5, Map{{"b", List{}}}}}, {"c", Map{}}, {"d", "x"}};
+    EXPECT_EQ(python_json::dumps_indented(v, 2, "test"),
+              "{\n  \"a\": [\n    1,\n    2.5,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {},\n  \"d\": "
+              "\"x\"\n}");
+}
+
 TEST(PythonJson, WhatJsonCannotHoldIsATypeErrorNamingTheValue) {
     EXPECT_THROW(dumps_of(Binary{1, 2}), TypeError);
     EXPECT_THROW(dumps_of(Map{{MapKey("k", true), 1}}), TypeError);

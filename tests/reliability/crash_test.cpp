@@ -57,6 +57,16 @@ TEST(CrashWriter, UncompressedH5mdKeepsEveryFlushedFrameThroughTwentyKills) {
     kill_crash_writer_repeatedly("crash.h5md", {"compression=none"});
 }
 
+// Zarr writes each chunk file under a temporary name and renames it, and the group's zarr.json
+// (n_frames) after the chunks: compressed (the default) too.
+TEST(CrashWriter, ZarrKeepsEveryFlushedFrameThroughTwentyKills) {
+    kill_crash_writer_repeatedly("crash.zarr");
+}
+
+TEST(CrashWriter, PaddedZarrKeepsEveryFlushedFrameThroughTwentyKills) {
+    kill_crash_writer_repeatedly("crash.zarrp");
+}
+
 #ifdef ASEBYTES_LMP
 // LAMMPS on one process is deterministic: an uninterrupted run of the same input gives the frames
 // every killed run must hold.

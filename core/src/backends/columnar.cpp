@@ -14,6 +14,7 @@
 #include "hdf5_options.hpp"
 #include "hdf5_store.hpp"
 #include "python_json.hpp"
+#include "zarr_store.hpp"
 
 namespace asebytes {
 
@@ -554,6 +555,8 @@ ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& gro
     store.mpi_comm = settings.mpi_comm;
     if (settings.layout == ColumnarLayout::H5md)
         impl_->store = std::make_unique<H5mdStore>(path, group, !settings.readonly, store, settings.author);
+    else if (settings.format == ColumnarFormat::Zarr)
+        impl_->store = std::make_unique<ZarrStore>(path, group, !settings.readonly, store, settings.zarr);
     else
         impl_->store = std::make_unique<Hdf5Store>(path, group, !settings.readonly, store);
     impl_->load();
@@ -564,7 +567,9 @@ ColumnarBackend::~ColumnarBackend() {
     impl_.reset();
 }
 
-const BackendMetadata& ColumnarBackend::metadata() const { return describe(impl_->settings.layout); }
+const BackendMetadata& ColumnarBackend::metadata() const {
+    return describe(impl_->settings.layout, impl_->settings.format);
+}
 std::string ColumnarBackend::location() const { return impl_->where(); }
 
 std::size_t ColumnarBackend::size() {

@@ -3,6 +3,7 @@
 // (docs/formats/columnar.md, upstream asebytes/columnar/), native at the object tier. One HDF5 group per
 // asebytes group; one dataset per flat key; per-atom columns either concatenated with
 // _offsets/_lengths (ragged) or padded to the largest frame with _n_atoms (padded).
+// *.zarr and *.zarrp are the same layouts in Zarr v3 directories (docs/formats/zarr.md).
 //
 // Where we keep more than Python (files stay readable by Python asebytes 0.3.1):
 // - ints and bools are stored as int64 / HDF5 bool columns (Python writes float64 for them and
@@ -30,9 +31,22 @@ struct Hdf5Settings {
     std::size_t chunk_frames = 64;
 };
 
+/// Where the columns are: one HDF5 file, or a Zarr v3 directory (one Zarr group per asebytes group).
+enum class ColumnarFormat { Hdf5, Zarr };
+
+/// How the Zarr stores compress new arrays: the registry options `compressor` (a blosc cname, or
+/// none), `clevel` and `shuffle`; bool and string arrays get zstd, as upstream's.
+struct ZarrSettings {
+    std::string compressor = "lz4";
+    int clevel = 5;
+    bool shuffle = true;
+};
+
 struct ColumnarSettings {
     ColumnarLayout layout = ColumnarLayout::Ragged;
-    Hdf5Settings hdf5;
+    ColumnarFormat format = ColumnarFormat::Hdf5;
+    Hdf5Settings hdf5; ///< chunk_frames serves the Zarr stores too
+    ZarrSettings zarr;
     bool readonly = false;
     /// A copy of an MPI_Comm handle (a std::shared_ptr<MPI_Comm>, opaque so that this header
     /// needs no MPI): every rank of the communicator opens the file with parallel HDF5 and calls
@@ -52,11 +66,16 @@ struct LocalFrame {
 
 class ColumnarBackend : public ObjectReadWriteBackend {
 public:
-    static const BackendMetadata& describe(ColumnarLayout layout);
+    static const BackendMetadata& describe(ColumnarLayout layout,
+                                           ColumnarFormat format = ColumnarFormat::Hdf5);
     /// Registry entries: options `compression` (gzip | none), `compression_opts` (0-9),
     /// `chunk_frames`.
     static BackendEntry ragged_entry();
     static BackendEntry padded_entry();
+    /// *.zarr and *.zarrp: options `compressor` (lz4, the default, any other blosc cname, or none),
+    /// `clevel` (0-9, default 5), `shuffle` (yes/no), `chunk_frames`.
+    static BackendEntry zarr_ragged_entry();
+    static BackendEntry zarr_padded_entry();
     /// The HDF5 groups directly under the root of `path` (empty when there is no file).
     static std::vector<std::string> list_groups(const std::string& path);
 
