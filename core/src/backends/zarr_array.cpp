@@ -27,8 +27,8 @@ struct DataType {
 };
 // One table for both directions (reading and writing zarr.json).
 constexpr DataType kDataTypes[] = {
-    {"bool", "|b1"},    {"int8", "|i1"},    {"int16", "<i2"},   {"int32", "<i4"},     {"int64", "<i8"},
-    {"uint8", "|u1"},   {"uint16", "<u2"},  {"uint32", "<u4"},  {"uint64", "<u8"},    {"float16", "<f2"},
+    {"bool", "|b1"},    {"int8", "|i1"},    {"int16", "<i2"},  {"int32", "<i4"},  {"int64", "<i8"},
+    {"uint8", "|u1"},   {"uint16", "<u2"},  {"uint32", "<u4"}, {"uint64", "<u8"}, {"float16", "<f2"},
     {"float32", "<f4"}, {"float64", "<f8"}, {"string", "str"},
 };
 
@@ -52,7 +52,8 @@ const Value& required(const Value& map, const std::string& key, const std::strin
 }
 
 std::vector<std::int64_t> int_list(const Value& v, const std::string& what, const std::string& where) {
-    if (v.kind() != Value::Kind::List) throw CorruptDataError(where + ": \"" + what + "\" is not a list of integers");
+    if (v.kind() != Value::Kind::List)
+        throw CorruptDataError(where + ": \"" + what + "\" is not a list of integers");
     std::vector<std::int64_t> out;
     for (const Value& x : v.as_list()) {
         if (x.kind() != Value::Kind::Int || x.as_int() < 0)
@@ -92,18 +93,30 @@ std::vector<std::uint8_t> fill_bytes(const Value& v, const std::string& typestr,
     }
     const double d = v.kind() == Value::Kind::Bool ? (v.as_bool() ? 1.0 : 0.0) : v.as_double();
     switch (dt) {
-    case DType::Bool: return bytes_of(static_cast<std::uint8_t>(d != 0));
-    case DType::Int8: return bytes_of(static_cast<std::int8_t>(v.as_int()));
-    case DType::Int16: return bytes_of(static_cast<std::int16_t>(v.as_int()));
-    case DType::Int32: return bytes_of(static_cast<std::int32_t>(v.as_int()));
-    case DType::Int64: return bytes_of(static_cast<std::int64_t>(v.as_int()));
-    case DType::UInt8: return bytes_of(static_cast<std::uint8_t>(v.as_uint()));
-    case DType::UInt16: return bytes_of(static_cast<std::uint16_t>(v.as_uint()));
-    case DType::UInt32: return bytes_of(static_cast<std::uint32_t>(v.as_uint()));
-    case DType::UInt64: return bytes_of(static_cast<std::uint64_t>(v.as_uint()));
-    case DType::Float32: return bytes_of(static_cast<float>(d));
-    case DType::Float64: return bytes_of(d);
-    default: return std::vector<std::uint8_t>(n, 0);
+    case DType::Bool:
+        return bytes_of(static_cast<std::uint8_t>(d != 0));
+    case DType::Int8:
+        return bytes_of(static_cast<std::int8_t>(v.as_int()));
+    case DType::Int16:
+        return bytes_of(static_cast<std::int16_t>(v.as_int()));
+    case DType::Int32:
+        return bytes_of(static_cast<std::int32_t>(v.as_int()));
+    case DType::Int64:
+        return bytes_of(static_cast<std::int64_t>(v.as_int()));
+    case DType::UInt8:
+        return bytes_of(static_cast<std::uint8_t>(v.as_uint()));
+    case DType::UInt16:
+        return bytes_of(static_cast<std::uint16_t>(v.as_uint()));
+    case DType::UInt32:
+        return bytes_of(static_cast<std::uint32_t>(v.as_uint()));
+    case DType::UInt64:
+        return bytes_of(static_cast<std::uint64_t>(v.as_uint()));
+    case DType::Float32:
+        return bytes_of(static_cast<float>(d));
+    case DType::Float64:
+        return bytes_of(d);
+    default:
+        return std::vector<std::uint8_t>(n, 0);
     }
 }
 
@@ -112,7 +125,8 @@ Value fill_json(const ArrayMeta& m) {
     if (m.strings()) return Value(m.fill_text);
     NdArray one(m.dtype, {}, m.fill);
     switch (one.dtype()) {
-    case DType::Bool: return Value(one.to_vector<bool>()[0]);
+    case DType::Bool:
+        return Value(one.to_vector<bool>()[0]);
     case DType::Float32:
     case DType::Float64: {
         const double d = one.to_vector<double>()[0];
@@ -120,8 +134,10 @@ Value fill_json(const ArrayMeta& m) {
         if (std::isinf(d)) return Value(d > 0 ? "Infinity" : "-Infinity");
         return Value(d);
     }
-    case DType::UInt64: return Value(one.to_vector<std::uint64_t>()[0]);
-    default: return Value(one.to_vector<std::int64_t>()[0]);
+    case DType::UInt64:
+        return Value(one.to_vector<std::uint64_t>()[0]);
+    default:
+        return Value(one.to_vector<std::int64_t>()[0]);
     }
 }
 
@@ -151,7 +167,8 @@ std::vector<std::int64_t> strides_of(const std::vector<std::int64_t>& shape) {
 template <class F>
 void for_each_run(const std::vector<std::int64_t>& lo, const std::vector<std::int64_t>& hi,
                   const std::vector<std::int64_t>& a_origin, const std::vector<std::int64_t>& a_shape,
-                  const std::vector<std::int64_t>& b_origin, const std::vector<std::int64_t>& b_shape, F&& run) {
+                  const std::vector<std::int64_t>& b_origin, const std::vector<std::int64_t>& b_shape,
+                  F&& run) {
     const std::size_t n = lo.size();
     for (std::size_t d = 0; d < n; ++d)
         if (lo[d] >= hi[d]) return;
@@ -175,8 +192,7 @@ void for_each_run(const std::vector<std::int64_t>& lo, const std::vector<std::in
 }
 
 // Visits the chunk coordinates of the grid that meet rows [start, stop) (every chunk of the other axes).
-template <class F>
-void for_each_chunk(const ArrayMeta& m, std::int64_t start, std::int64_t stop, F&& visit) {
+template <class F> void for_each_chunk(const ArrayMeta& m, std::int64_t start, std::int64_t stop, F&& visit) {
     const std::size_t n = m.shape.size();
     if (start >= stop) return;
     std::vector<std::int64_t> first(n, 0), last(n);
@@ -237,7 +253,8 @@ bool all_fill(const ArrayMeta& m, const ByteChunk& c) {
     for (std::size_t i = 0; i < c.data.size(); i += n) {
         if (nan_fill) {
             double d = 0;
-            if (n == 8) std::memcpy(&d, c.data.data() + i, 8);
+            if (n == 8)
+                std::memcpy(&d, c.data.data() + i, 8);
             else if (n == 4) {
                 float f = 0;
                 std::memcpy(&f, c.data.data() + i, 4);
@@ -260,9 +277,11 @@ bool all_fill(const ArrayMeta& m, const StringChunk& c) {
 std::string utf8_of_utf32(const std::uint8_t* p, std::size_t bytes) {
     std::string out;
     for (std::size_t i = 0; i + 4 <= bytes; i += 4) {
-        const std::uint32_t c = p[i] | p[i + 1] << 8 | p[i + 2] << 16 | static_cast<std::uint32_t>(p[i + 3]) << 24;
+        const std::uint32_t c =
+            p[i] | p[i + 1] << 8 | p[i + 2] << 16 | static_cast<std::uint32_t>(p[i + 3]) << 24;
         if (c == 0) break; // NUL padding
-        if (c < 0x80) out += static_cast<char>(c);
+        if (c < 0x80)
+            out += static_cast<char>(c);
         else if (c < 0x800) {
             out += static_cast<char>(0xC0 | c >> 6);
             out += static_cast<char>(0x80 | (c & 0x3F));
@@ -280,12 +299,13 @@ std::string utf8_of_utf32(const std::uint8_t* p, std::size_t bytes) {
     return out;
 }
 
-std::optional<ByteChunk> load(const ArrayMeta& m, const fs::path& path, std::int64_t elements, const std::string& where,
-                              ByteChunk*) {
+std::optional<ByteChunk> load(const ArrayMeta& m, const fs::path& path, std::int64_t elements,
+                              const std::string& where, ByteChunk*) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::nullopt;
     const std::string at = where + ", chunk " + path.filename().string();
-    auto raw = decompress(m.codecs, read_file(path, at), static_cast<std::size_t>(elements) * m.itemsize(), at);
+    auto raw =
+        decompress(m.codecs, read_file(path, at), static_cast<std::size_t>(elements) * m.itemsize(), at);
     if (m.codecs.big_endian) swap_bytes(raw, m.itemsize());
     return ByteChunk{std::move(raw), m.itemsize()};
 }
@@ -321,7 +341,8 @@ void store(const ArrayMeta& m, const fs::path& path, const StringChunk& c, std::
         fs::remove(path, ec);
         return;
     }
-    if (m.utf32_bytes) throw NotSupportedError("writing fixed_length_utf32 strings (we write vlen-utf8 arrays)");
+    if (m.utf32_bytes)
+        throw NotSupportedError("writing fixed_length_utf32 strings (we write vlen-utf8 arrays)");
     write_file_atomically(path, compress(m.codecs, encode_strings(c.data)), written);
 }
 
@@ -349,7 +370,8 @@ void write_file_atomically(const fs::path& path, const std::vector<std::uint8_t>
     }
     std::error_code ec;
     fs::rename(tmp, path, ec);
-    if (ec) throw BackendError("cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+    if (ec)
+        throw BackendError("cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
     written.push_back(path);
 }
 
@@ -376,11 +398,12 @@ ArrayMeta parse_array_meta(const std::string& text, const std::string& where) {
         throw CorruptDataError(where + ": zarr.json is not JSON (" + e.what() + ")");
     }
     if (node_type_of(doc) != "array") throw CorruptDataError(where + ": zarr.json is not a Zarr v3 array");
-    static const char* const known[] = {"shape", "data_type", "chunk_grid", "chunk_key_encoding", "fill_value",
-                                        "codecs", "attributes", "zarr_format", "node_type",
-                                        "storage_transformers", "dimension_names"};
+    static const char* const known[] = {
+        "shape",      "data_type",   "chunk_grid", "chunk_key_encoding",   "fill_value",     "codecs",
+        "attributes", "zarr_format", "node_type",  "storage_transformers", "dimension_names"};
     for (const auto& [k, v] : doc.as_map()) {
-        if (std::find(std::begin(known), std::end(known), static_cast<const std::string&>(k)) != std::end(known))
+        if (std::find(std::begin(known), std::end(known), static_cast<const std::string&>(k)) !=
+            std::end(known))
             continue;
         const Value* must = member(v, "must_understand");
         if (!must || must->kind() != Value::Kind::Bool || must->as_bool())
@@ -392,14 +415,16 @@ ArrayMeta parse_array_meta(const std::string& text, const std::string& where) {
     if (type.kind() == Value::Kind::String) {
         for (const auto& t : kDataTypes)
             if (type.as_string() == t.zarr) m.dtype = t.typestr;
-        if (m.dtype.empty()) throw NotSupportedError(where + ": data type '" + type.as_string() + "' is not one we read");
-    } else if (const Value* name = member(type, "name"); name && name->kind() == Value::Kind::String &&
-                                                         name->as_string() == "fixed_length_utf32") {
+        if (m.dtype.empty())
+            throw NotSupportedError(where + ": data type '" + type.as_string() + "' is not one we read");
+    } else if (const Value* name = member(type, "name");
+               name && name->kind() == Value::Kind::String && name->as_string() == "fixed_length_utf32") {
         m.dtype = "str";
         const Value* config = member(type, "configuration");
         const Value* length = config ? member(*config, "length_bytes") : nullptr;
         if (!length || length->kind() != Value::Kind::Int || length->as_int() <= 0 || length->as_int() % 4)
-            throw CorruptDataError(where + ": fixed_length_utf32 without a length_bytes that is a multiple of 4");
+            throw CorruptDataError(where +
+                                   ": fixed_length_utf32 without a length_bytes that is a multiple of 4");
         m.utf32_bytes = static_cast<std::size_t>(length->as_int());
     } else {
         throw NotSupportedError(where + ": a data type we do not read");
@@ -409,7 +434,8 @@ ArrayMeta parse_array_meta(const std::string& text, const std::string& where) {
     if (!grid_name || grid_name->kind() != Value::Kind::String || grid_name->as_string() != "regular")
         throw NotSupportedError(where + ": only regular chunk grids are read");
     const Value* grid_config = member(grid, "configuration");
-    m.chunks = int_list(grid_config ? required(*grid_config, "chunk_shape", where) : Value(), "chunk_shape", where);
+    m.chunks =
+        int_list(grid_config ? required(*grid_config, "chunk_shape", where) : Value(), "chunk_shape", where);
     if (m.chunks.size() != m.shape.size() || m.shape.empty())
         throw CorruptDataError(where + ": chunk_shape and shape have different lengths (or are empty)");
     for (auto c : m.chunks)
@@ -419,19 +445,26 @@ ArrayMeta parse_array_meta(const std::string& text, const std::string& where) {
         m.v2_keys = name && name->kind() == Value::Kind::String && name->as_string() == "v2";
         const Value* config = member(*keys, "configuration");
         const Value* sep = config ? member(*config, "separator") : nullptr;
-        m.separator = sep && sep->kind() == Value::Kind::String && sep->as_string() == "." ? '.' : m.v2_keys ? '.' : '/';
+        m.separator = sep && sep->kind() == Value::Kind::String && sep->as_string() == "." ? '.'
+                      : m.v2_keys                                                          ? '.'
+                                                                                           : '/';
         if (sep && sep->kind() == Value::Kind::String && sep->as_string() == "/") m.separator = '/';
     }
-    if (const Value* st = member(doc, "storage_transformers"); st && st->kind() == Value::Kind::List && !st->as_list().empty())
+    if (const Value* st = member(doc, "storage_transformers");
+        st && st->kind() == Value::Kind::List && !st->as_list().empty())
         throw NotSupportedError(where + ": storage transformers are not read");
     m.codecs = parse_codecs(required(doc, "codecs", where), where);
     if (m.codecs.strings != (m.strings() && !m.utf32_bytes))
         throw CorruptDataError(where + ": the codecs do not fit the data type (vlen-utf8 is for strings)");
     const Value& fill = required(doc, "fill_value", where);
-    if (m.strings()) m.fill_text = fill.kind() == Value::Kind::String ? fill.as_string() : "";
-    else if (fill.kind() == Value::Kind::Nil) m.fill = std::vector<std::uint8_t>(m.itemsize(), 0);
-    else m.fill = fill_bytes(fill, m.dtype, where);
-    if (const Value* attrs = member(doc, "attributes"); attrs && attrs->kind() == Value::Kind::Map) m.attributes = *attrs;
+    if (m.strings())
+        m.fill_text = fill.kind() == Value::Kind::String ? fill.as_string() : "";
+    else if (fill.kind() == Value::Kind::Nil)
+        m.fill = std::vector<std::uint8_t>(m.itemsize(), 0);
+    else
+        m.fill = fill_bytes(fill, m.dtype, where);
+    if (const Value* attrs = member(doc, "attributes"); attrs && attrs->kind() == Value::Kind::Map)
+        m.attributes = *attrs;
     return m;
 }
 
@@ -446,8 +479,9 @@ std::string array_meta_json(const ArrayMeta& m) {
         {"data_type", Value(zarr_name_of(m.dtype))},
         {"chunk_grid", Value(entries({{"name", Value("regular")},
                                       {"configuration", Value(entries({{"chunk_shape", Value(chunks)}}))}}))},
-        {"chunk_key_encoding", Value(entries({{"name", Value("default")},
-                                              {"configuration", Value(entries({{"separator", Value("/")}}))}}))},
+        {"chunk_key_encoding",
+         Value(entries(
+             {{"name", Value("default")}, {"configuration", Value(entries({{"separator", Value("/")}}))}}))},
         {"fill_value", fill_json(m)},
         {"codecs", codecs_json(m.codecs, m.strings() ? 0 : m.itemsize())},
         {"attributes", m.attributes},
@@ -460,8 +494,9 @@ std::string array_meta_json(const ArrayMeta& m) {
 
 std::string group_meta_json(const Value& attributes) {
     return python_json::dumps_indented(
-        Value(entries({{"attributes", attributes}, {"zarr_format", Value(3)}, {"node_type", Value("group")}})), 2,
-        "zarr.json");
+        Value(
+            entries({{"attributes", attributes}, {"zarr_format", Value(3)}, {"node_type", Value("group")}})),
+        2, "zarr.json");
 }
 
 // ---- the array -------------------------------------------------------------------------------
@@ -508,7 +543,8 @@ template <class Chunk> void Array::read_region(std::int64_t start, std::int64_t 
 }
 
 template <class Chunk>
-void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in, std::vector<fs::path>& written) {
+void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in,
+                         std::vector<fs::path>& written) {
     std::vector<std::int64_t> in_origin(meta_.shape.size(), 0), in_shape = meta_.shape;
     in_origin[0] = start;
     in_shape[0] = stop - start;
@@ -521,7 +557,8 @@ void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in,
             hi[d] = std::min({origin[d] + meta_.chunks[d], in_origin[d] + in_shape[d], meta_.shape[d]});
         }
         // A chunk whose rows inside the array are all written needs no read of what it held.
-        const bool whole = start <= origin[0] && stop >= std::min(origin[0] + meta_.chunks[0], meta_.shape[0]);
+        const bool whole =
+            start <= origin[0] && stop >= std::min(origin[0] + meta_.chunks[0], meta_.shape[0]);
         const fs::path path = chunk_path(k);
         std::optional<Chunk> chunk;
         if (!whole) chunk = load(meta_, path, elements, where_, static_cast<Chunk*>(nullptr));
@@ -548,15 +585,18 @@ std::vector<std::string> Array::read_strings(std::int64_t start, std::int64_t st
     return std::move(out.data);
 }
 
-void Array::write_rows(std::int64_t start, std::int64_t rows, const std::uint8_t* data, std::vector<fs::path>& written) {
+void Array::write_rows(std::int64_t start, std::int64_t rows, const std::uint8_t* data,
+                       std::vector<fs::path>& written) {
     std::vector<std::int64_t> shape = meta_.shape;
     shape[0] = rows;
-    ByteChunk in{std::vector<std::uint8_t>(data, data + product(shape) * static_cast<std::int64_t>(meta_.itemsize())),
-                 meta_.itemsize()};
+    ByteChunk in{
+        std::vector<std::uint8_t>(data, data + product(shape) * static_cast<std::int64_t>(meta_.itemsize())),
+        meta_.itemsize()};
     write_region(start, start + rows, in, written);
 }
 
-void Array::write_strings(std::int64_t start, const std::vector<std::string>& rows, std::vector<fs::path>& written) {
+void Array::write_strings(std::int64_t start, const std::vector<std::string>& rows,
+                          std::vector<fs::path>& written) {
     write_region(start, start + static_cast<std::int64_t>(rows.size()), StringChunk{rows}, written);
 }
 
@@ -578,7 +618,8 @@ void clear_outside(const ArrayMeta& m, Chunk& chunk, const std::vector<std::int6
 
 template <class Chunk>
 void shrink_chunk(const ArrayMeta& m, const fs::path& path, const std::vector<std::int64_t>& origin,
-                  const std::vector<std::int64_t>& shape, const std::string& where, std::vector<fs::path>& written) {
+                  const std::vector<std::int64_t>& shape, const std::string& where,
+                  std::vector<fs::path>& written) {
     auto chunk = load(m, path, product(m.chunks), where, static_cast<Chunk*>(nullptr));
     if (!chunk) return;
     clear_outside(m, *chunk, origin, shape);
@@ -602,9 +643,12 @@ void Array::resize(const std::vector<std::int64_t>& shape, std::vector<fs::path>
             }
             const fs::path path = chunk_path(k);
             std::error_code ec;
-            if (outside) fs::remove(path, ec);
-            else if (across && meta_.strings()) shrink_chunk<StringChunk>(meta_, path, origin, shape, where_, written);
-            else if (across) shrink_chunk<ByteChunk>(meta_, path, origin, shape, where_, written);
+            if (outside)
+                fs::remove(path, ec);
+            else if (across && meta_.strings())
+                shrink_chunk<StringChunk>(meta_, path, origin, shape, where_, written);
+            else if (across)
+                shrink_chunk<ByteChunk>(meta_, path, origin, shape, where_, written);
         });
     }
     meta_.shape = shape;

@@ -18,15 +18,15 @@ namespace fs = std::filesystem;
 
 /// What an array's zarr.json says.
 struct ArrayMeta {
-    std::string dtype;                 ///< numpy typestr ("<f8", "|b1", ...) or "str" (columnar::kString)
-    std::vector<std::int64_t> shape;   ///< current extent
-    std::vector<std::int64_t> chunks;  ///< chunk shape (regular grid)
-    std::vector<std::uint8_t> fill;    ///< one element, little-endian (numeric arrays)
-    std::string fill_text;             ///< string arrays
+    std::string dtype;                ///< numpy typestr ("<f8", "|b1", ...) or "str" (columnar::kString)
+    std::vector<std::int64_t> shape;  ///< current extent
+    std::vector<std::int64_t> chunks; ///< chunk shape (regular grid)
+    std::vector<std::uint8_t> fill;   ///< one element, little-endian (numeric arrays)
+    std::string fill_text;            ///< string arrays
     CodecChain codecs;
-    char separator = '/';              ///< chunk key separator
-    bool v2_keys = false;              ///< chunk_key_encoding "v2": "0.0" instead of "c/0/0"
-    std::size_t utf32_bytes = 0;       ///< fixed_length_utf32 strings: bytes per element
+    char separator = '/';        ///< chunk key separator
+    bool v2_keys = false;        ///< chunk_key_encoding "v2": "0.0" instead of "c/0/0"
+    std::size_t utf32_bytes = 0; ///< fixed_length_utf32 strings: bytes per element
     Value attributes = Value(Map{});
     std::size_t itemsize() const;
     bool strings() const { return dtype == "str"; }
@@ -65,8 +65,10 @@ public:
     std::vector<std::uint8_t> read_rows(std::int64_t start, std::int64_t stop) const;
     std::vector<std::string> read_strings(std::int64_t start, std::int64_t stop) const;
     /// Writes rows [start, start + rows) from `data` (whole rows, little-endian).
-    void write_rows(std::int64_t start, std::int64_t rows, const std::uint8_t* data, std::vector<fs::path>& written);
-    void write_strings(std::int64_t start, const std::vector<std::string>& rows, std::vector<fs::path>& written);
+    void write_rows(std::int64_t start, std::int64_t rows, const std::uint8_t* data,
+                    std::vector<fs::path>& written);
+    void write_strings(std::int64_t start, const std::vector<std::string>& rows,
+                       std::vector<fs::path>& written);
     /// New extent: chunks past it are deleted, chunks across it keep only what is inside.
     void resize(const std::vector<std::int64_t>& shape, std::vector<fs::path>& written);
 

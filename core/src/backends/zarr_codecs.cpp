@@ -59,8 +59,8 @@ Map entries(std::initializer_list<std::pair<const char*, Value>> items) {
 
 std::vector<std::uint8_t> blosc_encode(const BytesCodec& c, const std::vector<std::uint8_t>& raw) {
     std::vector<std::uint8_t> out(raw.size() + BLOSC_MAX_OVERHEAD);
-    const int n = blosc_compress_ctx(c.clevel, c.shuffle, static_cast<std::size_t>(c.typesize), raw.size(), raw.data(),
-                                     out.data(), out.size(), c.cname.c_str(), c.blocksize, 1);
+    const int n = blosc_compress_ctx(c.clevel, c.shuffle, static_cast<std::size_t>(c.typesize), raw.size(),
+                                     raw.data(), out.data(), out.size(), c.cname.c_str(), c.blocksize, 1);
     if (n <= 0) throw BackendError("blosc could not compress a chunk with compressor '" + c.cname + "'");
     out.resize(static_cast<std::size_t>(n));
     return out;
@@ -68,11 +68,13 @@ std::vector<std::uint8_t> blosc_encode(const BytesCodec& c, const std::vector<st
 
 std::vector<std::uint8_t> blosc_decode(const std::vector<std::uint8_t>& in, const std::string& where) {
     std::size_t nbytes = 0, cbytes = 0, blocksize = 0;
-    if (in.size() < BLOSC_MIN_HEADER_LENGTH) throw CorruptDataError(where + ": a blosc chunk shorter than its header");
+    if (in.size() < BLOSC_MIN_HEADER_LENGTH)
+        throw CorruptDataError(where + ": a blosc chunk shorter than its header");
     blosc_cbuffer_sizes(in.data(), &nbytes, &cbytes, &blocksize);
     if (cbytes != in.size())
-        throw CorruptDataError(where + ": a blosc chunk of " + std::to_string(in.size()) + " bytes whose header says " +
-                               std::to_string(cbytes) + " (truncated or not blosc)");
+        throw CorruptDataError(where + ": a blosc chunk of " + std::to_string(in.size()) +
+                               " bytes whose header says " + std::to_string(cbytes) +
+                               " (truncated or not blosc)");
     std::vector<std::uint8_t> out(nbytes);
     if (nbytes > 0 && blosc_decompress_ctx(in.data(), out.data(), out.size(), 1) != static_cast<int>(nbytes))
         throw CorruptDataError(where + ": a blosc chunk that does not decompress");
@@ -85,7 +87,8 @@ std::vector<std::uint8_t> zstd_encode(const BytesCodec& c, const std::vector<std
     ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_compressionLevel, c.level);
     ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_checksumFlag, c.checksum ? 1 : 0);
     const std::size_t n = ZSTD_compress2(ctx.get(), out.data(), out.size(), raw.data(), raw.size());
-    if (ZSTD_isError(n)) throw BackendError(std::string("zstd could not compress a chunk: ") + ZSTD_getErrorName(n));
+    if (ZSTD_isError(n))
+        throw BackendError(std::string("zstd could not compress a chunk: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;
 }
@@ -104,7 +107,8 @@ std::vector<std::uint8_t> zstd_decode(const std::vector<std::uint8_t>& in, const
         ZSTD_outBuffer dst{buffer.data(), buffer.size(), 0};
         last = ZSTD_decompressStream(ctx.get(), &dst, &src);
         if (ZSTD_isError(last))
-            throw CorruptDataError(where + ": a zstd chunk that does not decompress (" + ZSTD_getErrorName(last) + ")");
+            throw CorruptDataError(where + ": a zstd chunk that does not decompress (" +
+                                   ZSTD_getErrorName(last) + ")");
         out.insert(out.end(), buffer.data(), buffer.data() + dst.pos);
         if (dst.pos == 0 && src.pos == src.size && last != 0)
             throw CorruptDataError(where + ": a zstd chunk cut short");
@@ -129,7 +133,8 @@ std::vector<std::uint8_t> gzip_decode(const std::vector<std::uint8_t>& in, const
                     static_cast<std::size_t>(in[in.size() - 1]) << 24;
     std::vector<std::uint8_t> out(n);
     std::size_t got = 0;
-    if (libdeflate_gzip_decompress(z.get(), in.data(), in.size(), out.data(), out.size(), &got) != LIBDEFLATE_SUCCESS)
+    if (libdeflate_gzip_decompress(z.get(), in.data(), in.size(), out.data(), out.size(), &got) !=
+        LIBDEFLATE_SUCCESS)
         throw CorruptDataError(where + ": a gzip chunk that does not decompress");
     out.resize(got);
     return out;
@@ -180,18 +185,23 @@ CodecChain parse_codecs(const Value& codecs, const std::string& where) {
 
 Value codecs_json(const CodecChain& chain, std::size_t itemsize) {
     List out;
-    if (chain.strings) out.push_back(codec("vlen-utf8", Value(Map{})));
-    else if (itemsize == 1) out.push_back(codec("bytes", Value()));
-    else out.push_back(codec("bytes", Value(entries({{"endian", Value(chain.big_endian ? "big" : "little")}}))));
+    if (chain.strings)
+        out.push_back(codec("vlen-utf8", Value(Map{})));
+    else if (itemsize == 1)
+        out.push_back(codec("bytes", Value()));
+    else
+        out.push_back(
+            codec("bytes", Value(entries({{"endian", Value(chain.big_endian ? "big" : "little")}}))));
     for (const BytesCodec& b : chain.bytes_codecs) {
         switch (b.kind) {
         case BytesCodec::Kind::Blosc: {
             static const char* const shuffles[] = {"noshuffle", "shuffle", "bitshuffle"};
-            out.push_back(codec("blosc", Value(entries({{"typesize", Value(std::int64_t{b.typesize})},
-                                                        {"cname", Value(b.cname)},
-                                                        {"clevel", Value(std::int64_t{b.clevel})},
-                                                        {"shuffle", Value(shuffles[b.shuffle])},
-                                                        {"blocksize", Value(static_cast<std::int64_t>(b.blocksize))}}))));
+            out.push_back(codec(
+                "blosc", Value(entries({{"typesize", Value(std::int64_t{b.typesize})},
+                                        {"cname", Value(b.cname)},
+                                        {"clevel", Value(std::int64_t{b.clevel})},
+                                        {"shuffle", Value(shuffles[b.shuffle])},
+                                        {"blocksize", Value(static_cast<std::int64_t>(b.blocksize))}}))));
             break;
         }
         case BytesCodec::Kind::Zstd:
@@ -209,9 +219,15 @@ Value codecs_json(const CodecChain& chain, std::size_t itemsize) {
 std::vector<std::uint8_t> compress(const CodecChain& chain, std::vector<std::uint8_t> raw) {
     for (const BytesCodec& b : chain.bytes_codecs) {
         switch (b.kind) {
-        case BytesCodec::Kind::Blosc: raw = blosc_encode(b, raw); break;
-        case BytesCodec::Kind::Zstd: raw = zstd_encode(b, raw); break;
-        case BytesCodec::Kind::Gzip: raw = gzip_encode(b, raw); break;
+        case BytesCodec::Kind::Blosc:
+            raw = blosc_encode(b, raw);
+            break;
+        case BytesCodec::Kind::Zstd:
+            raw = zstd_encode(b, raw);
+            break;
+        case BytesCodec::Kind::Gzip:
+            raw = gzip_encode(b, raw);
+            break;
         }
     }
     return raw;
@@ -221,20 +237,26 @@ std::vector<std::uint8_t> decompress_any(const CodecChain& chain, std::vector<st
                                          const std::string& where) {
     for (auto b = chain.bytes_codecs.rbegin(); b != chain.bytes_codecs.rend(); ++b) {
         switch (b->kind) {
-        case BytesCodec::Kind::Blosc: stored = blosc_decode(stored, where); break;
-        case BytesCodec::Kind::Zstd: stored = zstd_decode(stored, where); break;
-        case BytesCodec::Kind::Gzip: stored = gzip_decode(stored, where); break;
+        case BytesCodec::Kind::Blosc:
+            stored = blosc_decode(stored, where);
+            break;
+        case BytesCodec::Kind::Zstd:
+            stored = zstd_decode(stored, where);
+            break;
+        case BytesCodec::Kind::Gzip:
+            stored = gzip_decode(stored, where);
+            break;
         }
     }
     return stored;
 }
 
-std::vector<std::uint8_t> decompress(const CodecChain& chain, std::vector<std::uint8_t> stored, std::size_t expected,
-                                     const std::string& where) {
+std::vector<std::uint8_t> decompress(const CodecChain& chain, std::vector<std::uint8_t> stored,
+                                     std::size_t expected, const std::string& where) {
     auto out = decompress_any(chain, std::move(stored), where);
     if (out.size() != expected)
-        throw CorruptDataError(where + ": a chunk of " + std::to_string(out.size()) + " bytes where its shape needs " +
-                               std::to_string(expected));
+        throw CorruptDataError(where + ": a chunk of " + std::to_string(out.size()) +
+                               " bytes where its shape needs " + std::to_string(expected));
     return out;
 }
 
@@ -269,8 +291,8 @@ std::vector<std::string> decode_strings(const std::vector<std::uint8_t>& bytes, 
     };
     const std::size_t count = u32();
     if (count != expected)
-        throw CorruptDataError(where + ": a vlen-utf8 chunk of " + std::to_string(count) + " strings where its shape needs " +
-                               std::to_string(expected));
+        throw CorruptDataError(where + ": a vlen-utf8 chunk of " + std::to_string(count) +
+                               " strings where its shape needs " + std::to_string(expected));
     std::vector<std::string> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {

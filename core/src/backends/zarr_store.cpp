@@ -30,15 +30,17 @@ Value read_json(const fs::path& file, const std::string& where) {
     }
 }
 
-bool is_node(const fs::path& dir, const char* type) {
+// The node type of dir/zarr.json ("" when there is none); CorruptDataError when it is there but
+// not a Zarr v3 document: a damaged array must be an error, not a column that quietly vanishes.
+std::string node_type(const fs::path& dir) {
     std::error_code ec;
-    if (!fs::is_regular_file(dir / "zarr.json", ec)) return false;
-    try {
-        return zarr::node_type_of(read_json(dir / "zarr.json", dir.string())) == type;
-    } catch (const Error&) {
-        return false;
-    }
+    if (!fs::is_regular_file(dir / "zarr.json", ec)) return "";
+    const std::string type = zarr::node_type_of(read_json(dir / "zarr.json", dir.string()));
+    if (type.empty()) throw CorruptDataError(dir.string() + ": zarr.json is not a Zarr v3 array or group");
+    return type;
 }
+
+bool is_node(const fs::path& dir, const char* type) { return node_type(dir) == type; }
 
 void fsync_path(const fs::path& p, int flags) {
     const int fd = ::open(p.c_str(), flags);
@@ -69,12 +71,13 @@ zarr::CodecChain codecs_for(const std::string& dtype, const ZarrSettings& z) {
 
 ZarrStore::ZarrStore(const std::string& path, const std::string& group, bool writable, StoreSettings settings,
                      ZarrSettings zarr)
-    : path_(path), root_(fs::path(path) / group), group_(group), writable_(writable), settings_(std::move(settings)),
-      zarr_(std::move(zarr)), attributes_(Map{}) {
+    : path_(path), root_(fs::path(path) / group), group_(group), writable_(writable),
+      settings_(std::move(settings)), zarr_(std::move(zarr)), attributes_(Map{}) {
     std::error_code ec;
     if (fs::exists(root_ / "zarr.json", ec)) {
         const Value doc = read_json(root_ / "zarr.json", location());
-        if (zarr::node_type_of(doc) != "group") throw CorruptDataError(location() + ": zarr.json is not a Zarr v3 group");
+        if (zarr::node_type_of(doc) != "group")
+            throw CorruptDataError(location() + ": zarr.json is not a Zarr v3 group");
         for (const auto& [k, v] : doc.as_map())
             if (k == "attributes" && v.kind() == Value::Kind::Map) attributes_ = v;
         return;
@@ -86,8 +89,8 @@ ZarrStore::ZarrStore(const std::string& path, const std::string& group, bool wri
         std::string known;
         for (const auto& g : groups)
             known += (known.empty() ? "'" : ", '") + g + "'";
-        throw Error(fs::exists(path, ec) ? "no group '" + group + "' in " + path + " (groups: " +
-                                               (known.empty() ? "none" : known) + ")"
+        throw Error(fs::exists(path, ec) ? "no group '" + group + "' in " + path +
+                                               " (groups: " + (known.empty() ? "none" : known) + ")"
                                          : "'" + path + "': no such store");
     }
     if (fs::exists(path, ec) && !fs::is_directory(path, ec))
@@ -102,7 +105,8 @@ std::vector<std::string> ZarrStore::list_groups(const std::string& path) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return out;
     for (const auto& entry : fs::directory_iterator(path, ec))
-        if (entry.is_directory(ec) && (is_node(entry.path(), "group") || fs::exists(entry.path() / ".zgroup", ec)))
+        if (entry.is_directory(ec) &&
+            (is_node(entry.path(), "group") || fs::exists(entry.path() / ".zgroup", ec)))
             out.push_back(entry.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
@@ -116,7 +120,8 @@ std::vector<std::string> ZarrStore::list_arrays() {
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root_, ec))
-        if (entry.is_directory(ec) && is_node(entry.path(), "array")) out.push_back(entry.path().filename().string());
+        if (entry.is_directory(ec) && is_node(entry.path(), "array"))
+            out.push_back(entry.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -148,21 +153,26 @@ NdArray ZarrStore::read_rows(const std::string& name, std::int64_t start, std::i
     return NdArray(a.meta().dtype, shape, a.read_rows(start, stop));
 }
 
-std::vector<std::string> ZarrStore::read_strings(const std::string& name, std::int64_t start, std::int64_t stop) {
+std::vector<std::string> ZarrStore::read_strings(const std::string& name, std::int64_t start,
+                                                 std::int64_t stop) {
     Array& a = array(name);
     if (!a.meta().strings()) throw TypeError(where(name) + " does not hold strings");
-    if (start < 0 || stop > a.meta().shape[0] || start > stop) throw IndexError(where(name) + ": rows out of range");
+    if (start < 0 || stop > a.meta().shape[0] || start > stop)
+        throw IndexError(where(name) + ": rows out of range");
     return a.read_strings(start, stop);
 }
 
-void ZarrStore::create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
-                       const std::vector<std::uint8_t>& fill, std::int64_t expected_rows, RowAxis axis) {
+void ZarrStore::create(const std::string& name, const std::string& dtype,
+                       const std::vector<std::int64_t>& row_shape, const std::vector<std::uint8_t>& fill,
+                       std::int64_t expected_rows, RowAxis axis) {
     ArrayMeta m;
     m.dtype = dtype;
     m.shape = {0};
     m.shape.insert(m.shape.end(), row_shape.begin(), row_shape.end());
-    const std::int64_t item = dtype == kString ? kStringItemBytes : static_cast<std::int64_t>(itemsize_of(dtype));
-    for (auto c : chunk_shape(item, row_shape, expected_rows, static_cast<std::int64_t>(settings_.hdf5.chunk_frames), axis))
+    const std::int64_t item =
+        dtype == kString ? kStringItemBytes : static_cast<std::int64_t>(itemsize_of(dtype));
+    for (auto c : chunk_shape(item, row_shape, expected_rows,
+                              static_cast<std::int64_t>(settings_.hdf5.chunk_frames), axis))
         m.chunks.push_back(static_cast<std::int64_t>(c));
     m.codecs = codecs_for(dtype, zarr_);
     if (dtype != kString) m.fill = fill.empty() ? std::vector<std::uint8_t>(itemsize_of(dtype), 0) : fill;
@@ -185,7 +195,8 @@ void ZarrStore::resize(const std::string& name, const std::vector<std::int64_t>&
 void ZarrStore::write_rows(const std::string& name, std::int64_t start, const NdArray& rows) {
     Array& a = array(name);
     if (rows.typestr() != a.meta().dtype)
-        throw TypeError(where(name) + ": rows of dtype " + rows.typestr() + " for an array of " + a.meta().dtype);
+        throw TypeError(where(name) + ": rows of dtype " + rows.typestr() + " for an array of " +
+                        a.meta().dtype);
     if (rows.ndim() != a.meta().shape.size() ||
         !std::equal(rows.shape().begin() + 1, rows.shape().end(), a.meta().shape.begin() + 1) ||
         start + rows.shape()[0] > a.meta().shape[0])
@@ -193,7 +204,8 @@ void ZarrStore::write_rows(const std::string& name, std::int64_t start, const Nd
     if (rows.shape()[0] > 0) a.write_rows(start, rows.shape()[0], rows.bytes(), written_);
 }
 
-void ZarrStore::write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) {
+void ZarrStore::write_strings(const std::string& name, std::int64_t start,
+                              const std::vector<std::string>& rows) {
     Array& a = array(name);
     if (!a.meta().strings()) throw TypeError(where(name) + " does not hold strings");
     if (start + static_cast<std::int64_t>(rows.size()) > a.meta().shape[0])
@@ -233,7 +245,8 @@ std::optional<std::int64_t> ZarrStore::get_int_attr(const std::string& name) {
 std::optional<std::vector<std::string>> ZarrStore::get_strings_attr(const std::string& name) {
     const Value* v = attr(attributes_, name);
     if (!v) return std::nullopt;
-    if (v->kind() != Value::Kind::List) throw CorruptDataError(location() + ": attribute '" + name + "' is not a list");
+    if (v->kind() != Value::Kind::List)
+        throw CorruptDataError(location() + ": attribute '" + name + "' is not a list");
     std::vector<std::string> out;
     for (const Value& s : v->as_list()) {
         if (s.kind() != Value::Kind::String)
@@ -246,14 +259,18 @@ std::optional<std::vector<std::string>> ZarrStore::get_strings_attr(const std::s
 void ZarrStore::set_attr(const std::string& name, Value value) {
     Map m = attributes_.as_map();
     auto it = std::find_if(m.begin(), m.end(), [&](const auto& kv) { return kv.first == name; });
-    if (it != m.end()) it->second = std::move(value);
-    else m.emplace_back(MapKey(name), std::move(value));
+    if (it != m.end())
+        it->second = std::move(value);
+    else
+        m.emplace_back(MapKey(name), std::move(value));
     attributes_ = Value(std::move(m));
     save_group();
 }
 
 void ZarrStore::set_int_attr(const std::string& name, std::int64_t value) { set_attr(name, Value(value)); }
-void ZarrStore::set_string_attr(const std::string& name, const std::string& value) { set_attr(name, Value(value)); }
+void ZarrStore::set_string_attr(const std::string& name, const std::string& value) {
+    set_attr(name, Value(value));
+}
 void ZarrStore::set_strings_attr(const std::string& name, const std::vector<std::string>& values) {
     List l;
     for (const auto& s : values)
@@ -267,12 +284,15 @@ std::optional<std::string> ZarrStore::get_array_attr(const std::string& array_na
     return v->as_string();
 }
 
-void ZarrStore::set_array_attr(const std::string& array_name, const std::string& name, const std::string& value) {
+void ZarrStore::set_array_attr(const std::string& array_name, const std::string& name,
+                               const std::string& value) {
     Array& a = array(array_name);
     Map m = a.meta().attributes.as_map();
     auto it = std::find_if(m.begin(), m.end(), [&](const auto& kv) { return kv.first == name; });
-    if (it != m.end()) it->second = Value(value);
-    else m.emplace_back(MapKey(name), Value(value));
+    if (it != m.end())
+        it->second = Value(value);
+    else
+        m.emplace_back(MapKey(name), Value(value));
     a.meta().attributes = Value(std::move(m));
     a.save_meta(written_);
 }

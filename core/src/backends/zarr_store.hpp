@@ -29,13 +29,15 @@ public:
     bool has_array(const std::string& name) override;
     ArrayInfo info(const std::string& name) override;
     NdArray read_rows(const std::string& name, std::int64_t start, std::int64_t stop) override;
-    std::vector<std::string> read_strings(const std::string& name, std::int64_t start, std::int64_t stop) override;
+    std::vector<std::string> read_strings(const std::string& name, std::int64_t start,
+                                          std::int64_t stop) override;
     void create(const std::string& name, const std::string& dtype, const std::vector<std::int64_t>& row_shape,
                 const std::vector<std::uint8_t>& fill, std::int64_t expected_rows,
                 RowAxis axis = RowAxis::Frames) override;
     void resize(const std::string& name, const std::vector<std::int64_t>& shape) override;
     void write_rows(const std::string& name, std::int64_t start, const NdArray& rows) override;
-    void write_strings(const std::string& name, std::int64_t start, const std::vector<std::string>& rows) override;
+    void write_strings(const std::string& name, std::int64_t start,
+                       const std::vector<std::string>& rows) override;
     /// Collective writes are not supported (fix asebytes gathers Zarr frames to rank 0).
     void write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>& leading,
                          const NdArray& rows) override;

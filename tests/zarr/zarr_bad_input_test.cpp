@@ -1,0 +1,106 @@
+// Damaged and foreign Zarr stores: missing or malformed zarr.json, codecs we do not read, cut and
+// garbled chunks, chunks of another shape, Zarr 2 groups. Each is an asebytes::Error naming the
+// store (and the array or chunk), never a crash.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "asebytes/asebytes.hpp"
+#include "expect_error.hpp"
+#include "zarr_test_store.hpp"
+
+namespace asebytes::test {
+namespace {
+
+void overwrite(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes; }
+
+std::vector<std::optional<Row>> read_all(const std::string& store) {
+    std::vector<std::optional<Row>> rows;
+    for (const auto& r : ObjectIO(store, opening(true)))
+        rows.push_back(r);
+    return rows;
+}
+
+class ZarrBadInput : public ::testing::Test {
+protected:
+    void SetUp() override { write_two_frames(store_); }
+    fs::path array(const std::string& name) const { return fs::path(store_) / "default" / name; }
+    TempDir dir_;
+    std::string store_ = (dir_ / "t.zarr").string();
+};
+
+TEST_F(ZarrBadInput, AGroupWithoutZarrJsonReadOnlyIsAnErrorListingTheGroups) {
+    fs::remove(fs::path(store_) / "default" / "zarr.json");
+    expect_error<Error>([&] { read_all(store_); }, {"no group 'default'", store_, "none"});
+}
+
+TEST_F(ZarrBadInput, AMalformedGroupZarrJsonIsCorruptData) {
+    overwrite(fs::path(store_) / "default" / "zarr.json", "{\"attributes\": {\"n_frames\": 2,");
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {store_, "zarr.json is not JSON"});
+}
+
+TEST_F(ZarrBadInput, AnArrayZarrJsonThatIsNotJsonIsCorruptDataNamingTheArray) {
+    overwrite(array("calc.energy") / "zarr.json", "not json");
+    expect_error<Error>([&] { read_all(store_); }, {store_, "calc.energy"});
+}
+
+TEST_F(ZarrBadInput, ACodecWeDoNotReadIsNamed) {
+    Json doc = load_json(array("calc.energy") / "zarr.json");
+    doc["codecs"][1] = {{"name", "sharding_indexed"}, {"configuration", Json::object()}};
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    expect_error<NotSupportedError>([&] { read_all(store_); }, {"calc.energy", "codec 'sharding_indexed'"});
+}
+
+TEST_F(ZarrBadInput, AnExtensionThatMustBeUnderstoodIsRefused) {
+    Json doc = load_json(array("calc.energy") / "zarr.json");
+    doc["future_feature"] = {{"must_understand", true}};
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    expect_error<NotSupportedError>([&] { read_all(store_); }, {"future_feature"});
+    doc["future_feature"] = {{"must_understand", false}};
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    EXPECT_EQ(read_all(store_).size(), 2u);
+}
+
+TEST_F(ZarrBadInput, ATruncatedChunkIsCorruptDataNamingTheChunk) {
+    const fs::path chunk = array("calc.energy") / "c" / "0";
+    const std::string bytes = read_bytes(chunk);
+    overwrite(chunk, bytes.substr(0, bytes.size() / 2));
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {store_, "calc.energy", "chunk 0", "blosc"});
+}
+
+TEST_F(ZarrBadInput, AGarbledZstdChunkIsCorruptData) {
+    overwrite(array("info.label") / "c" / "0", std::string(40, '\x55'));
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {"info.label", "zstd"});
+}
+
+TEST_F(ZarrBadInput, AChunkShapeThatDoesNotMatchItsBytesIsCorruptData) {
+    Json doc = load_json(array("calc.energy") / "zarr.json");
+    doc["chunk_grid"]["configuration"]["chunk_shape"] = {4};
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {"calc.energy", "where its shape needs 32"});
+}
+
+TEST_F(ZarrBadInput, AShapeAndChunkShapeOfDifferentLengthsAreCorruptData) {
+    Json doc = load_json(array("calc.energy") / "zarr.json");
+    doc["chunk_grid"]["configuration"]["chunk_shape"] = {2, 1};
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {"calc.energy", "different lengths"});
+}
+
+TEST(ZarrForeign, AZarr2GroupIsNotSupportedSayingSo) {
+    TempDir dir;
+    const fs::path store = dir / "old.zarr";
+    fs::create_directories(store / "default");
+    overwrite(store / "default" / ".zgroup", "{\"zarr_format\": 2}");
+    expect_error<NotSupportedError>([&] { read_all(store.string()); }, {"Zarr 2 group", "only Zarr v3"});
+}
+
+TEST(ZarrForeign, AFileUnderAZarrNameIsAnError) {
+    TempDir dir;
+    const fs::path store = dir / "file.zarr";
+    overwrite(store, "hello");
+    expect_error<Error>([&] { ObjectIO{store.string()}; }, {store.string()});
+}
+
+} // namespace
+} // namespace asebytes::test
