@@ -66,9 +66,10 @@ TEST(RedisUri, MalformedUrisAreErrorsNamingTheWrongPart) {
         {"rediss://h", "must start with redis://"}, {"redis://u:p%zz@h", "'%'"},
         {"redis://[::1:6379", "'[' without ']'"},   {"redis://h?verbose", "'verbose' is not name=value"},
     };
-    for (const auto& [uri, words] : cases) {
+    for (const auto& c : cases) {
+        const std::string& uri = c.first;
         SCOPED_TRACE(uri);
-        expect_error<Error>([&] { parse_redis_uri(uri); }, {uri, words});
+        expect_error<Error>([&] { parse_redis_uri(uri); }, {uri, c.second});
     }
 }
 

@@ -12,7 +12,9 @@
 namespace asebytes::test {
 namespace {
 
-void overwrite(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes; }
+void overwrite(const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+}
 
 std::vector<std::optional<Row>> read_all(const std::string& store) {
     std::vector<std::optional<Row>> rows;
@@ -66,6 +68,21 @@ TEST_F(ZarrBadInput, ATruncatedChunkIsCorruptDataNamingTheChunk) {
     const std::string bytes = read_bytes(chunk);
     overwrite(chunk, bytes.substr(0, bytes.size() / 2));
     expect_error<CorruptDataError>([&] { read_all(store_); }, {store_, "calc.energy", "chunk 0", "blosc"});
+}
+
+// Found by fuzz_zarr: a blosc header declaring 4 GiB once made a vector of that size throw.
+TEST_F(ZarrBadInput, AChunkDeclaringAHugeSizeIsCorruptDataNotAnAllocation) {
+    const std::string header("\x02\x01\x01\x08\xf0\xff\xff\xff\x00\x00\x01\x00\x10\x00\x00\x00", 16);
+    overwrite(array("calc.energy") / "c" / "0", header);
+    expect_error<CorruptDataError>([&] { read_all(store_); },
+                                   {"calc.energy", "declares 4294967280 decoded bytes"});
+}
+
+TEST_F(ZarrBadInput, AZarrJsonDeclaringHugeChunksIsCorruptData) {
+    Json doc = load_json(array("arrays.positions") / "zarr.json");
+    doc["chunk_grid"]["configuration"]["chunk_shape"] = {1000000000, 3};
+    overwrite(array("arrays.positions") / "zarr.json", doc.dump());
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {"arrays.positions", "larger than 1 GiB"});
 }
 
 TEST_F(ZarrBadInput, AGarbledZstdChunkIsCorruptData) {

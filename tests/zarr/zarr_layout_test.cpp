@@ -30,7 +30,11 @@ std::vector<std::string> files_under(const fs::path& dir) {
 Json blosc(int typesize, const char* cname = "lz4", int clevel = 5, const char* shuffle = "shuffle") {
     return {{"name", "blosc"},
             {"configuration",
-             {{"typesize", typesize}, {"cname", cname}, {"clevel", clevel}, {"shuffle", shuffle}, {"blocksize", 0}}}};
+             {{"typesize", typesize},
+              {"cname", cname},
+              {"clevel", clevel},
+              {"shuffle", shuffle},
+              {"blocksize", 0}}}};
 }
 
 const Json kLittle = {{"name", "bytes"}, {"configuration", {{"endian", "little"}}}};
@@ -162,7 +166,8 @@ TEST(ZarrOptions, CompressorLevelAndShuffleChooseTheBloscCodecAndNoneLeavesOnlyB
     EXPECT_EQ(load_json(fs::path(none) / "default" / "calc.energy" / "zarr.json")["codecs"], Json({kLittle}));
     EXPECT_EQ(load_json(fs::path(none) / "default" / "info.label" / "zarr.json")["codecs"],
               Json({{{"name", "vlen-utf8"}, {"configuration", Json::object()}}}));
-    EXPECT_EQ(load_json(fs::path(none) / "default" / "arrays.positions" / "zarr.json")["shape"], Json({2, 3, 3}));
+    EXPECT_EQ(load_json(fs::path(none) / "default" / "arrays.positions" / "zarr.json")["shape"],
+              Json({2, 3, 3}));
     OpenOptions bad;
     bad.options = {{"compressor", "snappy"}};
     EXPECT_THROW(ObjectIO((dir / "bad.zarr").string(), bad), Error);
@@ -173,7 +178,8 @@ TEST(ZarrChunks, PerAtomChunksOfALargeFrameHoldAboutOneMebibyte) {
     TempDir dir;
     const std::string store = (dir / "big.zarr").string();
     const std::int64_t atoms = 100000;
-    ObjectIO(store).extend({Row{{"arrays.positions", NdArray::from<double>({atoms, 3}, std::vector<double>(atoms * 3, 1.0))}}});
+    ObjectIO(store).extend(
+        {Row{{"arrays.positions", NdArray::from<double>({atoms, 3}, std::vector<double>(atoms * 3, 1.0))}}});
     const Json doc = load_json(fs::path(store) / "default" / "arrays.positions" / "zarr.json");
     const std::int64_t rows = doc["chunk_grid"]["configuration"]["chunk_shape"][0];
     EXPECT_LE(rows * 24, 1 << 20);

@@ -32,7 +32,8 @@ namespace {
 
 Json element(const NdArray& a, std::size_t i) {
     switch (a.dtype()) {
-    case DType::Bool: return Json(a.to_vector<bool>()[i]);
+    case DType::Bool:
+        return Json(a.to_vector<bool>()[i]);
     case DType::Float32:
     case DType::Float64: {
         const double d = a.to_vector<double>()[i];
@@ -40,9 +41,12 @@ Json element(const NdArray& a, std::size_t i) {
         if (std::isinf(d)) return Json(d > 0 ? "Infinity" : "-Infinity");
         return Json(d);
     }
-    case DType::Int64: return Json(std::to_string(a.to_vector<std::int64_t>()[i]));
-    case DType::UInt64: return Json(std::to_string(a.to_vector<std::uint64_t>()[i]));
-    default: return Json(a.to_vector<std::int64_t>()[i]);
+    case DType::Int64:
+        return Json(std::to_string(a.to_vector<std::int64_t>()[i]));
+    case DType::UInt64:
+        return Json(std::to_string(a.to_vector<std::uint64_t>()[i]));
+    default:
+        return Json(a.to_vector<std::int64_t>()[i]);
     }
 }
 

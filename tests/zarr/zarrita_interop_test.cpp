@@ -25,7 +25,8 @@ void expect_zarrita_reads_what_we_read(const std::string& store, const std::stri
         EXPECT_EQ(theirs["arrays"][name]["values"], array["values"]);
     }
     EXPECT_EQ(theirs["arrays"].size(), ours.size());
-    EXPECT_EQ(theirs["attributes"]["n_frames"], load_json(fs::path(store) / group / "zarr.json")["attributes"]["n_frames"]);
+    EXPECT_EQ(theirs["attributes"]["n_frames"],
+              load_json(fs::path(store) / group / "zarr.json")["attributes"]["n_frames"]);
 }
 
 struct Case {

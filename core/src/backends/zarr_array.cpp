@@ -19,6 +19,10 @@
 namespace asebytes::zarr {
 namespace {
 
+// No chunk (and no row of an array) we read or make is larger: a damaged zarr.json declaring more
+// is an error, not an allocation of that size.
+constexpr std::int64_t kMaxChunkBytes = std::int64_t{1} << 30;
+
 // ---- zarr data types and our typestrs --------------------------------------------------------
 
 struct DataType {
@@ -323,7 +327,8 @@ std::optional<StringChunk> load(const ArrayMeta& m, const fs::path& path, std::i
             c.data.push_back(utf8_of_utf32(raw.data() + i * m.utf32_bytes, m.utf32_bytes));
         return c;
     }
-    return StringChunk{decode_strings(decompress_any(m.codecs, read_file(path, at), at), n, at)};
+    return StringChunk{
+        decode_strings(decompress_any(m.codecs, read_file(path, at), kMaxChunkBytes, at), n, at)};
 }
 
 void store(const ArrayMeta& m, const fs::path& path, const ByteChunk& c, std::vector<fs::path>& written) {
@@ -440,6 +445,15 @@ ArrayMeta parse_array_meta(const std::string& text, const std::string& where) {
         throw CorruptDataError(where + ": chunk_shape and shape have different lengths (or are empty)");
     for (auto c : m.chunks)
         if (c == 0) throw CorruptDataError(where + ": a chunk_shape with a zero");
+    // Element counts of a chunk and of one row, capped (8 bytes a string, as an estimate).
+    const double item = m.strings() ? 8.0 : static_cast<double>(itemsize_of(m.dtype));
+    double chunk_bytes = item, row_bytes = item;
+    for (std::size_t d = 0; d < m.chunks.size(); ++d) {
+        chunk_bytes *= static_cast<double>(m.chunks[d]);
+        if (d > 0) row_bytes *= static_cast<double>(m.shape[d]);
+    }
+    if (chunk_bytes > static_cast<double>(kMaxChunkBytes) || row_bytes > static_cast<double>(kMaxChunkBytes))
+        throw CorruptDataError(where + ": zarr.json declares chunks or rows larger than 1 GiB");
     if (const Value* keys = member(doc, "chunk_key_encoding")) {
         const Value* name = member(*keys, "name");
         m.v2_keys = name && name->kind() == Value::Kind::String && name->as_string() == "v2";

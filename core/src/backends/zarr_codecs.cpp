@@ -66,11 +66,18 @@ std::vector<std::uint8_t> blosc_encode(const BytesCodec& c, const std::vector<st
     return out;
 }
 
-std::vector<std::uint8_t> blosc_decode(const std::vector<std::uint8_t>& in, const std::string& where) {
+[[noreturn]] void too_large(std::size_t declared, std::size_t max_bytes, const std::string& where) {
+    throw CorruptDataError(where + ": a chunk that declares " + std::to_string(declared) +
+                           " decoded bytes, more than its shape holds (" + std::to_string(max_bytes) + ")");
+}
+
+std::vector<std::uint8_t> blosc_decode(const std::vector<std::uint8_t>& in, std::size_t max_bytes,
+                                       const std::string& where) {
     std::size_t nbytes = 0, cbytes = 0, blocksize = 0;
     if (in.size() < BLOSC_MIN_HEADER_LENGTH)
         throw CorruptDataError(where + ": a blosc chunk shorter than its header");
     blosc_cbuffer_sizes(in.data(), &nbytes, &cbytes, &blocksize);
+    if (nbytes > max_bytes) too_large(nbytes, max_bytes, where);
     if (cbytes != in.size())
         throw CorruptDataError(where + ": a blosc chunk of " + std::to_string(in.size()) +
                                " bytes whose header says " + std::to_string(cbytes) +
@@ -94,12 +101,16 @@ std::vector<std::uint8_t> zstd_encode(const BytesCodec& c, const std::vector<std
 }
 
 // Streaming, so frames without a content size decode too.
-std::vector<std::uint8_t> zstd_decode(const std::vector<std::uint8_t>& in, const std::string& where) {
+std::vector<std::uint8_t> zstd_decode(const std::vector<std::uint8_t>& in, std::size_t max_bytes,
+                                      const std::string& where) {
     std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
     const auto known = ZSTD_getFrameContentSize(in.data(), in.size());
     if (known == ZSTD_CONTENTSIZE_ERROR) throw CorruptDataError(where + ": a chunk that is not a zstd frame");
+    if (known != ZSTD_CONTENTSIZE_UNKNOWN && known > max_bytes)
+        too_large(static_cast<std::size_t>(known), max_bytes, where);
     std::vector<std::uint8_t> out;
-    out.reserve(known == ZSTD_CONTENTSIZE_UNKNOWN ? in.size() * 4 : static_cast<std::size_t>(known));
+    out.reserve(known == ZSTD_CONTENTSIZE_UNKNOWN ? std::min(in.size() * 4, max_bytes)
+                                                  : static_cast<std::size_t>(known));
     ZSTD_inBuffer src{in.data(), in.size(), 0};
     std::vector<std::uint8_t> buffer(ZSTD_DStreamOutSize());
     std::size_t last = 1;
@@ -110,6 +121,7 @@ std::vector<std::uint8_t> zstd_decode(const std::vector<std::uint8_t>& in, const
             throw CorruptDataError(where + ": a zstd chunk that does not decompress (" +
                                    ZSTD_getErrorName(last) + ")");
         out.insert(out.end(), buffer.data(), buffer.data() + dst.pos);
+        if (out.size() > max_bytes) too_large(out.size(), max_bytes, where);
         if (dst.pos == 0 && src.pos == src.size && last != 0)
             throw CorruptDataError(where + ": a zstd chunk cut short");
     }
@@ -124,13 +136,15 @@ std::vector<std::uint8_t> gzip_encode(const BytesCodec& c, const std::vector<std
     return out;
 }
 
-std::vector<std::uint8_t> gzip_decode(const std::vector<std::uint8_t>& in, const std::string& where) {
+std::vector<std::uint8_t> gzip_decode(const std::vector<std::uint8_t>& in, std::size_t max_bytes,
+                                      const std::string& where) {
     std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> z(
         libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
     // The gzip trailer holds the length modulo 2^32: enough for chunks (well under 4 GiB).
     if (in.size() < 18) throw CorruptDataError(where + ": a gzip chunk shorter than its header");
     std::size_t n = in[in.size() - 4] | in[in.size() - 3] << 8 | in[in.size() - 2] << 16 |
                     static_cast<std::size_t>(in[in.size() - 1]) << 24;
+    if (n > max_bytes) too_large(n, max_bytes, where);
     std::vector<std::uint8_t> out(n);
     std::size_t got = 0;
     if (libdeflate_gzip_decompress(z.get(), in.data(), in.size(), out.data(), out.size(), &got) !=
@@ -234,17 +248,17 @@ std::vector<std::uint8_t> compress(const CodecChain& chain, std::vector<std::uin
 }
 
 std::vector<std::uint8_t> decompress_any(const CodecChain& chain, std::vector<std::uint8_t> stored,
-                                         const std::string& where) {
+                                         std::size_t max_bytes, const std::string& where) {
     for (auto b = chain.bytes_codecs.rbegin(); b != chain.bytes_codecs.rend(); ++b) {
         switch (b->kind) {
         case BytesCodec::Kind::Blosc:
-            stored = blosc_decode(stored, where);
+            stored = blosc_decode(stored, max_bytes, where);
             break;
         case BytesCodec::Kind::Zstd:
-            stored = zstd_decode(stored, where);
+            stored = zstd_decode(stored, max_bytes, where);
             break;
         case BytesCodec::Kind::Gzip:
-            stored = gzip_decode(stored, where);
+            stored = gzip_decode(stored, max_bytes, where);
             break;
         }
     }
@@ -253,7 +267,8 @@ std::vector<std::uint8_t> decompress_any(const CodecChain& chain, std::vector<st
 
 std::vector<std::uint8_t> decompress(const CodecChain& chain, std::vector<std::uint8_t> stored,
                                      std::size_t expected, const std::string& where) {
-    auto out = decompress_any(chain, std::move(stored), where);
+    // An inner stage may hold a little more than the chunk (a blosc frame of incompressible data).
+    auto out = decompress_any(chain, std::move(stored), expected + expected / 8 + 4096, where);
     if (out.size() != expected)
         throw CorruptDataError(where + ": a chunk of " + std::to_string(out.size()) +
                                " bytes where its shape needs " + std::to_string(expected));

@@ -44,9 +44,11 @@ std::vector<std::uint8_t> compress(const CodecChain& chain, std::vector<std::uin
 /// stored bytes do not decode to exactly that many.
 std::vector<std::uint8_t> decompress(const CodecChain& chain, std::vector<std::uint8_t> stored,
                                      std::size_t expected, const std::string& where);
-/// Without the length check (vlen-utf8 chunks, whose encoded length is not known up front).
+/// Without the length check (vlen-utf8 chunks, whose encoded length is not known up front); no
+/// stage may decode to more than `max_bytes` (a damaged header declaring a huge size is an error,
+/// not an allocation of that size).
 std::vector<std::uint8_t> decompress_any(const CodecChain& chain, std::vector<std::uint8_t> stored,
-                                         const std::string& where);
+                                         std::size_t max_bytes, const std::string& where);
 
 /// vlen-utf8: a u32 count, then each string as a u32 length and its bytes.
 std::vector<std::uint8_t> encode_strings(const std::vector<std::string>& items);

@@ -71,8 +71,8 @@ zarr::CodecChain codecs_for(const std::string& dtype, const ZarrSettings& z) {
 
 ZarrStore::ZarrStore(const std::string& path, const std::string& group, bool writable, StoreSettings settings,
                      ZarrSettings zarr)
-    : path_(path), root_(fs::path(path) / group), group_(group), writable_(writable),
-      settings_(std::move(settings)), zarr_(std::move(zarr)), attributes_(Map{}) {
+    : path_(path), root_(fs::path(path) / group), group_(group), settings_(std::move(settings)),
+      zarr_(std::move(zarr)), attributes_(Map{}) {
     std::error_code ec;
     if (fs::exists(root_ / "zarr.json", ec)) {
         const Value doc = read_json(root_ / "zarr.json", location());

@@ -65,7 +65,6 @@ private:
 
     zarr::fs::path path_, root_;
     std::string group_;
-    bool writable_;
     StoreSettings settings_;
     ZarrSettings zarr_;
     Value attributes_;

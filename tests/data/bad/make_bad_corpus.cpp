@@ -31,6 +31,9 @@ struct BackendKind {
     /// The file the damage goes into, relative to the store: the store itself, or for a store
     /// that is a directory the largest file a valid store has (LMDB: default/data.mdb).
     fs::path data_file;
+    /// A store that is a directory: the valid one, whose other files every case shares (Zarr's
+    /// zarr.json documents and chunks), without LMDB's lock files.
+    fs::path valid_dir;
 };
 
 // Every backend of the registry whose stores are files, so a new one is in the corpus unasked.
@@ -39,7 +42,7 @@ std::vector<BackendKind> backends_on_disk() {
     for (const auto& e : backends()) {
         const BackendMetadata& m = *e.metadata;
         if (m.storage == Storage::None || !m.writable) continue;
-        out.push_back({m.name, m.extensions.front(), m.text, {}});
+        out.push_back({m.name, m.extensions.front(), m.text, {}, {}});
     }
     return out;
 }
@@ -74,6 +77,13 @@ fs::path data_file(const BackendKind& kind, const fs::path& store) {
 
 /// A store of `kind` at `path` whose data file holds `bytes`.
 void write_store(const BackendKind& kind, const fs::path& path, const std::string& bytes) {
+    if (!kind.valid_dir.empty()) {
+        fs::remove_all(path);
+        fs::create_directories(path.parent_path());
+        fs::copy(kind.valid_dir, path, fs::copy_options::recursive);
+        for (const auto& f : fs::recursive_directory_iterator(path))
+            if (f.path().filename() == "lock.mdb") fs::remove(f.path());
+    }
     write_bytes(data_file(kind, path), bytes);
 }
 
@@ -99,7 +109,10 @@ std::string valid_store_bytes(BackendKind& kind, const std::vector<MaybeRow>& ro
             std::dynamic_pointer_cast<ObjectReadWriteBackend>(open_object_backend(path.string(), options));
         store->extend(rows);
     }
-    if (fs::is_directory(path)) kind.data_file = largest_file(path);
+    if (fs::is_directory(path)) {
+        kind.data_file = largest_file(path);
+        kind.valid_dir = path;
+    }
     return read_bytes(data_file(kind, path));
 }
 
