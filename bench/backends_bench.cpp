@@ -80,9 +80,13 @@ const std::vector<Backend> kBackends = {
     {"ours/h5md-gzip", ".h5md", {}},
     {"ours/h5md-none", ".h5md", {{"compression", "none"}}},
     {"ours/extxyz", ".xyz", {}},
+    {"ours/zarr", ".zarr", {}},
+    {"ours/zarr-none", ".zarr", {{"compressor", "none"}}},
+    {"ours/zarrp", ".zarrp", {}},
 };
 const std::vector<std::string> kScalingBackends = {"ours/lmdb", "ours/h5-gzip",   "ours/h5-none",
-                                                   "ours/h5p",  "ours/h5md-gzip", "ours/h5md-none"};
+                                                   "ours/h5p",  "ours/h5md-gzip", "ours/h5md-none",
+                                                   "ours/zarr", "ours/zarr-none"};
 
 const std::vector<std::string> kAllOps = {"write", "read_all", "random", "column_energy", "column_positions"};
 const std::vector<std::string> kScalingOps = {"write", "random"};
@@ -148,9 +152,19 @@ public:
     }
 
 private:
-    void add(const Task& t, const std::string& target, const std::string& op, Stats time, int reps) {
+    void add(const Task& t, const std::string& target, const std::string& op, Stats time, int reps,
+             std::optional<std::size_t> store_bytes = std::nullopt) {
         const auto [frames, bytes] = amount_of(t, op);
-        results_.add({t.name, target, op, time, reps, frames, bytes});
+        results_.add({t.name, target, op, time, reps, frames, bytes, store_bytes});
+    }
+
+    /// Bytes on disk of a store: its file, or every file under its directory.
+    static std::size_t bytes_on_disk(const std::string& path) {
+        if (!fs::is_directory(path)) return static_cast<std::size_t>(fs::file_size(path));
+        std::size_t n = 0;
+        for (const auto& f : fs::recursive_directory_iterator(path))
+            if (f.is_regular_file()) n += static_cast<std::size_t>(f.file_size());
+        return n;
     }
 
     std::vector<const Backend*> needed(const Task& t) const {
@@ -188,9 +202,13 @@ private:
                     stores.emplace_back(b, path);
             }
         }
+        std::map<std::string, std::size_t> sizes;
+        for (const auto& [backend, path] : stores)
+            sizes[backend->target] = bytes_on_disk(path);
         for (const auto& [target, s] : samples)
             if (!s.empty() && selected(t, target, "write"))
-                add(t, target, "write", summarize(s), config_.reps);
+                add(t, target, "write", summarize(s), config_.reps,
+                    sizes.count(target) ? std::optional<std::size_t>(sizes[target]) : std::nullopt);
         return stores;
     }
 

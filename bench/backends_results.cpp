@@ -82,7 +82,8 @@ void ResultSet::add_json(const json& entries) {
         add({e.at("workload").get<std::string>(), e.at("target").get<std::string>(),
              e.at("op").get<std::string>(),
              Stats{e.at("median_s").get<double>(), e.at("min_s").get<double>(), e.at("max_s").get<double>()},
-             e.at("reps").get<int>(), e.at("frames").get<std::size_t>(), e.at("bytes").get<std::size_t>()});
+             e.at("reps").get<int>(), e.at("frames").get<std::size_t>(), e.at("bytes").get<std::size_t>(),
+             std::nullopt});
 }
 
 const Result* ResultSet::find(const std::string& workload, const std::string& target,
@@ -175,6 +176,7 @@ json ResultSet::to_json() const {
                   {"frames_per_s", static_cast<double>(r.frames) / r.time.median},
                   {"mb_per_s", static_cast<double>(r.bytes) / r.time.median / 1e6}};
         j.update(stats_json(r.time));
+        if (r.store_bytes) j["store_bytes"] = *r.store_bytes;
         if (const auto ref = hardware_reference(r.target, r.op))
             if (const auto x = x_hardware(r)) {
                 j["reference"] = *ref;

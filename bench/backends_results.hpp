@@ -19,8 +19,9 @@ struct Result {
     std::string op;
     Stats time;
     int reps = 0;
-    std::size_t frames = 0; // frames the operation touches
-    std::size_t bytes = 0;  // plain bytes of those values (the raw references' amount)
+    std::size_t frames = 0;                 // frames the operation touches
+    std::size_t bytes = 0;                  // plain bytes of those values (the raw references' amount)
+    std::optional<std::size_t> store_bytes; // writes of ours: the store's size on disk
 };
 
 /// The hardware reference `target` doing `op` is measured against ("raw/write",

@@ -299,6 +299,13 @@ def backends_section(rep, doc):
             ours_rows.append(row)
         text.append("Milliseconds, median [min, max]:\n")
         text.append(table(["target"] + list(OPS), ours_rows))
+        sizes = [[t, "%.2f" % (r["store_bytes"] / 2**20), "%.2f" % (r["store_bytes"] / r["bytes"])]
+                 for t in sorted({r["target"] for r in res if r["workload"] == w})
+                 for r in [get.get((w, t, "write"))] if r and "store_bytes" in r]
+        if sizes:
+            text.append("Store sizes after the write (the plain values are %.2f MiB):\n"
+                        % (get[(w, sizes[0][0], "write")]["bytes"] / 2**20))
+            text.append(table(["store", "MiB on disk", "x plain bytes"], sizes))
         ceiling = []
         for op in OPS:
             py, ours, floor = (get.get((w, t, op)) for t in ("py/lmdb", "ours/lmdb", "raw/lmdb"))

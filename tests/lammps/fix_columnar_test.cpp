@@ -1,6 +1,7 @@
 // fix asebytes into columnar HDF5 stores (*.h5, *.h5p): gathered to rank 0 and written through the
 // BufferedWriter (the default), and under mpirun with `parallel yes` by every rank with parallel
-// HDF5; every store reads back exactly the frames the same run wrote into an LMDB store.
+// HDF5; every store reads back exactly the frames the same run wrote into an LMDB store. The Zarr
+// stores (*.zarr, *.zarrp) are gathered to rank 0.
 #include <gtest/gtest.h>
 
 #include "asebytes/asebytes.hpp"
@@ -11,17 +12,20 @@ namespace asebytes::test {
 namespace {
 
 TEST(FixColumnar, OneTwoAndFourRanksWriteH5AndH5pEqualToLmdb) {
-    const std::string input =
-        cu_system() + "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
-                      "fix b all asebytes 10 frames.h5 elements Cu velocities yes\n"
-                      "fix c all asebytes 10 frames.h5p elements Cu velocities yes\n"
-                      "fix d all asebytes 10 every.h5 elements Cu velocities yes parallel yes\n"
-                      "fix e all asebytes 10 every.h5p elements Cu velocities yes parallel yes\nrun 30\n";
+    const std::string input = cu_system() +
+                              "fix a all asebytes 10 frames.lmdb elements Cu velocities yes\n"
+                              "fix b all asebytes 10 frames.h5 elements Cu velocities yes\n"
+                              "fix c all asebytes 10 frames.h5p elements Cu velocities yes\n"
+                              "fix d all asebytes 10 every.h5 elements Cu velocities yes parallel yes\n"
+                              "fix e all asebytes 10 every.h5p elements Cu velocities yes parallel yes\n"
+                              "fix z all asebytes 10 frames.zarr elements Cu velocities yes\n"
+                              "fix p all asebytes 10 frames.zarrp elements Cu velocities yes\nrun 30\n";
     for (int np : {1, 2, 4}) {
         SCOPED_TRACE("np " + std::to_string(np));
         TempDir dir;
         ASSERT_NO_FATAL_FAILURE(expect_stores_equal_to_lmdb(
-            dir, input, np, {"frames.h5", "frames.h5p", "every.h5", "every.h5p"}));
+            dir, input, np,
+            {"frames.h5", "frames.h5p", "every.h5", "every.h5p", "frames.zarr", "frames.zarrp"}));
     }
 }
 
