@@ -220,22 +220,8 @@ template <class F> void for_each_chunk(const ArrayMeta& m, std::int64_t start, s
 
 // ---- chunks of numbers and of strings --------------------------------------------------------
 
-struct ByteChunk {
-    std::vector<std::uint8_t> data;
-    std::size_t itemsize;
-    void copy(std::int64_t dst, const ByteChunk& src, std::int64_t from, std::int64_t n) {
-        std::memcpy(data.data() + dst * static_cast<std::int64_t>(itemsize),
-                    src.data.data() + from * static_cast<std::int64_t>(itemsize),
-                    static_cast<std::size_t>(n) * itemsize);
-    }
-};
-
-struct StringChunk {
-    std::vector<std::string> data;
-    void copy(std::int64_t dst, const StringChunk& src, std::int64_t from, std::int64_t n) {
-        std::copy_n(src.data.begin() + from, n, data.begin() + dst);
-    }
-};
+using detail::ByteChunk;
+using detail::StringChunk;
 
 ByteChunk filled(const ArrayMeta& m, std::int64_t elements, ByteChunk*) {
     ByteChunk c{std::vector<std::uint8_t>(static_cast<std::size_t>(elements) * m.itemsize()), m.itemsize()};
@@ -354,6 +340,28 @@ void store(const ArrayMeta& m, const fs::path& path, const StringChunk& c, std::
 } // namespace
 
 std::size_t ArrayMeta::itemsize() const { return strings() ? 0 : itemsize_of(dtype); }
+
+void detail::ByteChunk::copy(std::int64_t dst, const ByteChunk& src, std::int64_t from, std::int64_t n) {
+    std::memcpy(data.data() + dst * static_cast<std::int64_t>(itemsize),
+                src.data.data() + from * static_cast<std::int64_t>(itemsize),
+                static_cast<std::size_t>(n) * itemsize);
+}
+
+void detail::StringChunk::copy(std::int64_t dst, const StringChunk& src, std::int64_t from, std::int64_t n) {
+    std::copy_n(src.data.begin() + from, n, data.begin() + dst);
+}
+
+std::size_t detail::StringChunk::bytes() const {
+    std::size_t n = 0;
+    for (const auto& s : data)
+        n += s.size() + 32;
+    return n;
+}
+
+template <> std::map<std::vector<std::int64_t>, ByteChunk>& Array::cache<ByteChunk>() { return byte_cache_; }
+template <> std::map<std::vector<std::int64_t>, StringChunk>& Array::cache<StringChunk>() {
+    return string_cache_;
+}
 
 // ---- files -----------------------------------------------------------------------------------
 
@@ -542,9 +550,17 @@ template <class Chunk> void Array::read_region(std::int64_t start, std::int64_t 
     out_origin[0] = start;
     out_shape[0] = stop - start;
     const std::int64_t elements = product(meta_.chunks);
+    auto& cached = const_cast<Array*>(this)->cache<Chunk>();
     for_each_chunk(meta_, start, stop, [&](const std::vector<std::int64_t>& k) {
-        auto chunk = load(meta_, chunk_path(k), elements, where_, static_cast<Chunk*>(nullptr));
-        if (!chunk) return; // the fill value, already there
+        std::optional<Chunk> loaded;
+        const Chunk* chunk = nullptr;
+        if (auto it = cached.find(k); it != cached.end()) {
+            chunk = &it->second;
+        } else {
+            loaded = load(meta_, chunk_path(k), elements, where_, static_cast<Chunk*>(nullptr));
+            if (!loaded) return; // the fill value, already there
+            chunk = &*loaded;
+        }
         std::vector<std::int64_t> origin(k.size()), lo(k.size()), hi(k.size());
         for (std::size_t d = 0; d < k.size(); ++d) {
             origin[d] = k[d] * meta_.chunks[d];
@@ -557,8 +573,7 @@ template <class Chunk> void Array::read_region(std::int64_t start, std::int64_t 
 }
 
 template <class Chunk>
-void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in,
-                         std::vector<fs::path>& written) {
+void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in, std::vector<fs::path>&) {
     std::vector<std::int64_t> in_origin(meta_.shape.size(), 0), in_shape = meta_.shape;
     in_origin[0] = start;
     in_shape[0] = stop - start;
@@ -573,13 +588,18 @@ void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in,
         // A chunk whose rows inside the array are all written needs no read of what it held.
         const bool whole =
             start <= origin[0] && stop >= std::min(origin[0] + meta_.chunks[0], meta_.shape[0]);
-        const fs::path path = chunk_path(k);
-        std::optional<Chunk> chunk;
-        if (!whole) chunk = load(meta_, path, elements, where_, static_cast<Chunk*>(nullptr));
-        if (!chunk) chunk = filled(meta_, elements, static_cast<Chunk*>(nullptr));
+        auto& cached = cache<Chunk>();
+        auto it = cached.find(k);
+        if (it == cached.end()) {
+            std::optional<Chunk> chunk;
+            if (!whole) chunk = load(meta_, chunk_path(k), elements, where_, static_cast<Chunk*>(nullptr));
+            if (!chunk) chunk = filled(meta_, elements, static_cast<Chunk*>(nullptr));
+            it = cached.emplace(k, std::move(*chunk)).first;
+            cached_bytes_ += it->second.bytes();
+        }
+        Chunk& chunk = it->second;
         for_each_run(lo, hi, origin, meta_.chunks, in_origin, in_shape,
-                     [&](std::int64_t a, std::int64_t b, std::int64_t n) { chunk->copy(a, in, b, n); });
-        store(meta_, path, *chunk, written);
+                     [&](std::int64_t a, std::int64_t b, std::int64_t n) { chunk.copy(a, in, b, n); });
     });
 }
 
@@ -641,11 +661,24 @@ void shrink_chunk(const ArrayMeta& m, const fs::path& path, const std::vector<st
 }
 } // namespace
 
+void Array::write_back(std::vector<fs::path>& written) {
+    for (const auto& [k, chunk] : byte_cache_)
+        store(meta_, chunk_path(k), chunk, written);
+    for (const auto& [k, chunk] : string_cache_)
+        store(meta_, chunk_path(k), chunk, written);
+    byte_cache_.clear();
+    string_cache_.clear();
+    cached_bytes_ = 0;
+    if (meta_dirty_) save_meta(written);
+    meta_dirty_ = false;
+}
+
 void Array::resize(const std::vector<std::int64_t>& shape, std::vector<fs::path>& written) {
     if (shape.size() != meta_.shape.size()) throw Error(where_ + ": resize to another number of axes");
     bool shrinks = false;
     for (std::size_t d = 0; d < shape.size(); ++d)
         shrinks |= shape[d] < meta_.shape[d];
+    if (shrinks) write_back(written); // the cut applies to the files; growing changes no chunk
     if (shrinks && meta_.shape[0] > 0) {
         for_each_chunk(meta_, 0, meta_.shape[0], [&](const std::vector<std::int64_t>& k) {
             std::vector<std::int64_t> origin(k.size());
@@ -666,7 +699,7 @@ void Array::resize(const std::vector<std::int64_t>& shape, std::vector<fs::path>
         });
     }
     meta_.shape = shape;
-    save_meta(written);
+    meta_dirty_ = true;
 }
 
 } // namespace asebytes::zarr

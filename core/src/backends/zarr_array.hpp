@@ -1,12 +1,17 @@
 #pragma once
 // One Zarr v3 array in a directory: its zarr.json and its chunk files (docs/formats/zarr.md).
 // Reads and writes whole rows (axis 0) with every other axis complete, which is all the columnar
-// store asks for. Chunk files are written under a temporary name and renamed, so a killed writer
-// leaves every chunk whole; a chunk that holds only the fill value is not stored (as zarr-python's
-// write_empty_chunks=False), and a missing chunk reads as the fill value.
+// store asks for. Written chunks and metadata stay in memory until write_back() (the store's
+// commit: a flush, or enough of them), as HDF5 keeps its chunk cache, so an append of a few rows
+// does not rewrite every column's last chunk file. Chunk files are written under a temporary name
+// and renamed, so a killed writer leaves every chunk whole; a chunk that holds only the fill value
+// is not stored (as zarr-python's write_empty_chunks=False), and a missing chunk reads as the fill
+// value.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "asebytes/value.hpp"
@@ -15,6 +20,21 @@
 namespace asebytes::zarr {
 
 namespace fs = std::filesystem;
+
+namespace detail {
+// A decoded chunk: its elements in C order (numbers as little-endian bytes, or strings).
+struct ByteChunk {
+    std::vector<std::uint8_t> data;
+    std::size_t itemsize;
+    void copy(std::int64_t dst, const ByteChunk& src, std::int64_t from, std::int64_t n);
+    std::size_t bytes() const { return data.size(); }
+};
+struct StringChunk {
+    std::vector<std::string> data;
+    void copy(std::int64_t dst, const StringChunk& src, std::int64_t from, std::int64_t n);
+    std::size_t bytes() const;
+};
+} // namespace detail
 
 /// What an array's zarr.json says.
 struct ArrayMeta {
@@ -58,8 +78,14 @@ public:
     const ArrayMeta& meta() const { return meta_; }
     ArrayMeta& meta() { return meta_; }
     const fs::path& dir() const { return dir_; }
-    /// Writes zarr.json (after a change of shape or attributes).
+    /// Writes zarr.json now.
     void save_meta(std::vector<fs::path>& written) const;
+    /// zarr.json is to be written at the next write_back (after a change of shape or attributes).
+    void meta_changed() { meta_dirty_ = true; }
+    /// Writes the chunks kept in memory, then zarr.json if it changed.
+    void write_back(std::vector<fs::path>& written);
+    /// Bytes of the chunks kept in memory.
+    std::size_t cached_bytes() const { return cached_bytes_; }
 
     /// Rows [start, stop) of a numeric array, C order, little-endian.
     std::vector<std::uint8_t> read_rows(std::int64_t start, std::int64_t stop) const;
@@ -77,10 +103,16 @@ private:
     template <class Chunk>
     void write_region(std::int64_t start, std::int64_t stop, const Chunk& in, std::vector<fs::path>& written);
     fs::path chunk_path(const std::vector<std::int64_t>& coords) const;
+    template <class Chunk> std::map<std::vector<std::int64_t>, Chunk>& cache();
 
     fs::path dir_;
     ArrayMeta meta_;
     std::string where_;
+    bool meta_dirty_ = false;
+    // Chunks written since the last write_back, decoded (numbers as bytes, or strings).
+    std::map<std::vector<std::int64_t>, detail::ByteChunk> byte_cache_;
+    std::map<std::vector<std::int64_t>, detail::StringChunk> string_cache_;
+    std::size_t cached_bytes_ = 0;
 };
 
 } // namespace asebytes::zarr

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "python_json.hpp"
@@ -20,6 +21,9 @@ namespace {
 
 // For every item in a column we count about this many bytes when sizing chunks (strings).
 constexpr std::int64_t kStringItemBytes = 16;
+// Chunks kept in memory between commits (HDF5 keeps a chunk cache, too): past this, they are
+// written out before the append goes on.
+constexpr std::size_t kCacheBytes = std::size_t{64} << 20;
 
 Value read_json(const fs::path& file, const std::string& where) {
     const auto bytes = zarr::read_file(file, where);
@@ -69,17 +73,43 @@ zarr::CodecChain codecs_for(const std::string& dtype, const ZarrSettings& z) {
 
 } // namespace
 
+struct ZarrStore::GroupState {
+    Value attributes = Value(Map{});
+    bool group_dirty = false;
+    std::map<std::string, std::unique_ptr<Array>> arrays;
+    std::vector<fs::path> written; // since the last flush
+};
+
+namespace {
+std::mutex open_groups_mutex;
+} // namespace
+
+// Open groups by directory: a second store on a group this process has open sees its unwritten
+// appends. Calls into one group are serialised by the columnar backend's lock.
+std::map<std::string, std::weak_ptr<ZarrStore::GroupState>>& ZarrStore::open_groups() {
+    static std::map<std::string, std::weak_ptr<GroupState>> groups;
+    return groups;
+}
+
 ZarrStore::ZarrStore(const std::string& path, const std::string& group, bool writable, StoreSettings settings,
                      ZarrSettings zarr)
     : path_(path), root_(fs::path(path) / group), group_(group), settings_(std::move(settings)),
-      zarr_(std::move(zarr)), attributes_(Map{}) {
+      zarr_(std::move(zarr)) {
     std::error_code ec;
+    const std::string key = fs::weakly_canonical(fs::absolute(root_), ec).string();
+    std::lock_guard<std::mutex> lock(open_groups_mutex);
+    if (auto shared = open_groups()[key].lock(); shared && fs::exists(root_ / "zarr.json", ec)) {
+        state_ = std::move(shared);
+        return;
+    }
+    state_ = std::make_shared<GroupState>();
+    open_groups()[key] = state_;
     if (fs::exists(root_ / "zarr.json", ec)) {
         const Value doc = read_json(root_ / "zarr.json", location());
         if (zarr::node_type_of(doc) != "group")
             throw CorruptDataError(location() + ": zarr.json is not a Zarr v3 group");
         for (const auto& [k, v] : doc.as_map())
-            if (k == "attributes" && v.kind() == Value::Kind::Map) attributes_ = v;
+            if (k == "attributes" && v.kind() == Value::Kind::Map) state_->attributes = v;
         return;
     }
     if (fs::exists(root_ / ".zgroup", ec))
@@ -98,7 +128,27 @@ ZarrStore::ZarrStore(const std::string& path, const std::string& group, bool wri
     save_group();
 }
 
-ZarrStore::~ZarrStore() = default;
+ZarrStore::~ZarrStore() {
+    try {
+        commit();
+    } catch (const std::exception&) { // a destructor cannot report it; flush() does
+    }
+}
+
+// Chunks first, then each array's zarr.json, then the group's (n_frames last: the commit marker).
+void ZarrStore::commit() {
+    for (auto& [name, a] : state_->arrays)
+        a->write_back(state_->written);
+    if (state_->group_dirty) save_group();
+    state_->group_dirty = false;
+}
+
+void ZarrStore::write_back_if_large() {
+    std::size_t bytes = 0;
+    for (const auto& kv : state_->arrays)
+        bytes += kv.second->cached_bytes();
+    if (bytes > kCacheBytes) commit();
+}
 
 std::vector<std::string> ZarrStore::list_groups(const std::string& path) {
     std::vector<std::string> out;
@@ -127,15 +177,16 @@ std::vector<std::string> ZarrStore::list_arrays() {
 }
 
 bool ZarrStore::has_array(const std::string& name) {
-    if (arrays_.count(name)) return true;
+    if (state_->arrays.count(name)) return true;
     return is_node(root_ / name, "array");
 }
 
 Array& ZarrStore::array(const std::string& name) {
-    auto it = arrays_.find(name);
-    if (it == arrays_.end()) {
+    auto it = state_->arrays.find(name);
+    if (it == state_->arrays.end()) {
         if (!has_array(name)) throw KeyError(where(name) + ": no such array");
-        it = arrays_.emplace(name, std::make_unique<Array>(Array::open(root_ / name, where(name)))).first;
+        it = state_->arrays.emplace(name, std::make_unique<Array>(Array::open(root_ / name, where(name))))
+                 .first;
     }
     return *it->second;
 }
@@ -180,16 +231,16 @@ void ZarrStore::create(const std::string& name, const std::string& dtype,
     for (fs::path p = fs::path(name).parent_path(); !p.empty(); p = p.parent_path())
         if (!is_node(root_ / p, "group")) {
             const std::string text = zarr::group_meta_json(Value(Map{}));
-            zarr::write_file_atomically(root_ / p / "zarr.json", {text.begin(), text.end()}, written_);
+            zarr::write_file_atomically(root_ / p / "zarr.json", {text.begin(), text.end()}, state_->written);
         }
     auto a = std::make_unique<Array>(root_ / name, std::move(m), where(name));
-    a->save_meta(written_);
-    arrays_[name] = std::move(a);
+    a->save_meta(state_->written);
+    state_->arrays[name] = std::move(a);
 }
 
 void ZarrStore::resize(const std::string& name, const std::vector<std::int64_t>& shape) {
     Array& a = array(name);
-    if (a.meta().shape != shape) a.resize(shape, written_);
+    if (a.meta().shape != shape) a.resize(shape, state_->written);
 }
 
 void ZarrStore::write_rows(const std::string& name, std::int64_t start, const NdArray& rows) {
@@ -201,7 +252,8 @@ void ZarrStore::write_rows(const std::string& name, std::int64_t start, const Nd
         !std::equal(rows.shape().begin() + 1, rows.shape().end(), a.meta().shape.begin() + 1) ||
         start + rows.shape()[0] > a.meta().shape[0])
         throw Error(where(name) + ": rows of the wrong shape or past the end");
-    if (rows.shape()[0] > 0) a.write_rows(start, rows.shape()[0], rows.bytes(), written_);
+    if (rows.shape()[0] > 0) a.write_rows(start, rows.shape()[0], rows.bytes(), state_->written);
+    write_back_if_large();
 }
 
 void ZarrStore::write_strings(const std::string& name, std::int64_t start,
@@ -210,7 +262,8 @@ void ZarrStore::write_strings(const std::string& name, std::int64_t start,
     if (!a.meta().strings()) throw TypeError(where(name) + " does not hold strings");
     if (start + static_cast<std::int64_t>(rows.size()) > a.meta().shape[0])
         throw Error(where(name) + ": strings past the end");
-    if (!rows.empty()) a.write_strings(start, rows, written_);
+    if (!rows.empty()) a.write_strings(start, rows, state_->written);
+    write_back_if_large();
 }
 
 void ZarrStore::write_scattered(const std::string& name, const std::vector<std::vector<std::int64_t>>&,
@@ -219,7 +272,7 @@ void ZarrStore::write_scattered(const std::string& name, const std::vector<std::
 }
 
 void ZarrStore::remove_array(const std::string& name) {
-    arrays_.erase(name);
+    state_->arrays.erase(name);
     std::error_code ec;
     fs::remove_all(root_ / name, ec);
 }
@@ -235,7 +288,7 @@ const Value* attr(const Value& attributes, const std::string& name) {
 } // namespace
 
 std::optional<std::int64_t> ZarrStore::get_int_attr(const std::string& name) {
-    const Value* v = attr(attributes_, name);
+    const Value* v = attr(state_->attributes, name);
     if (!v) return std::nullopt;
     if (v->kind() == Value::Kind::Int) return v->as_int();
     if (v->kind() == Value::Kind::UInt) return static_cast<std::int64_t>(v->as_uint());
@@ -243,7 +296,7 @@ std::optional<std::int64_t> ZarrStore::get_int_attr(const std::string& name) {
 }
 
 std::optional<std::vector<std::string>> ZarrStore::get_strings_attr(const std::string& name) {
-    const Value* v = attr(attributes_, name);
+    const Value* v = attr(state_->attributes, name);
     if (!v) return std::nullopt;
     if (v->kind() != Value::Kind::List)
         throw CorruptDataError(location() + ": attribute '" + name + "' is not a list");
@@ -257,14 +310,14 @@ std::optional<std::vector<std::string>> ZarrStore::get_strings_attr(const std::s
 }
 
 void ZarrStore::set_attr(const std::string& name, Value value) {
-    Map m = attributes_.as_map();
+    Map m = state_->attributes.as_map();
     auto it = std::find_if(m.begin(), m.end(), [&](const auto& kv) { return kv.first == name; });
     if (it != m.end())
         it->second = std::move(value);
     else
         m.emplace_back(MapKey(name), std::move(value));
-    attributes_ = Value(std::move(m));
-    save_group();
+    state_->attributes = Value(std::move(m));
+    state_->group_dirty = true;
 }
 
 void ZarrStore::set_int_attr(const std::string& name, std::int64_t value) { set_attr(name, Value(value)); }
@@ -294,48 +347,51 @@ void ZarrStore::set_array_attr(const std::string& array_name, const std::string&
     else
         m.emplace_back(MapKey(name), Value(value));
     a.meta().attributes = Value(std::move(m));
-    a.save_meta(written_);
+    a.meta_changed();
 }
 
 std::vector<std::string> ZarrStore::attr_names() {
     std::vector<std::string> out;
-    for (const auto& kv : attributes_.as_map())
+    for (const auto& kv : state_->attributes.as_map())
         out.push_back(kv.first);
     return out;
 }
 
 void ZarrStore::save_group() {
-    const std::string text = zarr::group_meta_json(attributes_);
-    zarr::write_file_atomically(root_ / "zarr.json", {text.begin(), text.end()}, written_);
+    const std::string text = zarr::group_meta_json(state_->attributes);
+    zarr::write_file_atomically(root_ / "zarr.json", {text.begin(), text.end()}, state_->written);
 }
 
 // ---- the group -------------------------------------------------------------------------------
 
 void ZarrStore::clear_group() {
-    arrays_.clear();
+    state_->arrays.clear();
+    state_->group_dirty = false;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root_, ec))
         if (entry.path().filename() != "zarr.json") fs::remove_all(entry.path(), ec);
-    attributes_ = Value(Map{});
+    state_->attributes = Value(Map{});
     save_group();
 }
 
 void ZarrStore::remove_group() {
-    arrays_.clear();
+    state_->arrays.clear();
+    state_->group_dirty = false;
     std::error_code ec;
     fs::remove_all(root_, ec);
-    written_.clear();
+    state_->written.clear();
 }
 
 void ZarrStore::flush() {
-    std::set<fs::path> dirs;
-    for (const auto& file : written_) {
+    commit();
+    std::set<fs::path> files(state_->written.begin(), state_->written.end()), dirs;
+    for (const auto& file : files) {
         fsync_path(file, O_RDONLY);
         dirs.insert(file.parent_path());
     }
     for (const auto& dir : dirs)
         fsync_path(dir, O_RDONLY | O_DIRECTORY);
-    written_.clear();
+    state_->written.clear();
 }
 
 } // namespace asebytes::columnar

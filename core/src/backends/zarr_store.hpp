@@ -1,8 +1,9 @@
 #pragma once
 // ColumnarStore over a Zarr v3 directory, laid out as upstream's ZarrStore (zarr-python 3) writes
 // it: <path>/<group>/ is a Zarr group, each column an array in it, the group's attributes in its
-// zarr.json (docs/formats/zarr.md). The group's zarr.json is written after the chunks of an
-// append: it holds n_frames, the commit marker readers go by.
+// zarr.json (docs/formats/zarr.md). Appends stay in memory until a commit (flush, closing, or 64 MiB
+// of chunks), which writes the chunks, then the arrays' zarr.json, then the group's: it holds
+// n_frames, the commit marker readers go by.
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,22 +55,28 @@ public:
 
     void clear_group() override;
     void remove_group() override;
-    /// fsyncs every file written since the last flush, and their directories.
+    /// Writes what is kept in memory (commit), then fsyncs every file written since the last
+    /// flush, and their directories.
     void flush() override;
+    /// Writes the chunks kept in memory, the arrays' changed zarr.json, then the group's.
+    void commit();
 
 private:
     zarr::Array& array(const std::string& name);
     void set_attr(const std::string& name, Value value);
     void save_group();
+    void write_back_if_large();
     std::string where(const std::string& name) const;
 
     zarr::fs::path path_, root_;
     std::string group_;
     StoreSettings settings_;
     ZarrSettings zarr_;
-    Value attributes_;
-    std::map<std::string, std::unique_ptr<zarr::Array>> arrays_;
-    std::vector<zarr::fs::path> written_; // since the last flush
+    /// What every store of this process open on the same group shares (as the HDF5 stores share
+    /// their file): attributes, the arrays with their unwritten chunks, the files to fsync.
+    struct GroupState;
+    static std::map<std::string, std::weak_ptr<GroupState>>& open_groups();
+    std::shared_ptr<GroupState> state_;
 };
 
 } // namespace asebytes::columnar
