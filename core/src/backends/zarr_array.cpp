@@ -358,9 +358,28 @@ std::size_t detail::StringChunk::bytes() const {
     return n;
 }
 
-template <> std::map<std::vector<std::int64_t>, ByteChunk>& Array::cache<ByteChunk>() { return byte_cache_; }
-template <> std::map<std::vector<std::int64_t>, StringChunk>& Array::cache<StringChunk>() {
+template <> std::map<std::vector<std::int64_t>, detail::Cached<ByteChunk>>& Array::cache<ByteChunk>() {
+    return byte_cache_;
+}
+template <> std::map<std::vector<std::int64_t>, detail::Cached<StringChunk>>& Array::cache<StringChunk>() {
     return string_cache_;
+}
+
+// Chunks kept only for reading, up to 2 MiB per array (HDF5 keeps 1 MiB per dataset by default).
+constexpr std::size_t kCleanChunks = 4096;
+constexpr std::size_t kCleanBytes = std::size_t{2} << 20;
+
+template <class Chunk> void Array::trim_clean() {
+    auto& cached = cache<Chunk>();
+    std::size_t count = 0, bytes = 0;
+    for (const auto& [k, c] : cached)
+        if (!c.dirty) {
+            ++count;
+            bytes += c.chunk.bytes();
+        }
+    if (count <= kCleanChunks && bytes <= kCleanBytes) return;
+    for (auto it = cached.begin(); it != cached.end();)
+        it = it->second.dirty ? std::next(it) : cached.erase(it);
 }
 
 // ---- files -----------------------------------------------------------------------------------
@@ -555,11 +574,11 @@ template <class Chunk> void Array::read_region(std::int64_t start, std::int64_t 
         std::optional<Chunk> loaded;
         const Chunk* chunk = nullptr;
         if (auto it = cached.find(k); it != cached.end()) {
-            chunk = &it->second;
+            chunk = &it->second.chunk;
         } else {
             loaded = load(meta_, chunk_path(k), elements, where_, static_cast<Chunk*>(nullptr));
             if (!loaded) return; // the fill value, already there
-            chunk = &*loaded;
+            chunk = &cached.emplace(k, detail::Cached<Chunk>{std::move(*loaded), false}).first->second.chunk;
         }
         std::vector<std::int64_t> origin(k.size()), lo(k.size()), hi(k.size());
         for (std::size_t d = 0; d < k.size(); ++d) {
@@ -570,6 +589,7 @@ template <class Chunk> void Array::read_region(std::int64_t start, std::int64_t 
         for_each_run(lo, hi, origin, meta_.chunks, out_origin, out_shape,
                      [&](std::int64_t a, std::int64_t b, std::int64_t n) { out.copy(b, *chunk, a, n); });
     });
+    const_cast<Array*>(this)->trim_clean<Chunk>();
 }
 
 template <class Chunk>
@@ -594,10 +614,13 @@ void Array::write_region(std::int64_t start, std::int64_t stop, const Chunk& in,
             std::optional<Chunk> chunk;
             if (!whole) chunk = load(meta_, chunk_path(k), elements, where_, static_cast<Chunk*>(nullptr));
             if (!chunk) chunk = filled(meta_, elements, static_cast<Chunk*>(nullptr));
-            it = cached.emplace(k, std::move(*chunk)).first;
-            cached_bytes_ += it->second.bytes();
+            it = cached.emplace(k, detail::Cached<Chunk>{std::move(*chunk), false}).first;
         }
-        Chunk& chunk = it->second;
+        if (!it->second.dirty) {
+            it->second.dirty = true;
+            cached_bytes_ += it->second.chunk.bytes();
+        }
+        Chunk& chunk = it->second.chunk;
         for_each_run(lo, hi, origin, meta_.chunks, in_origin, in_shape,
                      [&](std::int64_t a, std::int64_t b, std::int64_t n) { chunk.copy(a, in, b, n); });
     });
@@ -662,13 +685,19 @@ void shrink_chunk(const ArrayMeta& m, const fs::path& path, const std::vector<st
 } // namespace
 
 void Array::write_back(std::vector<fs::path>& written) {
-    for (const auto& [k, chunk] : byte_cache_)
-        store(meta_, chunk_path(k), chunk, written);
-    for (const auto& [k, chunk] : string_cache_)
-        store(meta_, chunk_path(k), chunk, written);
-    byte_cache_.clear();
-    string_cache_.clear();
+    for (auto& [k, c] : byte_cache_)
+        if (c.dirty) {
+            store(meta_, chunk_path(k), c.chunk, written);
+            c.dirty = false;
+        }
+    for (auto& [k, c] : string_cache_)
+        if (c.dirty) {
+            store(meta_, chunk_path(k), c.chunk, written);
+            c.dirty = false;
+        }
     cached_bytes_ = 0;
+    trim_clean<ByteChunk>();
+    trim_clean<StringChunk>();
     if (meta_dirty_) save_meta(written);
     meta_dirty_ = false;
 }
@@ -678,7 +707,11 @@ void Array::resize(const std::vector<std::int64_t>& shape, std::vector<fs::path>
     bool shrinks = false;
     for (std::size_t d = 0; d < shape.size(); ++d)
         shrinks |= shape[d] < meta_.shape[d];
-    if (shrinks) write_back(written); // the cut applies to the files; growing changes no chunk
+    if (shrinks) { // the cut applies to the files; growing changes no chunk
+        write_back(written);
+        byte_cache_.clear();
+        string_cache_.clear();
+    }
     if (shrinks && meta_.shape[0] > 0) {
         for_each_chunk(meta_, 0, meta_.shape[0], [&](const std::vector<std::int64_t>& k) {
             std::vector<std::int64_t> origin(k.size());

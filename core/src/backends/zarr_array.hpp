@@ -34,6 +34,12 @@ struct StringChunk {
     void copy(std::int64_t dst, const StringChunk& src, std::int64_t from, std::int64_t n);
     std::size_t bytes() const;
 };
+// A chunk kept in memory: written since the last write_back (dirty), or read and kept for the
+// next read of the same chunk (a random read of a row decodes one chunk of every column).
+template <class Chunk> struct Cached {
+    Chunk chunk;
+    bool dirty = false;
+};
 } // namespace detail
 
 /// What an array's zarr.json says.
@@ -84,7 +90,7 @@ public:
     void meta_changed() { meta_dirty_ = true; }
     /// Writes the chunks kept in memory, then zarr.json if it changed.
     void write_back(std::vector<fs::path>& written);
-    /// Bytes of the chunks kept in memory.
+    /// Bytes of the chunks written since the last write_back.
     std::size_t cached_bytes() const { return cached_bytes_; }
 
     /// Rows [start, stop) of a numeric array, C order, little-endian.
@@ -103,16 +109,17 @@ private:
     template <class Chunk>
     void write_region(std::int64_t start, std::int64_t stop, const Chunk& in, std::vector<fs::path>& written);
     fs::path chunk_path(const std::vector<std::int64_t>& coords) const;
-    template <class Chunk> std::map<std::vector<std::int64_t>, Chunk>& cache();
+    template <class Chunk> std::map<std::vector<std::int64_t>, detail::Cached<Chunk>>& cache();
+    template <class Chunk> void trim_clean();
 
     fs::path dir_;
     ArrayMeta meta_;
     std::string where_;
     bool meta_dirty_ = false;
     // Chunks written since the last write_back, decoded (numbers as bytes, or strings).
-    std::map<std::vector<std::int64_t>, detail::ByteChunk> byte_cache_;
-    std::map<std::vector<std::int64_t>, detail::StringChunk> string_cache_;
-    std::size_t cached_bytes_ = 0;
+    std::map<std::vector<std::int64_t>, detail::Cached<detail::ByteChunk>> byte_cache_;
+    std::map<std::vector<std::int64_t>, detail::Cached<detail::StringChunk>> string_cache_;
+    std::size_t cached_bytes_ = 0; ///< of the dirty chunks
 };
 
 } // namespace asebytes::zarr
