@@ -120,22 +120,23 @@ TEST_F(ZarrLayout, AFloatColumnIsBloscLz4WithNaNFillInUpstreamsKeyOrder) {
 
 TEST_F(ZarrLayout, EachKindOfColumnGetsItsDataTypeFillAndCodecs) {
     const Json positions = array_doc("arrays.positions");
-    EXPECT_EQ(positions["shape"], Json({5, 3})); // ragged: the atoms of both frames
-    EXPECT_EQ(positions["codecs"], Json({kLittle, blosc(8)}));
-    EXPECT_EQ(positions["chunk_grid"]["configuration"]["chunk_shape"], Json({5, 3}));
+    EXPECT_EQ(positions["shape"], Json::array({5, 3})); // ragged: the atoms of both frames
+    EXPECT_EQ(positions["codecs"], Json::array({kLittle, blosc(8)}));
+    EXPECT_EQ(positions["chunk_grid"]["configuration"]["chunk_shape"], Json::array({5, 3}));
     const Json pbc = array_doc("pbc");
     EXPECT_EQ(pbc["data_type"], "bool");
     EXPECT_EQ(pbc["fill_value"], false);
-    EXPECT_EQ(pbc["codecs"], Json({{{"name", "bytes"}}, kZstd})); // one-byte type: no endian
+    EXPECT_EQ(pbc["codecs"], Json::array({Json{{"name", "bytes"}}, kZstd})); // one-byte type: no endian
     const Json label = array_doc("info.label");
     EXPECT_EQ(label["data_type"], "string");
     EXPECT_EQ(label["fill_value"], "");
-    EXPECT_EQ(label["codecs"], Json({{{"name", "vlen-utf8"}, {"configuration", Json::object()}}, kZstd}));
+    EXPECT_EQ(label["codecs"],
+              Json::array({Json{{"name", "vlen-utf8"}, {"configuration", Json::object()}}, kZstd}));
     const Json offsets = array_doc("_offsets"), lengths = array_doc("_lengths");
     EXPECT_EQ(offsets["data_type"], "int64");
     EXPECT_EQ(offsets["fill_value"], 0);
     EXPECT_EQ(lengths["data_type"], "int32");
-    EXPECT_EQ(lengths["codecs"], Json({kLittle, blosc(4)}));
+    EXPECT_EQ(lengths["codecs"], Json::array({kLittle, blosc(4)}));
 }
 
 TEST_F(ZarrLayout, ChunkKeysAreGridCoordinatesAndAllFillChunksAreNotStored) {
@@ -151,9 +152,9 @@ TEST_F(ZarrLayout, ChunkKeysAreGridCoordinatesAndAllFillChunksAreNotStored) {
 
 TEST_F(ZarrLayout, StringsAreStoredAsThePythonJsonTextOfTheValue) {
     const Json arrays = arrays_as_we_read_them(store_, "default");
-    EXPECT_EQ(arrays["info.label"]["values"], Json({"\"bulk\"", "\"mol\""}));
-    EXPECT_EQ(arrays["_offsets"]["values"], Json({"0", "3"}));
-    EXPECT_EQ(arrays["_lengths"]["values"], Json({3, 2}));
+    EXPECT_EQ(arrays["info.label"]["values"], Json::array({"\"bulk\"", "\"mol\""}));
+    EXPECT_EQ(arrays["_offsets"]["values"], Json::array({"0", "3"}));
+    EXPECT_EQ(arrays["_lengths"]["values"], Json::array({3, 2}));
 }
 
 TEST(ZarrOptions, CompressorLevelAndShuffleChooseTheBloscCodecAndNoneLeavesOnlyBytes) {
@@ -162,12 +163,13 @@ TEST(ZarrOptions, CompressorLevelAndShuffleChooseTheBloscCodecAndNoneLeavesOnlyB
     write_two_frames(zstd, {{"compressor", "zstd"}, {"clevel", "3"}, {"shuffle", "no"}});
     write_two_frames(none, {{"compressor", "none"}});
     EXPECT_EQ(load_json(fs::path(zstd) / "default" / "calc.energy" / "zarr.json")["codecs"],
-              Json({kLittle, blosc(8, "zstd", 3, "noshuffle")}));
-    EXPECT_EQ(load_json(fs::path(none) / "default" / "calc.energy" / "zarr.json")["codecs"], Json({kLittle}));
+              Json::array({kLittle, blosc(8, "zstd", 3, "noshuffle")}));
+    EXPECT_EQ(load_json(fs::path(none) / "default" / "calc.energy" / "zarr.json")["codecs"],
+              Json::array({kLittle}));
     EXPECT_EQ(load_json(fs::path(none) / "default" / "info.label" / "zarr.json")["codecs"],
-              Json({{{"name", "vlen-utf8"}, {"configuration", Json::object()}}}));
+              Json::array({Json{{"name", "vlen-utf8"}, {"configuration", Json::object()}}}));
     EXPECT_EQ(load_json(fs::path(none) / "default" / "arrays.positions" / "zarr.json")["shape"],
-              Json({2, 3, 3}));
+              Json::array({2, 3, 3}));
     OpenOptions bad;
     bad.options = {{"compressor", "snappy"}};
     EXPECT_THROW(ObjectIO((dir / "bad.zarr").string(), bad), Error);
