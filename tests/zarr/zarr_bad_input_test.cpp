@@ -85,6 +85,17 @@ TEST_F(ZarrBadInput, AZarrJsonDeclaringHugeChunksIsCorruptData) {
     expect_error<CorruptDataError>([&] { read_all(store_); }, {"arrays.positions", "larger than 1 GiB"});
 }
 
+TEST_F(ZarrBadInput, AFillValueThatIsNotANumberIsCorruptDataAndAHexOneReads) {
+    Json doc = load_json(array("calc.energy") / "zarr.json");
+    doc["fill_value"] = "0xZZ";
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    expect_error<CorruptDataError>([&] { read_all(store_); },
+                                   {"calc.energy", "'0xZZ' is not a hexadecimal number"});
+    doc["fill_value"] = "0x7ff8000000000000"; // NaN's bits, as zarr v3 allows
+    overwrite(array("calc.energy") / "zarr.json", doc.dump());
+    EXPECT_EQ(read_all(store_).size(), 2u);
+}
+
 TEST_F(ZarrBadInput, AGarbledZstdChunkIsCorruptData) {
     overwrite(array("info.label") / "c" / "0", std::string(40, '\x55'));
     expect_error<CorruptDataError>([&] { read_all(store_); }, {"info.label", "zstd"});

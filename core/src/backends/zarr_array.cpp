@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -83,7 +84,11 @@ std::vector<std::uint8_t> fill_bytes(const Value& v, const std::string& typestr,
     if (v.kind() == Value::Kind::String) {
         const std::string& s = v.as_string();
         if (s.rfind("0x", 0) == 0) {
-            std::uint64_t bits = std::stoull(s.substr(2), nullptr, 16);
+            std::uint64_t bits = 0;
+            const char* first = s.data() + 2;
+            const auto [end, ec] = std::from_chars(first, s.data() + s.size(), bits, 16);
+            if (ec != std::errc() || end != s.data() + s.size() || s.size() == 2)
+                throw CorruptDataError(where + ": fill_value '" + s + "' is not a hexadecimal number");
             auto out = bytes_of(bits);
             out.resize(n);
             return out;
@@ -473,7 +478,9 @@ ArrayMeta parse_array_meta(const std::string& text, const std::string& where) {
     for (auto c : m.chunks)
         if (c == 0) throw CorruptDataError(where + ": a chunk_shape with a zero");
     // Element counts of a chunk and of one row, capped (8 bytes a string, as an estimate).
-    const double item = m.strings() ? 8.0 : static_cast<double>(itemsize_of(m.dtype));
+    const double item = m.utf32_bytes ? static_cast<double>(m.utf32_bytes)
+                        : m.strings() ? 8.0
+                                      : static_cast<double>(itemsize_of(m.dtype));
     double chunk_bytes = item, row_bytes = item;
     for (std::size_t d = 0; d < m.chunks.size(); ++d) {
         chunk_bytes *= static_cast<double>(m.chunks[d]);
