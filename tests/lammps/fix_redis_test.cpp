@@ -53,7 +53,7 @@ TEST(FixRedis, SimulationsAppendingToOneGroupAtOnceEachKeepEveryFrameInOrder) {
                                   "fix a all asebytes 2 own.lmdb elements Cu\n"
                                   "fix b all asebytes 2 " +
                                   uri + " elements Cu append yes store_group fleet\nrun 200\n";
-        runs.push_back(std::async(std::launch::async, [&, input, d = dirs.back().get()] {
+        runs.push_back(std::async(std::launch::async, [input, c, d = dirs.back().get()] {
             return run_lammps(d->path(), input, c == 3 ? 2 : 1);
         }));
     }
