@@ -5,6 +5,7 @@
 #include "decimal.hpp"
 
 #include "asebytes/adapters.hpp"
+#include "asebytes/backends/ase_traj.hpp"
 #include "asebytes/backends/columnar.hpp"
 #include "asebytes/backends/extxyz.hpp"
 #include "asebytes/backends/h5md.hpp"
@@ -63,6 +64,7 @@ const std::vector<BackendEntry>& backends() {
         ColumnarBackend::zarr_ragged_entry(),
         ColumnarBackend::zarr_padded_entry(),
         ExtxyzBackend::entry(),
+        AseTrajBackend::entry(),
         RedisBlobBackend::entry(),
     });
     return table;
