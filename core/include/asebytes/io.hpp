@@ -11,6 +11,7 @@ namespace asebytes {
 
 template <class Items> class BasicIO {
 public:
+    using items_type = Items;
     using V = typename Items::V;
     using Item = typename Items::Item;
     using Backend = ReadBackend<V>;
@@ -149,6 +150,11 @@ public:
 private:
     static Row prefixed(const std::string& prefix, const Row& fields);
 };
+
+/// The facade handing out a tier's items: FacadeOf<AtomsItems> is AtomsIO.
+template <class Items> struct FacadeFor { using type = BasicIO<Items>; };
+template <> struct FacadeFor<AtomsItems> { using type = AtomsIO; };
+template <class Items> using FacadeOf = typename FacadeFor<Items>::type;
 
 /// True for the keys asebytes' atoms convention allows (docs/formats/values.md).
 bool is_atoms_key(const std::string& key);

@@ -296,6 +296,8 @@ public:
     bool empty() const { return indices_.empty(); }
     /// The store positions this view selects.
     const Indices& indices() const { return indices_; }
+    /// The backend the view reads.
+    const std::shared_ptr<Backend>& backend_ptr() const { return backend_; }
 
     /// The item at position `i` of the view (negative counts from the end).
     std::optional<Item> at(std::int64_t i) const { return read(normalize_index(i, size()), 1).front(); }
@@ -359,8 +361,8 @@ public:
     /// Removes `keys` from every row of this view.
     void drop(const Keys& keys) const { detail::writer_of(*backend_, "drop").drop_keys(keys, indices_); }
 
-private:
-    // Items at positions [pos, pos + n); `largest_row` (when given) grows to the largest row read.
+    /// Items at positions [pos, pos + n) of the view, in one backend read; `largest_row` (when
+    /// given) grows to the in-memory size of the largest row read.
     std::vector<std::optional<Item>> read(std::size_t pos, std::size_t n,
                                           std::size_t* largest_row = nullptr) const {
         const std::size_t end = std::min(size(), pos + n);
@@ -369,6 +371,7 @@ private:
         return Items::read(*backend_, chunk, largest_row);
     }
 
+private:
     std::shared_ptr<Backend> backend_;
     Indices indices_;
 };
