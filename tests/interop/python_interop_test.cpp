@@ -55,6 +55,17 @@ TEST_F(PythonReadsOurLmdb, EthanolFramesExactly) {
                                                             "--blobs", golden("ethanol.json")})));
 }
 
+TEST_F(PythonReadsOurLmdb, ACacheFilledOutOfOrderThroughCacheTo) {
+    // The source: Python's own ethanol LMDB; rows read last to first, so LMDB pads the gap first.
+    const AtomsIO cached = cache_to(AtomsIO(golden("ethanol.lmdb"), opening(true)), path("cache.lmdb"));
+    for (std::int64_t i = static_cast<std::int64_t>(cached.size()) - 1; i >= 0; --i)
+        cached[i];
+    ASSERT_PYTHON_OK((run_interop_script("check_store.py", {path("cache.lmdb"), "--groups", "default",
+                                                            "--objects", golden("ethanol.json"), "--atoms",
+                                                            golden("ethanol.lmdb.default.read.json"),
+                                                            "--blobs", golden("ethanol.json")})));
+}
+
 TEST_F(PythonReadsOurLmdb, PeriodicFramesWithVariableAtomCountsExactly) {
     AtomsIO(path("periodic.lmdb")).extend(frames_of(truth_rows(golden_dir() / "periodic.json")));
     ASSERT_PYTHON_OK((run_interop_script(
