@@ -100,3 +100,42 @@ TEST(Readme, TrainingSetSnippetRuns) {
     }
     std::filesystem::current_path(cwd);
 }
+
+namespace {
+std::size_t trained = 0;
+void train_step(const Frame&) { ++trained; }
+} // namespace
+
+TEST(Readme, SeveralStoresSnippetRuns) {
+    asebytes::test::TempDir dir;
+    const auto cwd = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    {
+        OpenOptions golden;
+        golden.readonly = true;
+        std::vector<Frame> frames;
+        for (const auto& f : AtomsIO((asebytes::test::golden_dir() / "periodic.xyz").string(), golden).rows())
+            frames.push_back(*f);
+        AtomsIO("md.lmdb").extend(frames);
+        AtomsIO("extra.h5").extend(frames);
+        AtomsIO md("md.lmdb"), extra("extra.h5");
+        AtomsIO both = md + extra.rows(Slice(0, 100));
+        auto energies = both.column("calc.energy").to_list();
+        EXPECT_THROW(both.append(frames[0]), ReadOnlyError);
+
+        // The README's source is a Redis server; here the golden frames in an HDF5 file.
+        AtomsIO remote = cache_to(AtomsIO("extra.h5"), "cache.lmdb");
+        EXPECT_EQ(remote[3]->to_row(), frames[3].to_row());
+
+        AsyncAtomsIO aio(std::move(md));
+        std::future<std::size_t> n = aio.size();
+        for (const auto& frame : aio.rows(Slice(0, 1000)).prefetch(4))
+            train_step(*frame);
+
+        EXPECT_EQ(energies.size(), 2 * frames.size());
+        EXPECT_EQ(n.get(), frames.size());
+        EXPECT_EQ(trained, frames.size());
+        EXPECT_EQ(AtomsIO("cache.lmdb").size(), 4u);
+    }
+    std::filesystem::current_path(cwd);
+}

@@ -1,8 +1,11 @@
 #pragma once
 // Everything a user needs: #include <asebytes/asebytes.hpp>.
 #include "asebytes/adapters.hpp"
+#include "asebytes/async.hpp"
 #include "asebytes/backend.hpp"
+#include "asebytes/cache.hpp"
 #include "asebytes/codec.hpp"
+#include "asebytes/concat.hpp"
 #include "asebytes/deepmd.hpp"
 #include "asebytes/elements.hpp"
 #include "asebytes/error.hpp"
@@ -15,5 +18,6 @@
 #include "asebytes/select.hpp"
 #include "asebytes/slice.hpp"
 #include "asebytes/split.hpp"
+#include "asebytes/task_pool.hpp"
 #include "asebytes/value.hpp"
 #include "asebytes/views.hpp"
