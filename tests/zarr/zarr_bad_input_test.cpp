@@ -41,6 +41,20 @@ TEST_F(ZarrBadInput, AMalformedGroupZarrJsonIsCorruptData) {
     expect_error<CorruptDataError>([&] { read_all(store_); }, {store_, "zarr.json is not JSON"});
 }
 
+TEST_F(ZarrBadInput, AGroupWithAMalformedZarrJsonIsListedAndTheOthersStayReadable) {
+    {
+        OpenOptions second;
+        second.group = "second";
+        ObjectIO(store_, second).extend({Row{{"calc.energy", Value(1.5)}}});
+    }
+    overwrite(fs::path(store_) / "default" / "zarr.json", "{\"attributes\": {\"n_frames\": 2,");
+    EXPECT_EQ(list_groups(store_), (std::vector<std::string>{"default", "second"}));
+    OpenOptions second = opening(true);
+    second.group = "second";
+    EXPECT_EQ(ObjectIO(store_, second).size(), 1u);
+    expect_error<CorruptDataError>([&] { read_all(store_); }, {store_, "zarr.json is not JSON"});
+}
+
 TEST_F(ZarrBadInput, AnArrayZarrJsonThatIsNotJsonIsCorruptDataNamingTheArray) {
     overwrite(array("calc.energy") / "zarr.json", "not json");
     expect_error<Error>([&] { read_all(store_); }, {store_, "calc.energy"});

@@ -46,6 +46,18 @@ std::string node_type(const fs::path& dir) {
 
 bool is_node(const fs::path& dir, const char* type) { return node_type(dir) == type; }
 
+// Listings name a group whose zarr.json is damaged (opening it says what is wrong) rather than
+// fail, so the other groups of the store stay reachable.
+bool listed_group(const fs::path& dir) {
+    std::error_code ec;
+    if (fs::exists(dir / ".zgroup", ec)) return true;
+    try {
+        return is_node(dir, "group");
+    } catch (const CorruptDataError&) {
+        return true;
+    }
+}
+
 void fsync_path(const fs::path& p, int flags) {
     const int fd = ::open(p.c_str(), flags);
     if (fd < 0) return;
@@ -155,8 +167,7 @@ std::vector<std::string> ZarrStore::list_groups(const std::string& path) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return out;
     for (const auto& entry : fs::directory_iterator(path, ec))
-        if (entry.is_directory(ec) &&
-            (is_node(entry.path(), "group") || fs::exists(entry.path() / ".zgroup", ec)))
+        if (entry.is_directory(ec) && listed_group(entry.path()))
             out.push_back(entry.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
