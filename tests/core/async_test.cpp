@@ -93,7 +93,8 @@ TEST_F(Async, PrefetchReadsTheNextChunksWhileTheCallerWorks) {
     ASSERT_EQ(reads.size(), 8u);
     std::size_t overlapped = 0;
     for (const auto& read : reads)
-        overlapped += std::any_of(work.begin(), work.end(), [&](const Interval& w) { return w.overlaps(read.second); });
+        overlapped +=
+            std::any_of(work.begin(), work.end(), [&](const Interval& w) { return w.overlaps(read.second); });
     EXPECT_GE(overlapped, 6u);
 }
 

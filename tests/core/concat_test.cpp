@@ -105,10 +105,12 @@ TEST_F(Concat, EveryWriteIsRefusedAndNamesTheConcatenation) {
         }
         return std::string("no error");
     };
-    for (const auto& message : {refused([&] { all.append(frame(0)); }), refused([&] { all.set(0, frame(1)); }),
-                                refused([&] { all.erase(0); }), refused([&] { all.drop({"calc.energy"}); }),
-                                refused([&] { all.rows(Slice(0, 2)).update({{"info.x", Value(1)}}); }),
-                                refused([&] { all.rows({0}).column("calc.energy").set({Value(1.0)}); })}) {
+    for (const auto& message :
+         {refused([&] { all.append(frame(0)); }), refused([&] { all.set(0, frame(1)); }),
+          refused([&] { all.erase(0); }), refused([&] { all.drop({"calc.energy"}); }), refused([&] {
+              all.rows(Slice(0, 2)).update({{"info.x", Value(1)}});
+          }),
+          refused([&] { all.rows({0}).column("calc.energy").set({Value(1.0)}); })}) {
         EXPECT_NE(message.find("concatenation (read-only)"), std::string::npos) << message;
     }
     EXPECT_FALSE(all.writable());
@@ -123,7 +125,8 @@ static_assert(Addable<AtomsIO, AtomsIO>::value);
 static_assert(Addable<ObjectIO, RowView<ObjectItems>>::value);
 static_assert(!Addable<AtomsIO, ObjectIO>::value);
 static_assert(!Addable<BlobIO, RowView<ObjectItems>>::value);
-static_assert(std::is_same_v<decltype(std::declval<AtomsIO>() + std::declval<RowView<AtomsItems>>()), AtomsIO>);
+static_assert(
+    std::is_same_v<decltype(std::declval<AtomsIO>() + std::declval<RowView<AtomsItems>>()), AtomsIO>);
 
 } // namespace
 } // namespace asebytes::test

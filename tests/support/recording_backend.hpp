@@ -46,7 +46,8 @@ public:
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override {
         return std::move(get_many({index}, keys).front());
     }
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override {
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override {
         return recorded(indices, [&] { return inner_->get_many(indices, keys); });
     }
     std::vector<std::optional<Value>> get_column(const std::string& key, const Indices& indices) override {
@@ -71,7 +72,8 @@ private:
         }
         if (before_read) before_read();
         if (read_delay.count() > 0) std::this_thread::sleep_for(read_delay);
-        if (fail_read && number == *fail_read) throw BackendError(location() + ": read " + std::to_string(number) + " failed");
+        if (fail_read && number == *fail_read)
+            throw BackendError(location() + ": read " + std::to_string(number) + " failed");
         auto out = read();
         when.end = Clock::now();
         std::lock_guard<std::mutex> lock(mutex_);

@@ -1,7 +1,8 @@
 #pragma once
 // Async facades, the counterparts of Python asebytes' AsyncBlobIO, AsyncObjectIO and AsyncASEIO:
 // the facade's methods returning std::future, views that materialise asynchronously, and a
-// prefetching iteration that reads the next chunks while the caller works on this one.
+// prefetching iteration that reads the next chunks while the caller works on this one
+// (docs/facades.md).
 //
 // Every operation on one store runs on that store's Strand (asebytes/task_pool.hpp): one at a
 // time, in the order issued, on a small shared pool. The backends are not thread-safe, and
@@ -78,7 +79,8 @@ private:
             bool last = false;
             try {
                 if (!self->view) self->view = self->select(self->store->io);
-                chunk = self->view->read(self->next, self->limits.rows_for(self->largest_row), &self->largest_row);
+                chunk = self->view->read(self->next, self->limits.rows_for(self->largest_row),
+                                         &self->largest_row);
                 self->next += chunk.size();
                 last = self->next >= self->view->size();
             } catch (...) {
@@ -146,7 +148,8 @@ public:
             if (pos_ < chunk_.size()) return;
             auto& s = consumer_->state;
             std::unique_lock<std::mutex> lock(s->mutex);
-            s->arrived.wait(lock, [&] { return !s->ready.empty() || s->error || (s->finished && !s->in_flight); });
+            s->arrived.wait(lock,
+                            [&] { return !s->ready.empty() || s->error || (s->finished && !s->in_flight); });
             if (s->ready.empty()) {
                 if (s->error) std::rethrow_exception(s->error);
                 chunk_.clear();
@@ -261,7 +264,9 @@ public:
     }
     AsyncColumnView<IO> column(std::string key) const { return columns(Keys{std::move(key)}); }
     AsyncColumnView<IO> columns(Keys keys) const {
-        return {store_, [select = select_, keys = std::move(keys)](const IO& io) { return select(io).columns(keys); }};
+        return {store_, [select = select_, keys = std::move(keys)](const IO& io) {
+                    return select(io).columns(keys);
+                }};
     }
 
     /// The items one by one, the next `depth` chunks (of up to `max_rows` rows) read ahead:

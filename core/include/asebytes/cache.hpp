@@ -7,7 +7,7 @@
 // Two departures from upstream, both where its behaviour loses data: a placeholder row in the
 // cache (the gaps LMDB pads when rows are cached out of order) is a miss, where upstream hands out
 // None; and writes through the cached facade retire the cached rows they change (upstream keeps
-// serving the old ones until the cache file is deleted).
+// serving the old ones until the cache file is deleted). docs/facades.md has the details.
 #include <algorithm>
 #include <memory>
 
@@ -38,7 +38,8 @@ public:
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override {
         return std::move(get_many({index}, keys).front());
     }
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override {
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override {
         std::vector<MaybeRow> out(indices.size());
         // Hits: rows the cache holds (whole rows, so a key absent there is absent in the source).
         const std::size_t cached = cache_->size();

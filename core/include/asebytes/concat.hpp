@@ -28,7 +28,8 @@ public:
     MaybeRow get(std::size_t index, const std::optional<Keys>& keys = std::nullopt) override {
         return inner_->get(row(index), keys);
     }
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override {
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override {
         return inner_->get_many(mapped(indices), keys);
     }
     void visit_many(const Indices& indices, const std::optional<Keys>& keys, RowSink<V>& sink) override {
@@ -103,10 +104,10 @@ public:
         const auto [k, local] = locate(offsets(), index);
         return sources_[k]->get(local, keys);
     }
-    std::vector<MaybeRow> get_many(const Indices& indices, const std::optional<Keys>& keys = std::nullopt) override {
-        return per_source<MaybeRow>(indices, [&](ReadBackend<V>& s, const Indices& local) {
-            return s.get_many(local, keys);
-        });
+    std::vector<MaybeRow> get_many(const Indices& indices,
+                                   const std::optional<Keys>& keys = std::nullopt) override {
+        return per_source<MaybeRow>(
+            indices, [&](ReadBackend<V>& s, const Indices& local) { return s.get_many(local, keys); });
     }
     std::vector<std::optional<V>> get_column(const std::string& key, const Indices& indices) override {
         return per_source<std::optional<V>>(
@@ -126,7 +127,8 @@ private:
             out.push_back(out.back() + s->size());
         return out;
     }
-    std::pair<std::size_t, std::size_t> locate(const std::vector<std::size_t>& offsets, std::size_t index) const {
+    std::pair<std::size_t, std::size_t> locate(const std::vector<std::size_t>& offsets,
+                                               std::size_t index) const {
         if (index >= offsets.back())
             throw IndexError("index " + std::to_string(index) + " out of range for " +
                              std::to_string(offsets.back()) + " rows in " + location());
@@ -163,10 +165,12 @@ template <class Items> Items items_of(const BasicIO<Items>*);
 template <class Items> Items items_of(const RowView<Items>*);
 template <class T> using items_of_t = decltype(items_of(std::declval<const T*>()));
 
-template <class Items> std::shared_ptr<ReadBackend<typename Items::V>> concat_source(const BasicIO<Items>& io) {
+template <class Items>
+std::shared_ptr<ReadBackend<typename Items::V>> concat_source(const BasicIO<Items>& io) {
     return io.backend_ptr();
 }
-template <class Items> std::shared_ptr<ReadBackend<typename Items::V>> concat_source(const RowView<Items>& view) {
+template <class Items>
+std::shared_ptr<ReadBackend<typename Items::V>> concat_source(const RowView<Items>& view) {
     return std::make_shared<SelectionBackend<typename Items::V>>(view.backend_ptr(), view.indices());
 }
 } // namespace detail
@@ -187,9 +191,8 @@ template <class A, class B, class Items = detail::items_of_t<A>,
           class = std::enable_if_t<std::is_same_v<Items, detail::items_of_t<B>>>>
 FacadeOf<Items> operator+(const A& a, const B& b) {
     using V = typename Items::V;
-    return FacadeOf<Items>(
-        std::make_shared<ConcatBackend<V>>(std::vector<std::shared_ptr<ReadBackend<V>>>{
-            detail::concat_source(a), detail::concat_source(b)}));
+    return FacadeOf<Items>(std::make_shared<ConcatBackend<V>>(
+        std::vector<std::shared_ptr<ReadBackend<V>>>{detail::concat_source(a), detail::concat_source(b)}));
 }
 
 } // namespace asebytes
