@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "asebytes/asebytes.hpp"
 #include "zarr_test_store.hpp"
@@ -61,6 +62,58 @@ INSTANTIATE_TEST_SUITE_P(
 
 // zarrita.mjs write: blosc with zstd/bitshuffle, lz4hc/noshuffle and blosclz, zstd with a checksum
 // over big-endian bytes, gzip, uncompressed vlen-utf8, chunks that do not divide the arrays.
+// Zarr v3 allows two chunk key encodings with either separator: "default" ("c/0/1" or "c.0.1")
+// and "v2" ("0.1" or "0/1"). zarr-python writes ours (default, "/"); other writers may not.
+void reencode_chunk_keys(const fs::path& group, const std::string& encoding, char separator) {
+    std::vector<fs::path> arrays; // first, as the moves below change the tree
+    for (const auto& entry : fs::recursive_directory_iterator(group))
+        if (entry.is_directory() && fs::exists(entry.path() / "zarr.json") &&
+            load_json(entry.path() / "zarr.json")["node_type"] == "array")
+            arrays.push_back(entry.path());
+    for (const auto& array : arrays) {
+        const fs::path meta = array / "zarr.json";
+        Json doc = load_json(meta);
+        const fs::path chunks = array / "c";
+        std::vector<std::pair<fs::path, fs::path>> moves;
+        for (const auto& c : fs::recursive_directory_iterator(chunks)) {
+            if (!c.is_regular_file()) continue;
+            std::string key;
+            for (const auto& part : fs::relative(c.path(), chunks))
+                key += (key.empty() ? "" : std::string(1, separator)) + part.string();
+            if (encoding == "default") key = "c" + std::string(1, separator) + key;
+            moves.emplace_back(c.path(), array / key);
+        }
+        const fs::path moved = array / "moved-chunks";
+        fs::rename(chunks, moved);
+        for (auto& [from, to] : moves) {
+            fs::create_directories(to.parent_path());
+            fs::rename(moved / fs::relative(from, chunks), to);
+        }
+        fs::remove_all(moved);
+        doc["chunk_key_encoding"] = {{"name", encoding},
+                                     {"configuration", {{"separator", std::string(1, separator)}}}};
+        std::ofstream(meta, std::ios::trunc) << doc.dump(2);
+    }
+}
+
+TEST(ChunkKeyEncodings, OtherThanOursReadTheSameHereAndInZarrita) {
+    for (const auto& [encoding, separator] :
+         std::vector<std::pair<std::string, char>>{{"default", '.'}, {"v2", '.'}, {"v2", '/'}}) {
+        SCOPED_TRACE(encoding + " '" + separator + "'");
+        TempDir dir;
+        const std::string store = (dir / "s.zarr").string();
+        OpenOptions o;
+        o.options = {{"chunk_frames", "3"}}; // several chunks along the frames
+        ObjectIO(store, o).extend(truth_rows(golden_dir() / "periodic.json"));
+        const Json before = arrays_as_we_read_them(store, "default");
+        reencode_chunk_keys(fs::path(store) / "default", encoding, separator);
+        ASSERT_FALSE(fs::exists(fs::path(store) / "default" / "calc.energy" / "c" / "0"))
+            << "nothing was moved";
+        EXPECT_EQ(arrays_as_we_read_them(store, "default"), before);
+        expect_zarrita_reads_what_we_read(store, "default");
+    }
+}
+
 TEST(WeReadZarritas, AStoreThroughOtherCodecsAndSettingsReadsAsItsRows) {
     TempDir dir;
     const std::string store = (dir / "zarrita.zarr").string();
