@@ -55,6 +55,22 @@ TEST_F(ZarrBadInput, AGroupWithAMalformedZarrJsonIsListedAndTheOthersStayReadabl
     expect_error<CorruptDataError>([&] { read_all(store_); }, {store_, "zarr.json is not JSON"});
 }
 
+// A writer killed inside its first commit has written arrays but not yet the group's zarr.json,
+// which a new store writes at once with 0 frames: the store opens empty.
+TEST_F(ZarrBadInput, ArraysOfAFirstCommitThatDidNotFinishLeaveAnEmptyStore) {
+    const std::string fresh = (dir_ / "fresh.zarr").string();
+    { ObjectIO created(fresh); }
+    const fs::path group_json = fs::path(store_) / "default" / "zarr.json";
+    fs::copy_file(fs::path(fresh) / "default" / "zarr.json", group_json,
+                  fs::copy_options::overwrite_existing);
+    EXPECT_EQ(load_json(group_json)["attributes"]["n_frames"], 0);
+    EXPECT_EQ(ObjectIO(store_, opening(true)).size(), 0u);
+    ObjectIO again(store_);
+    again.extend({Row{{"calc.energy", Value(2.5)}}});
+    EXPECT_EQ(again.size(), 1u);
+    EXPECT_EQ(again.get(0)->at("calc.energy"), Value(2.5));
+}
+
 TEST_F(ZarrBadInput, AnArrayZarrJsonThatIsNotJsonIsCorruptDataNamingTheArray) {
     overwrite(array("calc.energy") / "zarr.json", "not json");
     expect_error<Error>([&] { read_all(store_); }, {store_, "calc.energy"});

@@ -560,6 +560,14 @@ ColumnarBackend::ColumnarBackend(const std::string& path, const std::string& gro
     else
         impl_->store = std::make_unique<Hdf5Store>(path, group, !settings.readonly, store);
     impl_->load();
+    // A Zarr group commits by rewriting its zarr.json after the arrays'; a new one starts out
+    // committed with 0 frames, so a writer killed inside its first commit leaves an empty store
+    // rather than arrays without the group's attributes (which read as a foreign group).
+    if (!settings.readonly && settings.format == ColumnarFormat::Zarr &&
+        !impl_->store->get_int_attr("n_frames")) {
+        impl_->write_attrs();
+        impl_->store->flush();
+    }
 }
 
 ColumnarBackend::~ColumnarBackend() {
