@@ -74,10 +74,17 @@ void RedisConnection::handshake() {
                                seconds_text(settings_.connect_timeout) + ": is it a Redis server?");
         throw;
     }
-    for (const auto& r : replies)
-        if (r->type == REDIS_REPLY_ERROR)
-            throw BackendError("the Redis server " + server() +
-                               " refused the connection: " + std::string(r->str, r->len));
+    for (const auto& r : replies) {
+        if (r->type != REDIS_REPLY_ERROR) continue;
+        const std::string text(r->str, r->len);
+        // A server that has just started answers LOADING until its data set is in memory; redis-py
+        // retries that as a lost connection (BusyLoadingError), and so do we.
+        if (text.rfind("LOADING", 0) == 0) {
+            context_.reset();
+            throw RedisConnectionLost("the Redis server " + server() + " is still loading its data: " + text);
+        }
+        throw BackendError("the Redis server " + server() + " refused the connection: " + text);
+    }
     const redisReply& pong = *replies.back();
     if (pong.type != REDIS_REPLY_STATUS || std::string_view(pong.str, pong.len) != "PONG")
         throw BackendError(server() + " answered PING with something else than PONG: not a Redis server");
