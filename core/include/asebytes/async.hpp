@@ -30,6 +30,22 @@ template <class IO> struct AsyncStore {
         return strand.run([self, f = std::move(f)]() mutable { return f(self->io); });
     }
 };
+// A view of an async store: a selection resolved, and work run, on the store's strand.
+template <class IO, class View> class AsyncSelection {
+public:
+    using Store = AsyncStore<IO>;
+    using Select = std::function<View(const IO&)>;
+
+    AsyncSelection(std::shared_ptr<Store> store, Select select)
+        : store_(std::move(store)), select_(std::move(select)) {}
+
+protected:
+    template <class F> auto on_view(F f) const {
+        return store_->run(store_, [select = select_, f = std::move(f)](IO& io) { return f(select(io)); });
+    }
+    std::shared_ptr<Store> store_;
+    Select select_;
+};
 } // namespace detail
 
 /// Iterates a row view's items, reading chunk k + 1 .. k + depth on the store's strand while the
@@ -193,15 +209,14 @@ private:
 };
 
 /// One or several columns of a selection of rows, read or written on the store's strand.
-template <class IO> class AsyncColumnView {
+template <class IO> class AsyncColumnView : public detail::AsyncSelection<IO, ColumnView<typename IO::V>> {
+    using Base = detail::AsyncSelection<IO, ColumnView<typename IO::V>>;
+    using Base::on_view;
+
 public:
     using V = typename IO::V;
-    using Store = detail::AsyncStore<IO>;
-    using Select = std::function<ColumnView<V>(const IO&)>;
     using RowType = std::map<std::string, V>;
-
-    AsyncColumnView(std::shared_ptr<Store> store, Select select)
-        : store_(std::move(store)), select_(std::move(select)) {}
+    using Base::Base;
 
     std::future<std::vector<std::optional<V>>> to_list() const {
         return on_view([](const ColumnView<V>& c) { return c.to_list(); });
@@ -215,28 +230,22 @@ public:
     std::future<void> set(std::vector<V> values) const {
         return on_view([values = std::move(values)](const ColumnView<V>& c) { c.set(values); });
     }
-
-private:
-    template <class F> auto on_view(F f) const {
-        return store_->run(store_, [select = select_, f = std::move(f)](IO& io) { return f(select(io)); });
-    }
-    std::shared_ptr<Store> store_;
-    Select select_;
 };
 
 /// A selection of rows; which rows is settled when the first operation on it runs (a slice of
 /// a store that grows in between covers the rows there are then).
-template <class IO> class AsyncRowView {
+template <class IO> class AsyncRowView : public detail::AsyncSelection<IO, RowView<typename IO::items_type>> {
+    using Base = detail::AsyncSelection<IO, RowView<typename IO::items_type>>;
+    using Base::on_view;
+    using Base::select_;
+    using Base::store_;
+
 public:
     using Items = typename IO::items_type;
     using Item = typename Items::Item;
     using V = typename IO::V;
-    using Store = detail::AsyncStore<IO>;
-    using Select = std::function<RowView<Items>(const IO&)>;
     using RowType = std::map<std::string, V>;
-
-    AsyncRowView(std::shared_ptr<Store> store, Select select)
-        : store_(std::move(store)), select_(std::move(select)) {}
+    using Base::Base;
 
     std::future<std::size_t> size() const {
         return on_view([](const RowView<Items>& v) { return v.size(); });
@@ -274,13 +283,6 @@ public:
     Prefetch<IO> prefetch(std::size_t depth = 2, std::size_t max_rows = RowView<Items>::kReadChunk) const {
         return Prefetch<IO>(store_, select_, depth, max_rows);
     }
-
-private:
-    template <class F> auto on_view(F f) const {
-        return store_->run(store_, [select = select_, f = std::move(f)](IO& io) { return f(select(io)); });
-    }
-    std::shared_ptr<Store> store_;
-    Select select_;
 };
 
 /// A facade (BlobIO, ObjectIO or AtomsIO) whose operations return futures.
