@@ -1,4 +1,4 @@
-// ASE's JSON dialect (ase/io/jsonio.py) on top of Python's json (python_json::loads): the object
+// ASE's JSON dialect (module ase.io.jsonio) on top of Python's json (python_json::loads): the object
 // hooks that turn {"__ndarray__": ...}, {"__complex__": ...} and {"__datetime__": ...} into
 // values, and fix_int_keys_in_dicts, which makes integer-looking dict keys ints.
 #include <cmath>

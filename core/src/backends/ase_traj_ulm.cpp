@@ -1,5 +1,6 @@
-// The ULM container of ASE's .traj files (ase/io/ulm.py): a 48-byte header, a table of item
-// offsets, and items that are an int64 length and JSON, with arrays as raw bytes beside them.
+// The ULM container of ASE's .traj files (module ase.io.ulm; docs/formats/traj.md): a 48-byte
+// header, a table of item offsets, and items that are an int64 length and JSON, with arrays as raw
+// bytes beside them.
 // Every size and offset the file declares is checked against its length before it is used.
 #include <algorithm>
 #include <cstring>

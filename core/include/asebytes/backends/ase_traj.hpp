@@ -1,5 +1,5 @@
 #pragma once
-// *.traj: ASE trajectory files (ASE's ULM format, ase/io/ulm.py and ase/io/trajectory.py), read
+// *.traj: ASE trajectory files (ASE's ULM format, docs/formats/traj.md), read
 // only. Row i is what Python asebytes gives for it: atoms_to_dict(ase.io.read(file, index=i)),
 // i.e. cell, pbc, arrays.* (numbers, positions, tags, momenta, masses, initial magmoms and
 // charges), info.*, calc.* (SinglePointCalculator results) and constraints. Opening reads the
