@@ -3,15 +3,19 @@
 // the ratios. Two modes:
 //   bench_redis ops URI SOURCE --reps N --batch B --indices i,j,... --json FILE
 //       write (AtomsIO.extend in batches, a fresh group each repetition), read all (for f : io),
-//       random get(i), column calc.energy; median/min/max seconds per operation; and as many
-//       empty round trips (size()) as random reads, the floor a random read cannot go under.
+//       random get(i), column calc.energy, read all through a fresh cache_to LMDB and again;
+//       median/min/max seconds per operation; as many empty round trips (size()) as random
+//       reads, the floor a random read cannot go under; and a loop waiting kWorkUs per frame
+//       that reads as it goes or through prefetch(4).
 //   bench_redis append URI GROUP SOURCE --batch B --json FILE
 //       one writer of a fleet: appends every frame of SOURCE; its own start and end (Unix time).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,8 +26,12 @@
 
 using nlohmann::json;
 using namespace asebytes::bench;
+namespace fs = std::filesystem;
 
 namespace {
+
+// The caller's wait per frame in the prefetch loop: about what reading a frame costs here.
+constexpr int kWorkUs = 100;
 
 struct Config {
     std::string mode, uri, group, source, json_path;
@@ -92,13 +100,57 @@ json run_ops(const Config& c) {
                 g_sink += static_cast<double>(io.size());
         });
     });
+    // Read-through cache (cache_to): every frame read through a fresh LMDB cache, then again.
+    std::vector<double> first, again;
+    {
+        ScratchDir caches(fs::temp_directory_path().string(), "asebytes-bench-cache");
+        for (int r = 0; r < c.reps; ++r) {
+            const auto cached =
+                asebytes::cache_to(asebytes::AtomsIO(c.uri, read), caches.fresh("cache", ".lmdb"));
+            const auto pass = [&] {
+                return seconds_of([&] {
+                    for (auto& f : cached)
+                        g_sink += f->positions[0];
+                });
+            };
+            first.push_back(pass());
+            again.push_back(pass());
+        }
+    }
+    const Stats cached_first = summarize(first), cached_again = summarize(again);
+    // Prefetch: a loop that waits kWorkUs per frame (work done elsewhere, such as a training step
+    // on a GPU), reading as it goes or reading ahead.
+    const auto work = [] { std::this_thread::sleep_for(std::chrono::microseconds(kWorkUs)); };
+    const Stats plain = repeat(c.reps, [&] {
+        return seconds_of([&] {
+            for (auto& f : io) {
+                g_sink += f->positions[0];
+                work();
+            }
+        });
+    });
+    const asebytes::AsyncAtomsIO ahead{asebytes::AtomsIO(c.uri, read)};
+    const Stats prefetched = repeat(c.reps, [&] {
+        return seconds_of([&] {
+            for (auto& f : ahead.prefetch(4)) {
+                g_sink += f->positions[0];
+                work();
+            }
+        });
+    });
     return {{"frames", frames.size()},
             {"round_trips", stats_json(trips)},
+            {"prefetch",
+             {{"work_per_frame_us", kWorkUs},
+              {"plain", stats_json(plain)},
+              {"prefetch", stats_json(prefetched)}}},
             {"ops",
              {{"write", stats_json(write)},
               {"read_all", stats_json(read_all)},
               {"random", stats_json(random)},
-              {"column_energy", stats_json(column)}}}};
+              {"column_energy", stats_json(column)},
+              {"cached_first", stats_json(cached_first)},
+              {"cached_again", stats_json(cached_again)}}}};
 }
 
 json run_append(const Config& c) {

@@ -108,6 +108,13 @@ def python_ops(uri, source, reps, indices):
     ops["random"] = stats([timed(lambda: sum(io[i].positions[0, 0] for i in indices)) for _ in range(reps)])
     obj = ObjectIO(uri, group="py-write-0")
     ops["column_energy"] = stats([timed(lambda: sum(obj["calc.energy"].to_list())) for _ in range(reps)])
+    first, again = [], []
+    with tempfile.TemporaryDirectory(prefix="asebytes-py-cache-") as caches:
+        for rep in range(reps):
+            cached = ASEIO(uri, group="py-write-0", cache_to=os.path.join(caches, f"cache-{rep}.lmdb"))
+            first.append(timed(lambda: sum(a.positions[0, 0] for a in cached)))
+            again.append(timed(lambda: sum(a.positions[0, 0] for a in cached)))
+    ops["cached_first"], ops["cached_again"] = stats(first), stats(again)
     return ops
 
 
@@ -182,7 +189,7 @@ def main():
             result["workloads"][name] = {
                 "description": w["description"], "ours": ours, "python": py,
                 "python_over_ours": {op: py[op]["median_s"] / ours[op]["median_s"] for op in ours},
-                "round_trips": answer["round_trips"],
+                "round_trips": answer["round_trips"], "prefetch": answer["prefetch"],
                 "random_over_round_trips": ours["random"]["median_s"] / answer["round_trips"]["median_s"]}
         periodic = ASEIO(os.path.join(tmp, "periodic.lmdb"))  # each fleet writer appends its first frames
         fleet_source = os.path.join(tmp, "fleet.lmdb")
@@ -203,6 +210,13 @@ def main():
                   f"{1e3 * w['python'][op]['median_s']:10.2f} {ratio:8.2f}x")
         print(f"{name:10} {'(floor)':15} {1e3 * w['round_trips']['median_s']:10.2f}  {RANDOM_READS} empty round "
               f"trips: random reads take {w['random_over_round_trips']:.2f}x that")
+        ours = w["ours"]
+        print(f"{name:10} {'(cache)':15} reading from the cache is {ours['read_all']['median_s'] / ours['cached_again']['median_s']:.2f}x "
+              f"faster than from Redis; filling it costs {ours['cached_first']['median_s'] / ours['read_all']['median_s']:.2f}x a read")
+        p = w["prefetch"]
+        print(f"{name:10} {'(prefetch)':15} a loop waiting {p['work_per_frame_us']} us a frame: "
+              f"{1e3 * p['plain']['median_s']:.1f} ms reading as it goes, {1e3 * p['prefetch']['median_s']:.1f} ms with "
+              f"prefetch(4): {p['plain']['median_s'] / p['prefetch']['median_s']:.2f}x")
     print(f"\nfleets: N writers append {args.fleet_frames} periodic frames each into one group")
     print(f"{'N':>3} {'ours frames/s':>14} {'Python frames/s':>16} {'ours/Python':>12}")
     for n, f in result["fleet"].items():

@@ -63,6 +63,22 @@ TEST_F(Cache, TheGapsOfAnOutOfOrderCacheAreMissesNotEmptyRows) {
     EXPECT_EQ(source_->rows_read(), (Indices{4, 0}));
 }
 
+TEST_F(Cache, ARequestOfScatteredAndRepeatedRowsCachesEachAtItsOwnNumber) {
+    const AtomsIO io = cache_to(AtomsIO(source_), cache_file.string());
+    const auto picked = io.rows({3, 1, 1, 4, 0}).to_list();
+    const std::vector<std::size_t> expected{3, 1, 1, 4, 0};
+    for (std::size_t j = 0; j < expected.size(); ++j)
+        EXPECT_EQ(picked[j]->to_row(), frame(expected[j]).to_row());
+    const auto cached = cache_rows();
+    ASSERT_EQ(cached.size(), 5u);
+    for (std::size_t i : {0, 1, 3, 4})
+        EXPECT_EQ(cached[i], truth[i]) << "row " << i;
+    EXPECT_FALSE(cached[2]);
+    for (const auto& f : io)
+        EXPECT_TRUE(f);
+    EXPECT_EQ(source_->rows_read(), (Indices{3, 1, 1, 4, 0, 2, 5})); // then only the gap
+}
+
 TEST_F(Cache, KeyedReadsCacheTheWholeRowAndReturnOnlyTheKeys) {
     ObjectIO io = cache_to(ObjectIO(source_), cache_file.string());
     const auto part = io.backend_ptr()->get(1, Keys{"calc.energy", "info.no_such_key"});

@@ -72,10 +72,9 @@ public:
         missed_at.swap(sorted_at);
         // Misses: whole rows from the source, kept for next time, then cut to the keys asked.
         auto rows = source_->get_many(missed);
-        for (std::size_t j = 0; j < rows.size(); ++j) {
-            if (rows[j]) store(missed[j], rows[j]);
+        store(missed, rows);
+        for (std::size_t j = 0; j < rows.size(); ++j)
             out[missed_at[j]] = only(std::move(rows[j]), keys);
-        }
         return out;
     }
 
@@ -133,11 +132,34 @@ public:
 
 private:
     ReadWriteBackend<V>& writer(const char* operation) { return detail::writer_of(*source_, operation); }
+    // Rows just read from the source, into the cache: those that continue it as one append (one
+    // transaction: iterating a store fills its cache a chunk at a time), the others one by one.
     // A cache that cannot take a row only costs the next read a trip to the source: the source
     // stays the truth, so the failure is not the reader's.
-    void store(std::size_t index, const MaybeRow& row) {
+    void store(const Indices& indices, const std::vector<MaybeRow>& rows) {
+        std::vector<std::size_t> order(indices.size());
+        for (std::size_t j = 0; j < order.size(); ++j)
+            order[j] = j;
+        std::sort(order.begin(), order.end(), [&](auto x, auto y) { return indices[x] < indices[y]; });
         try {
-            cache_->set(index, row);
+            std::size_t end = cache_->size();
+            std::vector<MaybeRow> run;
+            const auto append_run = [&] {
+                if (!run.empty()) end = cache_->extend(run);
+                run.clear();
+            };
+            for (auto j : order) {
+                if (indices[j] == end + run.size()) {
+                    run.push_back(rows[j]);
+                    continue;
+                }
+                append_run();
+                if (rows[j] && (indices[j] >= end || !cache_->get(indices[j], Keys{}))) {
+                    cache_->set(indices[j], rows[j]);
+                    end = std::max(end, indices[j] + 1);
+                }
+            }
+            append_run();
         } catch (const Error&) {
         }
     }
