@@ -19,5 +19,7 @@ void add_show_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
 /// `asebytes extract IN ...`: filtered, split training sets written to a directory.
 void add_extract_command(CLI::App& app);
+/// `asebytes report STORE`: one self-contained HTML page of plots and tables.
+void add_report_command(CLI::App& app);
 
 } // namespace asebytes::cli

@@ -28,6 +28,7 @@ Examples:
   asebytes show run.lmdb -1              the last row in full
   asebytes verify run.lmdb               decode every row; non-zero exit on the first bad one
   asebytes extract run.lmdb --split train=0.8,valid=0.1,test=0.1 --seed 42 --out-dir data
+  asebytes report run.lmdb -o report.html   histograms, composition, outliers as one HTML page
 
 Run 'asebytes <command> --help' for the options of a command.)";
 
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     asebytes::cli::add_head_command(app);
     asebytes::cli::add_show_command(app);
     asebytes::cli::add_verify_command(app);
+    asebytes::cli::add_report_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -33,7 +33,8 @@ TEST(CliHelp, UnknownOptionIsAUsageError) {
 }
 
 TEST(CliHelp, EveryCommandsHelpShowsExamples) {
-    for (const char* command : {"formats", "info", "head", "show", "verify", "convert", "extract"}) {
+    for (const char* command :
+         {"formats", "info", "head", "show", "verify", "convert", "extract", "report"}) {
         const CliResult r = run_cli({command, "--help"});
         EXPECT_EQ(r.exit_code, 0) << command;
         EXPECT_NE(r.out.find("Examples:"), std::string::npos) << command << ":\n" << r.out;
