@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "standard_masses.hpp"
+#include "asebytes/elements.hpp"
 
 namespace asebytes::cli::report {
 
@@ -86,7 +86,7 @@ std::optional<double> temperature_or_unknown(const Row& row, bool& unknown_const
     for (std::size_t i = 0; i < numbers.size(); ++i) {
         const double m = masses && masses->size() == numbers.size()
                              ? (*masses)[i]
-                             : standard_mass(static_cast<int>(numbers[i]));
+                             : asebytes::standard_mass(static_cast<int>(numbers[i]));
         if (!(m > 0)) return std::nullopt;
         const double* p = momenta->data() + 3 * i;
         kinetic += 0.5 * (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) / m;

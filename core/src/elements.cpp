@@ -44,6 +44,10 @@ const char* element_symbol(int z) {
     return z >= 1 && z <= static_cast<int>(std::size(kElements)) ? kElements[z - 1].symbol : "X";
 }
 
+double standard_mass(int z) {
+    return z >= 1 && z <= static_cast<int>(std::size(kElements)) ? kElements[z - 1].mass : 0.0;
+}
+
 MassGuess guess_element(double mass_amu, double tolerance) {
     MassGuess g;
     for (std::size_t z = 0; z < std::size(kElements); ++z) {

@@ -16,6 +16,10 @@ const char* element_symbol(int z);
 /// "Cu4", "ClNa"). Counts of 1 are left out.
 std::string hill_formula(const std::vector<std::int64_t>& numbers);
 
+/// The standard mass of element `z` in amu (ASE's table, as Atoms.get_masses() uses it); 0 for an
+/// unknown element.
+double standard_mass(int z);
+
 struct MassGuess {
     int number = 0;         ///< 0: no element within tolerance
     int ambiguous_with = 0; ///< another element within tolerance, if any
