@@ -10,6 +10,9 @@
 
 #include "asebytes/asebytes.hpp"
 #include "cli_runner.hpp"
+#ifdef ASEBYTES_LMP
+#include "lammps_run.hpp"
+#endif
 #include "python.hpp"
 
 namespace asebytes::test {
@@ -252,6 +255,23 @@ TEST(CliReportInChromium, GoldenPeriodicAndEthanolReportsRenderWithoutErrors) {
         copy_golden("periodic.lmdb", dir),
         {"energy-per-atom", "max-force", "force-per-atom", "natoms", "composition", "stress"});
     expect_renders_cleanly(copy_golden("ethanol.lmdb", dir), {"energy-per-atom", "energy-trace"});
+}
+
+// LAMMPS's Cu EAM system run with fix asebytes (positions, forces, stress, momenta every 10 steps):
+// the report of a real MD store, temperature trace included.
+TEST(CliReportInChromium, CuEamRunReportRendersWithoutErrors) {
+#ifndef ASEBYTES_LMP
+    GTEST_SKIP() << "lmp_asebytes is not part of this build";
+#else
+    if (!have_chromium()) GTEST_SKIP() << "chromium is not installed (scripts/setup installs it)";
+    const TempDir dir;
+    const auto run =
+        run_lammps(dir.path(), cu_system() + "fix frames all asebytes 10 md.lmdb elements Cu velocities yes\n"
+                                             "thermo 10\nrun 200\n");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    ASSERT_EQ(AtomsIO((dir / "md.lmdb").string(), opening(true)).size(), 21u);
+    expect_renders_cleanly(dir / "md.lmdb", kPlots);
+#endif
 }
 
 } // namespace
