@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace asebytes::cli::report {
 
@@ -134,6 +135,9 @@ void StreamingHistogram::start_bins() {
     if (!(span > 0)) span = std::max(std::abs(range_.min), 1.0) * 1e-3;
     // The values so far fill half the bins, leaving room before the first doubling.
     width_ = span / static_cast<double>(fine_bins_ / 2);
+    // A span of a few denormals would give bins of width 0, which no doubling widens.
+    if (!(width_ >= std::numeric_limits<double>::min()))
+        width_ = std::max(std::abs(range_.min), 1.0) * 1e-3 / static_cast<double>(fine_bins_ / 2);
     origin_ = range_.min;
     counts_.assign(fine_bins_, 0.0);
     for (double x : exact_)

@@ -156,6 +156,15 @@ TEST(StreamingHistogram, CopesWithConstantValuesAndNaN) {
     EXPECT_EQ(total(h.rebin(bin_edges(h.range()))), 901);
 }
 
+TEST(StreamingHistogram, ValuesApartByDenormalsThenFarAwayEndInTheirBins) {
+    StreamingHistogram h(16, 4);
+    const double tiny = std::numeric_limits<double>::denorm_min();
+    for (int i = 0; i < 5; ++i)
+        h.add(i * tiny); // bins of width 0 would never grow to reach the next value
+    h.add(1.0);
+    EXPECT_EQ(total(h.rebin(bin_edges(h.range()))), 6);
+}
+
 TEST(TopK, KeepsTheLargestInOrder) {
     TopK top(3, true);
     for (double v : {5.0, 1.0, 9.0, kNaN, 7.0, 2.0})
