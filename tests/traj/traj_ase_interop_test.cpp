@@ -3,6 +3,8 @@
 // and a .traj converted to LMDB by `asebytes convert` reads in Python as the .traj did.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -144,6 +146,28 @@ TEST(TrajAse, ConvertedToLmdbPythonReadsTheRowsOfTheTraj) {
                               {lmdb, "--objects", traj + ".json"});
         ASSERT_PYTHON_OK(check);
     }
+}
+
+TEST(TrajAse, ExtractSplitsATrajIntoPartsHoldingItsRows) {
+    const Generated& g = generated();
+    ASSERT_PYTHON_OK(g.run);
+    TempDir out;
+    const std::string traj = (g.dir / "long.traj").string();
+    const std::string command = shell_quoted(ASEBYTES_CLI) + " extract " + shell_quoted(traj) +
+                                " --split train=0.8,test=0.2 --seed 3 --format lmdb --out-dir " +
+                                shell_quoted(out.path().string()) + " >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    const auto truth = truth_rows(traj + ".json");
+    std::size_t rows = 0;
+    for (const char* part : {"train.lmdb", "test.lmdb"}) {
+        for (const auto& row : ObjectIO((out / part).string(), opening(true))) {
+            ++rows;
+            EXPECT_NE(std::find(truth.begin(), truth.end(), *row), truth.end())
+                << part << ": a row not in the traj";
+        }
+    }
+    EXPECT_EQ(rows, truth.size());
+    EXPECT_EQ(ObjectIO((out / "train.lmdb").string(), opening(true)).size(), 40u);
 }
 #endif
 
