@@ -167,10 +167,12 @@ TEST(StreamingHistogram, ValuesApartByDenormalsThenFarAwayEndInTheirBins) {
 
 TEST(TopK, KeepsTheLargestInOrder) {
     TopK top(3, true);
+    std::size_t row = 0;
     for (double v : {5.0, 1.0, 9.0, kNaN, 7.0, 2.0})
-        top.add(Outlier{v, "g", static_cast<std::size_t>(v), ""});
+        top.add(Outlier{v, "g", row++, ""});
     ASSERT_EQ(top.items().size(), 3u);
     EXPECT_EQ(top.items()[0].value, 9);
+    EXPECT_EQ(top.items()[0].row, 2u);
     EXPECT_EQ(top.items()[1].value, 7);
     EXPECT_EQ(top.items()[2].value, 5);
 }
