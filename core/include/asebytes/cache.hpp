@@ -43,33 +43,24 @@ public:
         std::vector<MaybeRow> out(indices.size());
         // Hits: rows the cache holds (whole rows, so a key absent there is absent in the source).
         const std::size_t cached = cache_->size();
-        Indices held, held_at, missed, missed_at;
-        for (std::size_t p = 0; p < indices.size(); ++p) {
-            (indices[p] < cached ? held : missed).push_back(indices[p]);
-            (indices[p] < cached ? held_at : missed_at).push_back(p);
-        }
-        auto hits = cache_->get_many(held, keys);
-        for (std::size_t j = 0; j < hits.size(); ++j) {
-            if (hits[j])
-                out[held_at[j]] = std::move(hits[j]);
-            else {
-                missed.push_back(held[j]);
-                missed_at.push_back(held_at[j]);
+        Indices held, held_at;
+        for (std::size_t p = 0; p < indices.size(); ++p)
+            if (indices[p] < cached) {
+                held.push_back(indices[p]);
+                held_at.push_back(p);
             }
-        }
+        auto hits = cache_->get_many(held, keys);
+        for (std::size_t j = 0; j < hits.size(); ++j)
+            out[held_at[j]] = std::move(hits[j]);
+        // Misses (past the cache's end, or placeholders in it) in request order, so a source read
+        // sequentially is read sequentially.
+        Indices missed, missed_at;
+        for (std::size_t p = 0; p < indices.size(); ++p)
+            if (!out[p]) {
+                missed.push_back(indices[p]);
+                missed_at.push_back(p);
+            }
         if (missed.empty()) return out;
-        // In request order, so a source read sequentially is read sequentially.
-        std::vector<std::size_t> order(missed.size());
-        for (std::size_t j = 0; j < order.size(); ++j)
-            order[j] = j;
-        std::sort(order.begin(), order.end(), [&](auto x, auto y) { return missed_at[x] < missed_at[y]; });
-        Indices sorted_rows, sorted_at;
-        for (auto j : order) {
-            sorted_rows.push_back(missed[j]);
-            sorted_at.push_back(missed_at[j]);
-        }
-        missed.swap(sorted_rows);
-        missed_at.swap(sorted_at);
         // Misses: whole rows from the source, kept for next time, then cut to the keys asked.
         auto rows = source_->get_many(missed);
         store(missed, rows);
